@@ -1,0 +1,36 @@
+//! `certprep inspect`: what Get-ExchangeCertificate would show, as text or JSON.
+
+use super::Global;
+use certprep::inspect::InspectReport;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Show every certificate, request, key and PKCS#12 file in the inputs.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  $ certprep inspect mail.contoso.com.crt\n  $ certprep inspect deliverable.zip --json\n  $ certprep inspect site.pfx --password-file pw.txt --at 2027-01-01T00:00:00Z"
+)]
+pub(crate) struct InspectArgs {
+    /// Files to read (any format; `-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Print JSON (schema in docs/json-output.md) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(
+    args: InspectArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let detected = super::load::load_all(&args.files, global)?;
+    let report = InspectReport::build(&detected, global.at);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        certprep::report::inspect::write_text(&report, out)?;
+    }
+    Ok(super::exit::success())
+}

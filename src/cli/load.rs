@@ -1,0 +1,88 @@
+//! Loading the files a command names: paths and `-` for standard input, password prompts on a
+//! terminal, and per-file problems reported to stderr.
+
+use super::Global;
+use anyhow::{bail, Context};
+use certprep::error::{InputError, ObjectKind};
+use certprep::input::{self, DetectOptions, Detected, Origin};
+use std::io::Read;
+
+/// Load every input. Problems are printed as warnings; a file that yields nothing usable is an
+/// error (exit 2) naming the file.
+pub(crate) fn load_all(paths: &[String], global: &Global) -> anyhow::Result<Detected> {
+    let mut all = Detected::default();
+    let mut failed = Vec::new();
+    for path in paths {
+        let d = load_one(path, global)?;
+        if d.items.is_empty() {
+            failed.extend(d.problems);
+        } else {
+            for p in &d.problems {
+                if !global.quiet {
+                    eprintln!("certprep: warning: {}", error_chain(p));
+                }
+            }
+            all.items.extend(d.items);
+        }
+    }
+    if !failed.is_empty() {
+        let msgs: Vec<String> = failed.iter().map(|e| error_chain(e)).collect();
+        bail!("{}", msgs.join("\ncertprep: "));
+    }
+    Ok(all)
+}
+
+/// Load one path (or `-`), prompting for a password on a terminal when one is needed.
+pub(crate) fn load_one(path: &str, global: &Global) -> anyhow::Result<Detected> {
+    let mut opts = DetectOptions {
+        passwords: global.passwords.clone(),
+        ..DetectOptions::default()
+    };
+    let stdin_bytes = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("reading standard input")?;
+        Some(buf)
+    } else {
+        None
+    };
+    let run = |opts: &DetectOptions| match &stdin_bytes {
+        Some(b) => input::detect(b, &Origin::file("-"), opts),
+        None => input::load(path, opts),
+    };
+    let mut d = run(&opts);
+    let needs_password = d
+        .problems
+        .iter()
+        .any(|p| matches!(p, InputError::PasswordNeeded { .. }));
+    if needs_password && global.interactive && stdin_bytes.is_none() {
+        let kind = d
+            .problems
+            .iter()
+            .find_map(|p| {
+                if let InputError::PasswordNeeded { kind, .. } = p {
+                    Some(*kind)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or(ObjectKind::Pkcs12);
+        let pw = super::prompt_password(&format!("Password for {path} ({kind}): "))?;
+        opts.passwords.push(pw);
+        d = run(&opts);
+    }
+    Ok(d)
+}
+
+/// An error and its causes on one line, as `{:#}` would print them.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}

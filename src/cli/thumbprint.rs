@@ -1,0 +1,51 @@
+//! `certprep thumbprint`: one line per certificate, `THUMBPRINT  Subject`.
+
+use super::Global;
+use certprep::thumbprint::{HashAlg, Thumbprint};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Print each certificate's thumbprint as Windows does (SHA-1 of the exact DER, uppercase hex).
+///
+/// $ certprep thumbprint mail.contoso.com.crt
+/// $ certprep thumbprint --sha256 bundle.p7b
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  $ certprep thumbprint mail.contoso.com.crt\n  $ certprep thumbprint --sha256 bundle.p7b\n  $ certprep thumbprint site.pfx --password-file pw.txt"
+)]
+pub(crate) struct ThumbprintArgs {
+    /// Files to read (any format; `-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Print SHA-256 fingerprints (64 hex digits) instead of SHA-1 thumbprints.
+    #[arg(long)]
+    sha256: bool,
+}
+
+pub(crate) fn run(
+    args: ThumbprintArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let detected = super::load::load_all(&args.files, global)?;
+    let alg = if args.sha256 {
+        HashAlg::Sha256
+    } else {
+        HashAlg::Sha1
+    };
+    let mut any = false;
+    for cert in detected.certs() {
+        any = true;
+        let subject = certprep::dn::render_windows(&cert.subject);
+        writeln!(
+            out,
+            "{}  {}",
+            Thumbprint::of(&cert.der, alg),
+            certprep::report::sanitize_line(&subject)
+        )?;
+    }
+    if !any {
+        anyhow::bail!("no certificate in {}", args.files.join(", "));
+    }
+    Ok(super::exit::success())
+}

@@ -1,0 +1,187 @@
+//! Windows-style rendering of distinguished names and the Exchange connector TLS name.
+//!
+//! This reproduces `X509Certificate2.Subject`/`.Issuer` on Windows, i.e.
+//! `CertNameToStr(CERT_X500_NAME_STR | CERT_NAME_STR_REVERSE_FLAG)` (design.md §4.2). Written
+//! by hand because no crate renders Windows' form: OpenSSL and x509-parser print forward order,
+//! `ST=`, `emailAddress=` and backslash escapes, and .NET on Linux names OIDs Windows does not.
+
+use crate::model::name::{tag, Attribute, DistinguishedName};
+use crate::model::Cert;
+
+/// The key Windows prints for an attribute type, or `None` when it prints `OID.x.y.z`.
+pub fn windows_key(oid: &str) -> Option<&'static str> {
+    // CertNameToStr's X.500 key names (Microsoft docs, CertStrToName "supported X.500 keys").
+    Some(match oid {
+        "2.5.4.3" => "CN",
+        "2.5.4.7" => "L",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "1.2.840.113549.1.9.1" => "E",
+        "2.5.4.6" => "C",
+        "2.5.4.8" => "S",
+        "2.5.4.9" => "STREET",
+        "2.5.4.12" => "T",
+        "2.5.4.42" => "G",
+        "2.5.4.43" => "I",
+        "2.5.4.4" => "SN",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "2.5.4.13" => "Description",
+        "2.5.4.17" => "PostalCode",
+        "2.5.4.18" => "POBox",
+        "2.5.4.20" => "Phone",
+        "2.5.4.24" => "X21Address",
+        "2.5.4.46" => "dnQualifier",
+        "2.5.4.5" => "SERIALNUMBER",
+        "2.23.133.2.1" => "TPMManufacturer",
+        "2.23.133.2.2" => "TPMModel",
+        "2.23.133.2.3" => "TPMVersion",
+        _ => return None,
+    })
+}
+
+/// Render a name exactly as Windows prints it: RDNs reversed, `", "` between RDNs, `" + "`
+/// between the values of a multi-valued RDN (in encoded order), Windows quoting.
+pub fn render_windows(name: &DistinguishedName) -> String {
+    let mut out = String::new();
+    for (i, rdn) in name.rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for (j, attr) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push_str(" + ");
+            }
+            push_attribute(&mut out, attr);
+        }
+    }
+    out
+}
+
+fn push_attribute(out: &mut String, attr: &Attribute) {
+    match windows_key(&attr.oid) {
+        Some(k) => out.push_str(k),
+        None => {
+            out.push_str("OID.");
+            out.push_str(&attr.oid);
+        }
+    }
+    out.push('=');
+    match attr.text() {
+        Some(text) => push_value(out, &text),
+        None => {
+            // Non-string values print as '#' + hex, never quoted: an OCTET STRING's contents,
+            // any other type's whole TLV (CERT_RDN_OCTET_STRING vs CERT_RDN_ENCODED_BLOB).
+            out.push('#');
+            let bytes = if attr.tag == tag::OCTET_STRING {
+                &attr.value
+            } else {
+                &attr.value_tlv
+            };
+            out.push_str(&hex::encode_upper(bytes));
+        }
+    }
+}
+
+/// Whether Windows quotes a value: empty, leading/trailing whitespace, or a special character.
+pub fn needs_quotes(value: &str) -> bool {
+    const EDGE_SPACE: [char; 6] = [' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r'];
+    const SPECIAL: [char; 9] = [',', '+', '=', '"', '\n', '<', '>', '#', ';'];
+    value.is_empty()
+        || value.starts_with(EDGE_SPACE)
+        || value.ends_with(EDGE_SPACE)
+        || value.contains(SPECIAL)
+}
+
+fn push_value(out: &mut String, value: &str) {
+    if needs_quotes(value) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// The Exchange connector TLS certificate name: `<I>` + issuer + `<S>` + subject.
+pub fn tls_name(cert: &Cert) -> String {
+    format!(
+        "<I>{}<S>{}",
+        render_windows(&cert.issuer),
+        render_windows(&cert.subject)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(oid: &str, tag: u8, value: &[u8]) -> Attribute {
+        let mut tlv = vec![tag, value.len() as u8];
+        tlv.extend_from_slice(value);
+        Attribute {
+            oid: oid.into(),
+            tag,
+            value: value.to_vec(),
+            value_tlv: tlv,
+        }
+    }
+
+    fn name(rdns: Vec<Vec<Attribute>>) -> DistinguishedName {
+        DistinguishedName {
+            der: Vec::new(),
+            rdns,
+        }
+    }
+
+    #[test]
+    fn render_reverses_rdns_and_names_keys() {
+        let n = name(vec![
+            vec![attr("2.5.4.6", tag::PRINTABLE_STRING, b"US")],
+            vec![attr("2.5.4.8", tag::PRINTABLE_STRING, b"WA")],
+            vec![attr("2.5.4.10", tag::PRINTABLE_STRING, b"Let's Encrypt")],
+            vec![attr("2.5.4.3", tag::PRINTABLE_STRING, b"R13")],
+        ]);
+        assert_eq!(render_windows(&n), "CN=R13, O=Let's Encrypt, S=WA, C=US");
+    }
+
+    #[test]
+    fn render_quotes_specials_and_doubles_quotes() {
+        let n = name(vec![vec![attr(
+            "2.5.4.10",
+            tag::UTF8_STRING,
+            b"Acme \"Q\", Inc.",
+        )]]);
+        assert_eq!(render_windows(&n), "O=\"Acme \"\"Q\"\", Inc.\"");
+        assert!(needs_quotes(""));
+        assert!(needs_quotes(" a"));
+        assert!(needs_quotes("a\n"));
+        assert!(!needs_quotes("a\rb"));
+        assert!(!needs_quotes("DOMAIN\\user"));
+        assert!(!needs_quotes("O'Brien / x"));
+    }
+
+    #[test]
+    fn render_unknown_oid_and_hex_values() {
+        let n = name(vec![
+            vec![attr(
+                "2.5.4.15",
+                tag::PRINTABLE_STRING,
+                b"Private Organization",
+            )],
+            vec![attr("2.5.4.3", tag::OCTET_STRING, &[0xAB, 0xCD])],
+            vec![
+                attr("2.5.4.8", 0x01, &[0xFF]),
+                attr("2.5.4.11", tag::UTF8_STRING, b"x"),
+            ],
+        ]);
+        assert_eq!(
+            render_windows(&n),
+            "S=#0101FF + OU=x, CN=#ABCD, OID.2.5.4.15=Private Organization"
+        );
+    }
+
+    #[test]
+    fn render_empty_name_is_empty() {
+        assert_eq!(render_windows(&name(vec![])), "");
+    }
+}

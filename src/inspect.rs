@@ -1,0 +1,211 @@
+//! What `certprep inspect` reports: for every certificate the fields `Get-ExchangeCertificate`
+//! shows (design.md §4.4), and facts about requests, keys and PKCS#12 files. Pure: the
+//! evaluation time is an argument. The JSON form is a versioned contract (docs/json-output.md).
+
+use crate::dn::render_windows;
+use crate::input::{Detected, Item, Origin};
+use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
+use crate::thumbprint::{HashAlg, Thumbprint};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Version of the JSON schema; bumped only for incompatible changes (fields are only added).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct InspectReport {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub version: u32,
+    /// The instant validity was evaluated at.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Certificates, in input order.
+    pub certificates: Vec<CertReport>,
+    /// Certificate signing requests.
+    pub requests: Vec<CsrReport>,
+    /// Private keys.
+    pub keys: Vec<KeyReport>,
+    /// PKCS#12 files.
+    pub pfx_files: Vec<PfxInfo>,
+}
+
+/// Get-ExchangeCertificate's `Status`, as far as it can be known offline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Status {
+    /// Within its validity period.
+    Valid,
+    /// Expired or not yet valid at the evaluation time.
+    DateInvalid,
+}
+
+/// One certificate.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CertReport {
+    /// Where it was found.
+    #[serde(rename = "origin")]
+    pub origin: Origin,
+    /// PKCS#12 friendlyName (Windows FriendlyName), if read from a PFX.
+    pub friendly_name: Option<String>,
+    /// Subject, as Windows prints it.
+    pub subject: String,
+    /// Issuer, as Windows prints it.
+    pub issuer: String,
+    /// DNS names from subjectAltName (Exchange's CertificateDomains).
+    pub certificate_domains: Vec<String>,
+    /// SHA-1 thumbprint.
+    pub thumbprint: Thumbprint,
+    /// SHA-256 fingerprint.
+    #[serde(rename = "ThumbprintSHA256")]
+    pub thumbprint_sha256: Thumbprint,
+    /// Serial number, uppercase hex.
+    pub serial_number: String,
+    /// notBefore.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_before: OffsetDateTime,
+    /// notAfter.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// Valid or DateInvalid at the evaluation time.
+    pub status: Status,
+    /// Revocation is never checked offline; always "not checked".
+    pub revocation: &'static str,
+    /// Subject and issuer are the same name.
+    pub is_self_signed: bool,
+    /// A matching private key is among the inputs.
+    pub has_private_key: bool,
+    /// Where the matching private key is.
+    pub private_key_origin: Option<Origin>,
+    /// RSA modulus bits; 0 for ECC, as Exchange prints it.
+    pub public_key_size: u32,
+    /// Key algorithm and size, e.g. `RSA 2048`, `ECDSA P-256`.
+    pub key_algorithm: String,
+    /// Signature algorithm, e.g. `sha256RSA`.
+    pub signature_algorithm: String,
+    /// Enhanced key usages by name; `None` when the extension is absent (any usage).
+    pub enhanced_key_usage: Option<Vec<String>>,
+    /// Key usages (RFC names); `None` when the extension is absent.
+    pub key_usage: Option<Vec<String>>,
+    /// Basic Constraints cA.
+    pub is_ca: bool,
+    /// The connector TLS name, `<I>issuer<S>subject`.
+    pub tls_certificate_name: String,
+}
+
+/// One certificate signing request.
+#[derive(Debug, Serialize)]
+pub struct CsrReport {
+    /// Where it was found.
+    pub origin: Origin,
+    /// Requested subject, as Windows prints it.
+    pub subject: String,
+    /// Requested DNS names.
+    pub requested_names: Vec<String>,
+    /// Key algorithm and size.
+    pub key_algorithm: String,
+    /// Signature algorithm.
+    pub signature_algorithm: String,
+    /// Certificates among the inputs that carry this request's public key.
+    pub issued_certificates: Vec<Thumbprint>,
+}
+
+/// One private key. Never includes key material.
+#[derive(Debug, Serialize)]
+pub struct KeyReport {
+    /// Where it was found.
+    pub origin: Origin,
+    /// How it was stored.
+    pub format: crate::model::KeyFormat,
+    /// Algorithm and size.
+    pub key_algorithm: String,
+    /// Thumbprints of the input certificates this key belongs to.
+    pub matches_certificates: Vec<Thumbprint>,
+}
+
+impl InspectReport {
+    /// Build the report for everything detected, evaluated at `at`.
+    pub fn build(detected: &Detected, at: OffsetDateTime) -> InspectReport {
+        let keys: Vec<&PrivateKey> = detected.keys().collect();
+        let certs: Vec<&Cert> = detected.certs().collect();
+        let mut report = InspectReport {
+            version: SCHEMA_VERSION,
+            at,
+            certificates: Vec::new(),
+            requests: Vec::new(),
+            keys: Vec::new(),
+            pfx_files: Vec::new(),
+        };
+        for item in &detected.items {
+            match item {
+                Item::Cert(c) => report.certificates.push(cert_report(c, &keys, at)),
+                Item::Csr(r) => report.requests.push(csr_report(r, &certs)),
+                Item::Key(k) => report.keys.push(KeyReport {
+                    origin: k.origin.clone(),
+                    format: k.format,
+                    key_algorithm: k.public_key.algorithm.to_string(),
+                    matches_certificates: certs
+                        .iter()
+                        .filter(|c| k.matches(&c.public_key))
+                        .map(|c| Thumbprint::of(&c.der, HashAlg::Sha1))
+                        .collect(),
+                }),
+                Item::Pfx(p) => report.pfx_files.push(p.clone()),
+            }
+        }
+        report
+    }
+}
+
+fn cert_report(c: &Cert, keys: &[&PrivateKey], at: OffsetDateTime) -> CertReport {
+    let key = keys.iter().find(|k| k.matches(&c.public_key));
+    CertReport {
+        origin: c.origin.clone(),
+        friendly_name: c.friendly_name.clone(),
+        subject: render_windows(&c.subject),
+        issuer: render_windows(&c.issuer),
+        certificate_domains: c.dns_names.clone(),
+        thumbprint: Thumbprint::of(&c.der, HashAlg::Sha1),
+        thumbprint_sha256: Thumbprint::of(&c.der, HashAlg::Sha256),
+        serial_number: c.serial_hex(),
+        not_before: c.not_before,
+        not_after: c.not_after,
+        status: if c.is_valid_at(at) {
+            Status::Valid
+        } else {
+            Status::DateInvalid
+        },
+        revocation: "not checked",
+        is_self_signed: c.is_self_issued(),
+        has_private_key: key.is_some(),
+        private_key_origin: key.map(|k| k.origin.clone()),
+        public_key_size: c.public_key.algorithm.exchange_public_key_size(),
+        key_algorithm: c.public_key.algorithm.to_string(),
+        signature_algorithm: c.signature.algorithm_name(),
+        enhanced_key_usage: c
+            .eku
+            .as_ref()
+            .map(|l| l.iter().map(|e| e.to_string()).collect()),
+        key_usage: c
+            .key_usage
+            .as_ref()
+            .map(|k| k.names.iter().map(|n| n.to_string()).collect()),
+        is_ca: c.is_ca(),
+        tls_certificate_name: crate::dn::tls_name(c),
+    }
+}
+
+fn csr_report(r: &Csr, certs: &[&Cert]) -> CsrReport {
+    CsrReport {
+        origin: r.origin.clone(),
+        subject: render_windows(&r.subject),
+        requested_names: r.dns_names.clone(),
+        key_algorithm: r.public_key.algorithm.to_string(),
+        signature_algorithm: r.signature.algorithm_name(),
+        issued_certificates: certs
+            .iter()
+            .filter(|c| c.public_key.same_key(&r.public_key))
+            .map(|c| Thumbprint::of(&c.der, HashAlg::Sha1))
+            .collect(),
+    }
+}

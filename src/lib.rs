@@ -1,0 +1,22 @@
+//! certprep: the file-side work of renewing TLS certificates for Exchange Server and Windows.
+//!
+//! The library reads certificate material by content ([`input`]), parses it once into owned
+//! types ([`model`]), and offers pure operations over them: thumbprints ([`thumbprint`]),
+//! Windows-style names and the connector TLS name ([`dn`]). It never prints, never reads the
+//! clock or the environment, and never imports clap: the `certprep` binary does those.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod der_reader;
+pub mod dn;
+pub mod error;
+pub mod input;
+pub mod inspect;
+pub mod model;
+pub mod oid;
+pub mod pkcs12;
+pub mod report;
+pub mod secret;
+pub mod thumbprint;
+
+pub use error::{Error, InputError, Result};

@@ -1,0 +1,366 @@
+//! An X.509 certificate, parsed once into owned fields, keeping its exact DER.
+
+use crate::error::{InputError, ObjectKind};
+use crate::input::Origin;
+use crate::model::key::PublicKey;
+use crate::model::name::DistinguishedName;
+use crate::oid;
+use time::OffsetDateTime;
+use x509_parser::asn1_rs::ToDer;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::FromDer;
+
+/// An extended key usage, by name where Windows has one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Eku {
+    /// Server Authentication (1.3.6.1.5.5.7.3.1).
+    ServerAuth,
+    /// Client Authentication.
+    ClientAuth,
+    /// Code Signing.
+    CodeSigning,
+    /// Secure Email.
+    EmailProtection,
+    /// Time Stamping.
+    TimeStamping,
+    /// OCSP Signing.
+    OcspSigning,
+    /// Any purpose (2.5.29.37.0).
+    Any,
+    /// Another usage, by dotted OID.
+    Other(String),
+}
+
+impl Eku {
+    /// The usage for a dotted OID.
+    pub fn from_oid(o: &str) -> Eku {
+        match o {
+            oid::EKU_SERVER_AUTH => Eku::ServerAuth,
+            oid::EKU_CLIENT_AUTH => Eku::ClientAuth,
+            oid::EKU_CODE_SIGNING => Eku::CodeSigning,
+            oid::EKU_EMAIL_PROTECTION => Eku::EmailProtection,
+            oid::EKU_TIME_STAMPING => Eku::TimeStamping,
+            oid::EKU_OCSP_SIGNING => Eku::OcspSigning,
+            oid::EKU_ANY => Eku::Any,
+            other => Eku::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for Eku {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The names Windows shows in the certificate dialog and EnhancedKeyUsageList.
+        f.write_str(match self {
+            Eku::ServerAuth => "Server Authentication",
+            Eku::ClientAuth => "Client Authentication",
+            Eku::CodeSigning => "Code Signing",
+            Eku::EmailProtection => "Secure Email",
+            Eku::TimeStamping => "Time Stamping",
+            Eku::OcspSigning => "OCSP Signing",
+            Eku::Any => "Any Purpose",
+            Eku::Other(o) => o,
+        })
+    }
+}
+
+/// Key Usage bits (RFC 5280 §4.2.1.3), by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyUsage {
+    /// The usages set, in RFC bit order, with RFC names (`digitalSignature` …).
+    pub names: Vec<&'static str>,
+}
+
+impl KeyUsage {
+    /// Whether the named usage (RFC spelling) is set.
+    pub fn has(&self, name: &str) -> bool {
+        self.names.contains(&name)
+    }
+}
+
+/// Basic Constraints (RFC 5280 §4.2.1.9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BasicConstraints {
+    /// cA.
+    pub ca: bool,
+    /// pathLenConstraint.
+    pub path_len: Option<u32>,
+}
+
+/// A certificate's signature: algorithm, its parameters, and the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    /// signatureAlgorithm, dotted OID.
+    pub algorithm: String,
+    /// The algorithm parameters' DER (for RSA-PSS), if present and not NULL.
+    pub parameters: Option<Vec<u8>>,
+    /// The signature BIT STRING's bytes.
+    pub value: Vec<u8>,
+}
+
+impl Signature {
+    /// A readable name for the algorithm (`sha256RSA`, as Windows shows it, and so on).
+    pub fn algorithm_name(&self) -> String {
+        signature_algorithm_name(&self.algorithm)
+    }
+}
+
+/// Windows' names for signature algorithms; the dotted OID for unknown ones.
+pub fn signature_algorithm_name(o: &str) -> String {
+    match o {
+        oid::SIG_RSA_MD5 => "md5RSA",
+        oid::SIG_RSA_SHA1 => "sha1RSA",
+        oid::SIG_RSA_SHA256 => "sha256RSA",
+        oid::SIG_RSA_SHA384 => "sha384RSA",
+        oid::SIG_RSA_SHA512 => "sha512RSA",
+        oid::SIG_RSA_PSS => "RSASSA-PSS",
+        oid::SIG_ECDSA_SHA1 => "sha1ECDSA",
+        oid::SIG_ECDSA_SHA256 => "sha256ECDSA",
+        oid::SIG_ECDSA_SHA384 => "sha384ECDSA",
+        oid::SIG_ECDSA_SHA512 => "sha512ECDSA",
+        oid::SIG_ED25519 => "Ed25519",
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// A parsed certificate. Everything is owned; `der` is exactly the bytes that were read.
+#[derive(Clone, Debug)]
+pub struct Cert {
+    /// The exact DER, as read. Thumbprints hash these bytes.
+    pub der: Vec<u8>,
+    /// Where it was found.
+    pub origin: Origin,
+    /// X.509 version (1, 2 or 3).
+    pub version: u32,
+    /// Serial number content octets, as encoded (big-endian, sign byte included).
+    pub serial: Vec<u8>,
+    /// Subject.
+    pub subject: DistinguishedName,
+    /// Issuer.
+    pub issuer: DistinguishedName,
+    /// notBefore.
+    pub not_before: OffsetDateTime,
+    /// notAfter.
+    pub not_after: OffsetDateTime,
+    /// Subject public key.
+    pub public_key: PublicKey,
+    /// Signature algorithm and value.
+    pub signature: Signature,
+    /// Byte range of the TBSCertificate inside `der` (what the signature covers).
+    pub tbs_range: std::ops::Range<usize>,
+    /// DNS names from subjectAltName, in order.
+    pub dns_names: Vec<String>,
+    /// IP addresses from subjectAltName, as text.
+    pub ip_addresses: Vec<String>,
+    /// E-mail addresses (rfc822Name) from subjectAltName.
+    pub emails: Vec<String>,
+    /// Extended key usages; `None` when the extension is absent (no restriction).
+    pub eku: Option<Vec<Eku>>,
+    /// Key Usage; `None` when absent.
+    pub key_usage: Option<KeyUsage>,
+    /// Basic Constraints; `None` when absent.
+    pub basic_constraints: Option<BasicConstraints>,
+    /// Subject Key Identifier.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// Authority Key Identifier's keyIdentifier.
+    pub authority_key_id: Option<Vec<u8>>,
+    /// caIssuers URLs from Authority Information Access.
+    pub ca_issuers: Vec<String>,
+    /// PKCS#12 friendlyName bag attribute, when read from a PFX.
+    pub friendly_name: Option<String>,
+    /// PKCS#12 localKeyId bag attribute, when read from a PFX.
+    pub local_key_id: Option<Vec<u8>>,
+}
+
+fn malformed(origin: &Origin, e: impl std::error::Error + Send + Sync + 'static) -> InputError {
+    InputError::Malformed {
+        origin: origin.clone(),
+        kind: ObjectKind::Certificate,
+        source: Box::new(e),
+    }
+}
+
+impl Cert {
+    /// Parse a DER certificate. Trailing bytes after the certificate are an error.
+    pub fn from_der(der: Vec<u8>, origin: Origin) -> Result<Cert, InputError> {
+        let (rest, x) = x509_parser::certificate::X509Certificate::from_der(&der)
+            .map_err(|e| malformed(&origin, e))?;
+        if !rest.is_empty() {
+            return Err(malformed(&origin, TrailingData));
+        }
+        let subject =
+            DistinguishedName::from_der(x.subject().as_raw()).map_err(|e| malformed(&origin, e))?;
+        let issuer =
+            DistinguishedName::from_der(x.issuer().as_raw()).map_err(|e| malformed(&origin, e))?;
+        let public_key =
+            PublicKey::from_spki_der(x.public_key().raw).map_err(|e| malformed(&origin, e))?;
+        let tbs_raw: &[u8] = x.tbs_certificate.as_ref();
+        let tbs_start = tbs_raw.as_ptr() as usize - der.as_ptr() as usize;
+        let tbs_range = tbs_start..tbs_start + tbs_raw.len();
+        let parameters = x
+            .signature_algorithm
+            .parameters
+            .as_ref()
+            .filter(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Null)
+            .map(|p| p.to_der_vec().unwrap_or_default());
+        let signature = Signature {
+            algorithm: x.signature_algorithm.algorithm.to_id_string(),
+            parameters,
+            value: x.signature_value.data.to_vec(),
+        };
+
+        let mut cert = Cert {
+            version: x.version().0 + 1,
+            serial: x.raw_serial().to_vec(),
+            not_before: x.validity().not_before.to_datetime(),
+            not_after: x.validity().not_after.to_datetime(),
+            subject,
+            issuer,
+            public_key,
+            signature,
+            tbs_range,
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            emails: Vec::new(),
+            eku: None,
+            key_usage: None,
+            basic_constraints: None,
+            subject_key_id: None,
+            authority_key_id: None,
+            ca_issuers: Vec::new(),
+            friendly_name: None,
+            local_key_id: None,
+            origin: origin.clone(),
+            der: Vec::new(),
+        };
+        for ext in x.extensions() {
+            match ext.parsed_extension() {
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    for gn in &san.general_names {
+                        match gn {
+                            GeneralName::DNSName(d) => cert.dns_names.push((*d).to_owned()),
+                            GeneralName::RFC822Name(e) => cert.emails.push((*e).to_owned()),
+                            GeneralName::IPAddress(ip) => cert.ip_addresses.push(ip_text(ip)),
+                            _ => {}
+                        }
+                    }
+                }
+                ParsedExtension::ExtendedKeyUsage(eku) => {
+                    let mut list = Vec::new();
+                    if eku.any {
+                        list.push(Eku::Any);
+                    }
+                    for (flag, e) in [
+                        (eku.server_auth, Eku::ServerAuth),
+                        (eku.client_auth, Eku::ClientAuth),
+                        (eku.code_signing, Eku::CodeSigning),
+                        (eku.email_protection, Eku::EmailProtection),
+                        (eku.time_stamping, Eku::TimeStamping),
+                        (eku.ocsp_signing, Eku::OcspSigning),
+                    ] {
+                        if flag {
+                            list.push(e);
+                        }
+                    }
+                    list.extend(eku.other.iter().map(|o| Eku::from_oid(&o.to_id_string())));
+                    cert.eku = Some(list);
+                }
+                ParsedExtension::KeyUsage(ku) => {
+                    let flags = [
+                        (ku.digital_signature(), "digitalSignature"),
+                        (ku.non_repudiation(), "nonRepudiation"),
+                        (ku.key_encipherment(), "keyEncipherment"),
+                        (ku.data_encipherment(), "dataEncipherment"),
+                        (ku.key_agreement(), "keyAgreement"),
+                        (ku.key_cert_sign(), "keyCertSign"),
+                        (ku.crl_sign(), "cRLSign"),
+                        (ku.encipher_only(), "encipherOnly"),
+                        (ku.decipher_only(), "decipherOnly"),
+                    ];
+                    cert.key_usage = Some(KeyUsage {
+                        names: flags
+                            .iter()
+                            .filter(|(on, _)| *on)
+                            .map(|(_, n)| *n)
+                            .collect(),
+                    });
+                }
+                ParsedExtension::BasicConstraints(bc) => {
+                    cert.basic_constraints = Some(BasicConstraints {
+                        ca: bc.ca,
+                        path_len: bc.path_len_constraint,
+                    });
+                }
+                ParsedExtension::SubjectKeyIdentifier(ski) => {
+                    cert.subject_key_id = Some(ski.0.to_vec())
+                }
+                ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                    cert.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
+                }
+                ParsedExtension::AuthorityInfoAccess(aia) => {
+                    for ad in &aia.accessdescs {
+                        if ad.access_method.to_id_string() == oid::AD_CA_ISSUERS {
+                            if let GeneralName::URI(u) = &ad.access_location {
+                                cert.ca_issuers.push((*u).to_owned());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        drop(x);
+        cert.der = der;
+        Ok(cert)
+    }
+
+    /// The TBSCertificate bytes the signature covers.
+    pub fn tbs(&self) -> &[u8] {
+        &self.der[self.tbs_range.clone()]
+    }
+
+    /// Whether subject and issuer are the same bytes (self-issued; self-signed if the signature
+    /// verifies under its own key).
+    pub fn is_self_issued(&self) -> bool {
+        self.subject.der == self.issuer.der
+    }
+
+    /// Whether Basic Constraints says this is a CA.
+    pub fn is_ca(&self) -> bool {
+        self.basic_constraints.is_some_and(|b| b.ca)
+    }
+
+    /// Serial number as Windows prints it: uppercase hex of the encoded bytes.
+    pub fn serial_hex(&self) -> String {
+        hex::encode_upper(&self.serial)
+    }
+
+    /// Whether `at` lies within notBefore..=notAfter.
+    pub fn is_valid_at(&self, at: OffsetDateTime) -> bool {
+        self.not_before <= at && at <= self.not_after
+    }
+
+    /// The most specific subject CN, else the first DNS name, else the Windows subject string.
+    pub fn display_name(&self) -> String {
+        self.subject
+            .common_name()
+            .or_else(|| self.dns_names.first().cloned())
+            .unwrap_or_else(|| crate::dn::render_windows(&self.subject))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("trailing data after the certificate")]
+struct TrailingData;
+
+fn ip_text(bytes: &[u8]) -> String {
+    match bytes.len() {
+        4 => std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
+        16 => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(bytes);
+            std::net::Ipv6Addr::from(b).to_string()
+        }
+        _ => hex::encode_upper(bytes),
+    }
+}

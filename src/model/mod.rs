@@ -1,0 +1,13 @@
+//! Owned, parsed-once domain types. No I/O, no formatting, no clock.
+
+pub mod cert;
+pub mod csr;
+pub mod key;
+pub mod name;
+pub mod pfx;
+
+pub use cert::{BasicConstraints, Cert, Eku, KeyUsage, Signature};
+pub use csr::Csr;
+pub use key::{Curve, KeyAlgorithm, KeyFormat, PrivateKey, PublicKey};
+pub use name::DistinguishedName;
+pub use pfx::PfxInfo;

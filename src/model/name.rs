@@ -1,0 +1,223 @@
+//! Distinguished names, kept as their exact DER plus the attributes in encoded order.
+//!
+//! Written by hand rather than taken from x509-parser's `X509Name`: Windows-style rendering
+//! (see `dn.rs`) needs each value's exact tag and bytes, in encoded order, including
+//! non-string values and unsorted multi-valued RDNs that strict parsers reject or normalise.
+
+use crate::der_reader::{Reader, Tlv, TAG_SEQUENCE, TAG_SET};
+
+/// ASN.1 universal tags of the string types X.520 names use.
+pub mod tag {
+    /// UTF8String.
+    pub const UTF8_STRING: u8 = 0x0C;
+    /// NumericString.
+    pub const NUMERIC_STRING: u8 = 0x12;
+    /// PrintableString.
+    pub const PRINTABLE_STRING: u8 = 0x13;
+    /// T61String (TeletexString).
+    pub const T61_STRING: u8 = 0x14;
+    /// IA5String.
+    pub const IA5_STRING: u8 = 0x16;
+    /// VideotexString.
+    pub const VIDEOTEX_STRING: u8 = 0x15;
+    /// GraphicString.
+    pub const GRAPHIC_STRING: u8 = 0x19;
+    /// VisibleString.
+    pub const VISIBLE_STRING: u8 = 0x1A;
+    /// GeneralString.
+    pub const GENERAL_STRING: u8 = 0x1B;
+    /// UniversalString (UCS-4).
+    pub const UNIVERSAL_STRING: u8 = 0x1C;
+    /// BMPString (UTF-16BE).
+    pub const BMP_STRING: u8 = 0x1E;
+    /// OCTET STRING.
+    pub const OCTET_STRING: u8 = 0x04;
+}
+
+/// One attribute of a relative distinguished name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    /// The attribute type, dotted decimal.
+    pub oid: String,
+    /// The value's tag byte as encoded (e.g. 0x0C for UTF8String).
+    pub tag: u8,
+    /// The value's content octets.
+    pub value: Vec<u8>,
+    /// The value's whole TLV (tag, length and content), for `#hex` rendering.
+    pub value_tlv: Vec<u8>,
+}
+
+impl Attribute {
+    /// The value as text, if its tag is one of the string types; `None` for other types.
+    ///
+    /// T61String is read as UTF-8 when valid and as Latin-1 otherwise, as Windows does.
+    pub fn text(&self) -> Option<String> {
+        let v = &self.value;
+        match self.tag {
+            tag::UTF8_STRING => Some(String::from_utf8_lossy(v).into_owned()),
+            tag::PRINTABLE_STRING
+            | tag::IA5_STRING
+            | tag::NUMERIC_STRING
+            | tag::VISIBLE_STRING
+            | tag::VIDEOTEX_STRING
+            | tag::GRAPHIC_STRING
+            | tag::GENERAL_STRING => Some(v.iter().map(|&b| char::from(b)).collect()),
+            tag::T61_STRING => Some(match std::str::from_utf8(v) {
+                Ok(s) => s.to_owned(),
+                Err(_) => v.iter().map(|&b| char::from(b)).collect(),
+            }),
+            tag::BMP_STRING => {
+                let units: Vec<u16> = v
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect();
+                Some(String::from_utf16_lossy(&units))
+            }
+            tag::UNIVERSAL_STRING => Some(
+                v.chunks(4)
+                    .map(|c| {
+                        let mut b = [0u8; 4];
+                        b[..c.len()].copy_from_slice(c);
+                        char::from_u32(u32::from_be_bytes(b)).unwrap_or(char::REPLACEMENT_CHARACTER)
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// A distinguished name: its exact DER and its RDNs in encoded order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DistinguishedName {
+    /// The exact DER of the Name (a SEQUENCE OF RDN).
+    pub der: Vec<u8>,
+    /// RDNs in encoded (DER) order; each holds its attributes in encoded order.
+    pub rdns: Vec<Vec<Attribute>>,
+}
+
+/// Why a Name could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("malformed distinguished name: {0}")]
+pub struct NameError(pub &'static str);
+
+impl DistinguishedName {
+    /// Parse the DER of a Name. Total: any byte string gives a value or an error, never a panic.
+    pub fn from_der(der: &[u8]) -> Result<Self, NameError> {
+        let mut outer = Reader::new(der);
+        let seq = outer.read().map_err(NameError)?;
+        if seq.tag != TAG_SEQUENCE || !outer.is_empty() {
+            return Err(NameError("not a single SEQUENCE"));
+        }
+        let mut rdns = Vec::new();
+        let mut r = Reader::new(seq.content);
+        while !r.is_empty() {
+            let set = r.read().map_err(NameError)?;
+            if set.tag != TAG_SET {
+                return Err(NameError("RDN is not a SET"));
+            }
+            let mut attrs = Vec::new();
+            let mut s = Reader::new(set.content);
+            while !s.is_empty() {
+                let atv = s.read().map_err(NameError)?;
+                if atv.tag != TAG_SEQUENCE {
+                    return Err(NameError("attribute is not a SEQUENCE"));
+                }
+                attrs.push(parse_attribute(atv)?);
+            }
+            if attrs.is_empty() {
+                return Err(NameError("empty RDN"));
+            }
+            rdns.push(attrs);
+        }
+        Ok(DistinguishedName {
+            der: der.to_vec(),
+            rdns,
+        })
+    }
+
+    /// Every attribute, in encoded order.
+    pub fn attributes(&self) -> impl Iterator<Item = &Attribute> {
+        self.rdns.iter().flatten()
+    }
+
+    /// The most specific commonName: the last one in encoded order (the first Windows prints).
+    pub fn common_name(&self) -> Option<String> {
+        self.attributes()
+            .filter(|a| a.oid == crate::oid::AT_COMMON_NAME)
+            .last()
+            .and_then(Attribute::text)
+    }
+
+    /// Whether the name has no RDNs.
+    pub fn is_empty(&self) -> bool {
+        self.rdns.is_empty()
+    }
+}
+
+fn parse_attribute(atv: Tlv<'_>) -> Result<Attribute, NameError> {
+    let mut r = Reader::new(atv.content);
+    let oid = r.read().map_err(NameError)?;
+    if oid.tag != crate::der_reader::TAG_OID {
+        return Err(NameError("attribute type is not an OID"));
+    }
+    let oid = crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?;
+    let value = r.read().map_err(NameError)?;
+    if !r.is_empty() {
+        return Err(NameError("trailing data in attribute"));
+    }
+    Ok(Attribute {
+        oid,
+        tag: value.tag,
+        value: value.content.to_vec(),
+        value_tlv: value.raw.to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_from_der_keeps_encoded_order_and_tags() {
+        // SEQUENCE { SET { SEQ { OID 2.5.4.6, PrintableString "US" } }, SET { SEQ { OID 2.5.4.3, UTF8String "a" } } }
+        let der = hex::decode("3019310b3009060355040613025553310a300806035504030c0161").unwrap();
+        let name = DistinguishedName::from_der(&der).unwrap();
+        assert_eq!(name.rdns.len(), 2);
+        assert_eq!(name.rdns[0][0].oid, "2.5.4.6");
+        assert_eq!(name.rdns[0][0].tag, tag::PRINTABLE_STRING);
+        assert_eq!(name.common_name().as_deref(), Some("a"));
+        assert_eq!(name.rdns[1][0].value_tlv, vec![0x0c, 0x01, b'a']);
+    }
+
+    #[test]
+    fn name_from_der_rejects_garbage_without_panic() {
+        for bytes in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x81",
+            b"\x30\x02\x31\x00",
+            b"\x31\x00",
+        ] {
+            assert!(DistinguishedName::from_der(bytes).is_err(), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn t61_falls_back_to_latin1() {
+        let a = Attribute {
+            oid: "2.5.4.3".into(),
+            tag: tag::T61_STRING,
+            value: vec![0x4d, 0xf8],
+            value_tlv: vec![],
+        };
+        assert_eq!(a.text().unwrap(), "Mø");
+        let b = Attribute {
+            oid: "2.5.4.3".into(),
+            tag: tag::T61_STRING,
+            value: "Mø".into(),
+            value_tlv: vec![],
+        };
+        assert_eq!(b.text().unwrap(), "Mø");
+    }
+}

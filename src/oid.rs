@@ -1,0 +1,91 @@
+//! Every object identifier certprep names, as a dotted-decimal constant.
+//!
+//! Kept as strings (not `der::asn1::ObjectIdentifier`) because they are compared with the
+//! dotted form that x509-parser and our own DER readers produce, and printed in reports.
+//! Each group cites where the OID is defined.
+
+// RFC 5280 §4.1.2.4 / X.520 attribute types.
+/// commonName (X.520).
+pub const AT_COMMON_NAME: &str = "2.5.4.3";
+/// serialNumber attribute (X.520).
+pub const AT_SERIAL_NUMBER: &str = "2.5.4.5";
+/// emailAddress (PKCS#9, RFC 2985 §5.2.1).
+pub const AT_EMAIL_ADDRESS: &str = "1.2.840.113549.1.9.1";
+
+// RFC 5280 §4.2.1.12 extended key usages.
+/// id-kp-serverAuth.
+pub const EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+/// id-kp-clientAuth.
+pub const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+/// id-kp-codeSigning.
+pub const EKU_CODE_SIGNING: &str = "1.3.6.1.5.5.7.3.3";
+/// id-kp-emailProtection.
+pub const EKU_EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
+/// id-kp-timeStamping.
+pub const EKU_TIME_STAMPING: &str = "1.3.6.1.5.5.7.3.8";
+/// id-kp-OCSPSigning.
+pub const EKU_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
+/// anyExtendedKeyUsage (RFC 5280 §4.2.1.12).
+pub const EKU_ANY: &str = "2.5.29.37.0";
+
+// RFC 5280 §4.2.2.1 authority information access.
+/// id-ad-caIssuers.
+pub const AD_CA_ISSUERS: &str = "1.3.6.1.5.5.7.48.2";
+
+// Public key algorithms (RFC 3279, RFC 5480, RFC 8410).
+/// rsaEncryption.
+pub const KEY_RSA: &str = "1.2.840.113549.1.1.1";
+/// id-RSASSA-PSS used as a key algorithm (RFC 4055).
+pub const KEY_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+/// id-ecPublicKey.
+pub const KEY_EC: &str = "1.2.840.10045.2.1";
+/// id-Ed25519.
+pub const KEY_ED25519: &str = "1.3.101.112";
+/// id-Ed448.
+pub const KEY_ED448: &str = "1.3.101.113";
+/// secp256r1 / prime256v1 (RFC 5480).
+pub const CURVE_P256: &str = "1.2.840.10045.3.1.7";
+/// secp384r1 (RFC 5480).
+pub const CURVE_P384: &str = "1.3.132.0.34";
+/// secp521r1 (RFC 5480).
+pub const CURVE_P521: &str = "1.3.132.0.35";
+
+// Signature algorithms (RFC 3279, RFC 4055, RFC 5758).
+/// md5WithRSAEncryption.
+pub const SIG_RSA_MD5: &str = "1.2.840.113549.1.1.4";
+/// sha1WithRSAEncryption.
+pub const SIG_RSA_SHA1: &str = "1.2.840.113549.1.1.5";
+/// sha256WithRSAEncryption.
+pub const SIG_RSA_SHA256: &str = "1.2.840.113549.1.1.11";
+/// sha384WithRSAEncryption.
+pub const SIG_RSA_SHA384: &str = "1.2.840.113549.1.1.12";
+/// sha512WithRSAEncryption.
+pub const SIG_RSA_SHA512: &str = "1.2.840.113549.1.1.13";
+/// RSASSA-PSS (RFC 4055).
+pub const SIG_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+/// ecdsa-with-SHA1.
+pub const SIG_ECDSA_SHA1: &str = "1.2.840.10045.4.1";
+/// ecdsa-with-SHA256.
+pub const SIG_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
+/// ecdsa-with-SHA384.
+pub const SIG_ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
+/// ecdsa-with-SHA512.
+pub const SIG_ECDSA_SHA512: &str = "1.2.840.10045.4.3.4";
+/// Ed25519 signature (RFC 8410).
+pub const SIG_ED25519: &str = "1.3.101.112";
+
+// PKCS#9 attributes (RFC 2985) used in CSRs and PKCS#12 bags.
+/// extensionRequest (CSR attribute carrying requested extensions).
+pub const PKCS9_EXTENSION_REQUEST: &str = "1.2.840.113549.1.9.14";
+/// friendlyName bag attribute (BMPString).
+pub const PKCS9_FRIENDLY_NAME: &str = "1.2.840.113549.1.9.20";
+/// localKeyId bag attribute (OCTET STRING).
+pub const PKCS9_LOCAL_KEY_ID: &str = "1.2.840.113549.1.9.21";
+/// Microsoft CSP name bag attribute (BMPString), `szOID_PKCS_12_KEY_PROVIDER_NAME_ATTR`.
+pub const MS_CSP_NAME: &str = "1.3.6.1.4.1.311.17.1";
+/// Microsoft "local machine keyset" bag attribute.
+pub const MS_LOCAL_MACHINE_KEYSET: &str = "1.3.6.1.4.1.311.17.2";
+
+// Extensions (RFC 5280 §4.2).
+/// subjectAltName.
+pub const EXT_SUBJECT_ALT_NAME: &str = "2.5.29.17";

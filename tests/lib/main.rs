@@ -1,0 +1,1 @@
+//! Library-level oracle, property and registry tests.
