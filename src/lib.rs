@@ -18,5 +18,6 @@ pub mod pkcs12;
 pub mod report;
 pub mod secret;
 pub mod thumbprint;
+pub mod windows;
 
 pub use error::{Error, InputError, Result};

@@ -7,11 +7,16 @@ fn thumbprint_of_leaf_matches_openssl_digest() {
     let der = std::fs::read(fixture("deliverable/mail.contoso.com.cer")).unwrap();
     let x = openssl::x509::X509::from_der(&der).unwrap();
     let expected = hex::encode_upper(x.digest(openssl::hash::MessageDigest::sha1()).unwrap());
-    let out = certprep().args(["thumbprint", &fixture("deliverable/mail.contoso.com.cer")]).assert().success();
+    let out = certprep()
+        .args(["thumbprint", &fixture("deliverable/mail.contoso.com.cer")])
+        .assert()
+        .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(
         stdout,
-        format!("{expected}  CN=mail.contoso.com, O=\"Contoso, Ltd.\", L=Seattle, S=Washington, C=US\n")
+        format!(
+            "{expected}  CN=mail.contoso.com, O=\"Contoso, Ltd.\", L=Seattle, S=Washington, C=US\n"
+        )
     );
 }
 

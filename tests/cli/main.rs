@@ -14,19 +14,25 @@ pub fn certprep() -> Command {
             cmd.env_remove(k);
         }
     }
-    cmd.env("NO_COLOR", "1").arg("--at").arg("2027-01-01T00:00:00Z");
+    cmd.env("NO_COLOR", "1")
+        .arg("--at")
+        .arg("2027-01-01T00:00:00Z");
     cmd
 }
 
 /// Path of a file under `fixtures/`.
 pub fn fixture(rel: &str) -> String {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", rel].iter().collect();
+    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", rel]
+        .iter()
+        .collect();
     p.to_string_lossy().into_owned()
 }
 
 /// The shared real-world corpus beside the checkout (`../shared/realworld`), if present.
 pub fn realworld(rel: &str) -> Option<PathBuf> {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "shared", "realworld", rel].iter().collect();
+    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "shared", "realworld", rel]
+        .iter()
+        .collect();
     p.exists().then_some(p)
 }
 
