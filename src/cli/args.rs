@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Scan directories: one row per certificate, with expiry and findings, fast.
+    Scan(super::scan::ScanArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

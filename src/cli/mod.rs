@@ -6,6 +6,7 @@ pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod scan;
 pub(crate) mod thumbprint;
 
 use anyhow::Context;
@@ -36,6 +37,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Scan(a) => scan::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

@@ -1,6 +1,7 @@
 //! Reporters: presentation of report structs. Only this module knows layout.
 
 pub mod inspect;
+pub mod scan;
 
 /// Make a value safe to print on one terminal line: control characters (CR, LF, TAB, ESC …)
 /// become visible escapes so a hostile subject cannot rewrite the screen or forge lines.

@@ -1,0 +1,234 @@
+//! `certprep scan`: walk trees of certificate files, one row per certificate, in path order.
+//! Progress goes to stderr (only on a terminal); faults are reported per file and the scan
+//! goes on.
+
+use super::Global;
+use certprep::input::DetectOptions;
+use certprep::report::scan::{error_chain, ScanFormat, ScanMode, ScanWriter};
+use certprep::scan::{
+    ExpiryCollector, FileStatus, Rules, ScanOptions, Scanner, Severity, ValidityRules,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// Scan directories for certificates: one row per certificate with thumbprint, subject CN,
+/// expiry, days left and findings. Files are recognised by content; anything that is not
+/// certificate material is skipped and counted.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  $ certprep scan /srv/certs\n  $ certprep scan deliverables/ --format jsonl --jobs 4 > certs.jsonl\n  $ certprep scan /share/pki --expiring-within 30 --format csv > expiring.csv\n  $ certprep scan . --exclude '*.key' --exclude 'archive/**' --follow-links"
+)]
+pub(crate) struct ScanArgs {
+    /// Files and directories to scan.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format (fields and columns in docs/scan.md).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Worker threads (default: one per CPU). The output is identical whatever the number.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Keep only certificates that expire within DAYS days (expired ones included), soonest
+    /// first, each thumbprint once with every path it was found at.
+    #[arg(long, value_name = "DAYS")]
+    expiring_within: Option<u32>,
+    /// Do not scan files or directories whose name or path (relative to the PATH given)
+    /// matches this glob. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Follow symbolic links (loops are reported per path). Without it links are skipped.
+    #[arg(long)]
+    follow_links: bool,
+    /// List skipped files (not certificate material, empty, links) on stderr.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    /// Warn about certificates with fewer than N whole days left (rule cert-expires-soon).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    min_days: i64,
+    /// Exit 1 when a printed certificate has a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+}
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Aligned columns.
+    Table,
+    /// JSON Lines: one object per certificate, fault and summary.
+    Jsonl,
+    /// CSV with a header line.
+    Csv,
+    /// One JSON document.
+    Json,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+}
+
+pub(crate) fn run(args: ScanArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let mut opts = ScanOptions::new(global.at);
+    opts.follow_links = args.follow_links;
+    opts.exclude = args.exclude.clone();
+    opts.jobs = args.jobs.map(usize::from);
+    opts.detect = DetectOptions {
+        passwords: global.passwords.clone(),
+        ..DetectOptions::default()
+    };
+    let scanner = Scanner::new(opts)?;
+    // The one place rules are plugged in.
+    let rules = ValidityRules {
+        as_of: global.at,
+        min_days: args.min_days,
+    };
+    let rules: &dyn Rules = &rules;
+
+    let format = match args.format {
+        Format::Table => ScanFormat::Table,
+        Format::Jsonl => ScanFormat::Jsonl,
+        Format::Csv => ScanFormat::Csv,
+        Format::Json => ScanFormat::Json,
+    };
+    let mode = if args.expiring_within.is_some() {
+        ScanMode::Expiring
+    } else {
+        ScanMode::Rows
+    };
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    let mut collector = args
+        .expiring_within
+        .map(|days| ExpiryCollector::new(global.at, days));
+
+    let out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let mut writer = ScanWriter::new(out, format, mode, args.verbose, global.at);
+    writer.begin()?;
+
+    let progress = Progress::new(!global.quiet && std::io::stderr().is_terminal());
+    let mut failing = false;
+    let summary = scanner.run(&args.paths, rules, &mut |mut file| -> std::io::Result<()> {
+        progress.file(file.rows.len());
+        for fault in &file.faults {
+            progress.eprintln(&format!("certprep: {}", error_chain(fault)));
+        }
+        if let (FileStatus::Skipped(reason), true) = (file.status, args.verbose) {
+            progress.eprintln(&format!("certprep: skipped {}: {reason}", file.path));
+        }
+        match collector.as_mut() {
+            Some(c) => {
+                for row in std::mem::take(&mut file.rows) {
+                    c.add(row);
+                }
+            }
+            None => {
+                failing |= file
+                    .rows
+                    .iter()
+                    .flat_map(|r| &r.findings)
+                    .any(|f| f.severity >= threshold);
+            }
+        }
+        writer.file(&file)
+    })?;
+    if let Some(c) = collector {
+        let expiring = c.finish();
+        failing |= expiring
+            .iter()
+            .flat_map(|c| &c.findings)
+            .any(|f| f.severity >= threshold);
+        writer.expiring(&expiring)?;
+    }
+    progress.finish();
+    writer.finish(&summary)?;
+
+    if !global.quiet {
+        eprintln!(
+            "certprep: {} paths: {} certificates in {} files, {} skipped{}, {} faults in {} files",
+            summary.paths,
+            summary.certificates,
+            summary.files_with_certificates,
+            summary.skipped,
+            if args.verbose { "" } else { " (--verbose lists them)" },
+            summary.faults,
+            summary.files_with_faults,
+        );
+    }
+    if summary.nothing_read() {
+        anyhow::bail!(
+            "nothing could be read under {}",
+            args.paths.join(", ")
+        );
+    }
+    Ok(if failing {
+        super::exit::findings()
+    } else {
+        super::exit::success()
+    })
+}
+
+/// A spinner on stderr, shown only on a terminal and only once the scan has taken more than
+/// a moment (so quick scans print nothing extra).
+struct Progress {
+    bar: Option<ProgressBar>,
+    start: Instant,
+    shown: std::cell::Cell<bool>,
+    certs: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_millis(300);
+
+    fn new(enabled: bool) -> Progress {
+        let bar = enabled.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {pos} files, {msg} ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: std::cell::Cell::new(false),
+            certs: std::cell::Cell::new(0),
+        }
+    }
+
+    fn file(&self, certs: usize) {
+        let Some(bar) = &self.bar else { return };
+        self.certs.set(self.certs.get() + certs as u64);
+        bar.inc(1);
+        if !self.shown.get() && self.start.elapsed() > Self::DELAY {
+            self.shown.set(true);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        if bar.position() % 256 == 0 {
+            bar.set_message(format!("{} certificates", self.certs.get()));
+        }
+    }
+
+    fn eprintln(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! Reporters for `scan`: table, JSON Lines, CSV and one JSON document. Field names and column
+//! lists are a contract, documented in `docs/scan.md`; they only gain fields.
+//!
+//! Every format but the table streams: rows are written as the scan hands files over, so memory
+//! does not grow with the tree. The table aligns its columns, so it holds its rows until the end.
+
+use crate::scan::{ExpiringCert, FileReport, FileStatus, Finding, ScanSummary, Severity};
+use crate::input::Origin;
+use serde::Serialize;
+use std::io::{self, Write};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// Version of the JSON / JSON Lines schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanFormat {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON object per line (`"type"`: certificate, expiring, fault, skipped, summary).
+    Jsonl,
+    /// RFC 4180 CSV with a header line; faults go to stderr only.
+    Csv,
+    /// One JSON document.
+    Json,
+}
+
+/// Whether rows are per certificate occurrence or per expiring thumbprint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanMode {
+    /// One row per certificate found, in path order.
+    Rows,
+    /// `--expiring-within`: one entry per thumbprint, soonest first, written at the end.
+    Expiring,
+}
+
+/// A streaming writer for one scan's output.
+pub struct ScanWriter<W: Write> {
+    out: W,
+    format: ScanFormat,
+    mode: ScanMode,
+    verbose: bool,
+    as_of: OffsetDateTime,
+    first_row: bool,
+    table: Vec<[String; 6]>,
+    json_faults: Vec<serde_json::Value>,
+    json_skipped: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct LocationOut<'a> {
+    path: &'a str,
+    entry: Option<&'a str>,
+    position: Option<String>,
+    location: String,
+}
+
+#[derive(Serialize)]
+struct RowOut<'a> {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(flatten)]
+    location: LocationOut<'a>,
+    thumbprint: String,
+    subject_cn: Option<&'a str>,
+    not_after: String,
+    days_left: i64,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExpiringOut<'a> {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    thumbprint: String,
+    subject_cn: Option<&'a str>,
+    not_after: String,
+    days_left: i64,
+    findings: Vec<FindingOut<'a>>,
+    locations: Vec<LocationOut<'a>>,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+fn date(t: OffsetDateTime) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+fn position(o: &Origin) -> Option<String> {
+    if o.parts.is_empty() {
+        return None;
+    }
+    Some(
+        o.parts
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+fn location(o: &Origin) -> LocationOut<'_> {
+    LocationOut {
+        path: &o.path,
+        entry: o.entry.as_deref(),
+        position: position(o),
+        location: o.to_string(),
+    }
+}
+
+fn findings(f: &[Finding]) -> Vec<FindingOut<'_>> {
+    f.iter()
+        .map(|f| FindingOut {
+            rule: &f.rule,
+            severity: f.severity,
+            message: &f.message,
+        })
+        .collect()
+}
+
+fn worst(f: &[Finding]) -> String {
+    f.iter()
+        .map(|f| f.severity)
+        .max()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+fn findings_text(f: &[Finding]) -> String {
+    f.iter()
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// An error and its causes on one line, as `{:#}` prints them.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
+/// One CSV field, quoted per RFC 4180 when it needs to be. Written by hand: quoting is the only
+/// CSV feature needed, not worth a dependency.
+fn csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn csv_line(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
+    let mut line = String::with_capacity(256);
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        csv_field(&mut line, f);
+    }
+    line.push_str("\r\n");
+    out.write_all(line.as_bytes())
+}
+
+/// CSV header in row mode.
+pub const CSV_ROW_COLUMNS: [&str; 9] = [
+    "path",
+    "entry",
+    "position",
+    "thumbprint",
+    "subject_cn",
+    "not_after",
+    "days_left",
+    "severity",
+    "findings",
+];
+
+/// CSV header in `--expiring-within` mode.
+pub const CSV_EXPIRING_COLUMNS: [&str; 8] = [
+    "thumbprint",
+    "subject_cn",
+    "not_after",
+    "days_left",
+    "severity",
+    "findings",
+    "count",
+    "locations",
+];
+
+impl<W: Write> ScanWriter<W> {
+    /// A writer; `verbose` adds skipped files to JSON outputs.
+    pub fn new(
+        out: W,
+        format: ScanFormat,
+        mode: ScanMode,
+        verbose: bool,
+        as_of: OffsetDateTime,
+    ) -> Self {
+        ScanWriter {
+            out,
+            format,
+            mode,
+            verbose,
+            as_of,
+            first_row: true,
+            table: Vec::new(),
+            json_faults: Vec::new(),
+            json_skipped: Vec::new(),
+        }
+    }
+
+    /// Write what comes before the first file (CSV header, JSON document start).
+    pub fn begin(&mut self) -> io::Result<()> {
+        match (self.format, self.mode) {
+            (ScanFormat::Csv, ScanMode::Rows) => csv_line(&mut self.out, &CSV_ROW_COLUMNS),
+            (ScanFormat::Csv, ScanMode::Expiring) => {
+                csv_line(&mut self.out, &CSV_EXPIRING_COLUMNS)
+            }
+            (ScanFormat::Json, mode) => write!(
+                self.out,
+                "{{\"version\":{SCHEMA_VERSION},\"as_of\":\"{}\",\"{}\":[",
+                rfc3339(self.as_of),
+                match mode {
+                    ScanMode::Rows => "certificates",
+                    ScanMode::Expiring => "expiring",
+                }
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn json_value<T: Serialize>(&mut self, v: &T) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, v).map_err(io::Error::from)
+    }
+
+    /// One file's report: its rows (in row mode), faults and (verbose) skip.
+    pub fn file(&mut self, f: &FileReport) -> io::Result<()> {
+        if self.mode == ScanMode::Rows {
+            for row in &f.rows {
+                match self.format {
+                    ScanFormat::Table => self.table.push([
+                        crate::report::sanitize_line(&row.origin.to_string()),
+                        row.thumbprint.to_string(),
+                        crate::report::sanitize_line(row.subject_cn.as_deref().unwrap_or("")),
+                        date(row.not_after),
+                        row.days_left.to_string(),
+                        row.findings
+                            .iter()
+                            .map(|f| f.rule.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ]),
+                    ScanFormat::Csv => {
+                        let position = position(&row.origin).unwrap_or_default();
+                        csv_line(
+                            &mut self.out,
+                            &[
+                                &row.origin.path,
+                                row.origin.entry.as_deref().unwrap_or(""),
+                                &position,
+                                &row.thumbprint.to_string(),
+                                row.subject_cn.as_deref().unwrap_or(""),
+                                &rfc3339(row.not_after),
+                                &row.days_left.to_string(),
+                                &worst(&row.findings),
+                                &findings_text(&row.findings),
+                            ],
+                        )?;
+                    }
+                    ScanFormat::Jsonl | ScanFormat::Json => {
+                        let jsonl = self.format == ScanFormat::Jsonl;
+                        let out = RowOut {
+                            kind: jsonl.then_some("certificate"),
+                            location: location(&row.origin),
+                            thumbprint: row.thumbprint.to_string(),
+                            subject_cn: row.subject_cn.as_deref(),
+                            not_after: rfc3339(row.not_after),
+                            days_left: row.days_left,
+                            findings: findings(&row.findings),
+                        };
+                        if !jsonl && !self.first_row {
+                            self.out.write_all(b",")?;
+                        }
+                        self.first_row = false;
+                        self.json_value(&out)?;
+                        if jsonl {
+                            self.out.write_all(b"\n")?;
+                        }
+                    }
+                }
+            }
+        }
+        for fault in &f.faults {
+            let v = serde_json::json!({
+                "path": f.path,
+                "message": error_chain(fault),
+            });
+            match self.format {
+                ScanFormat::Jsonl => self.jsonl_record("fault", v)?,
+                ScanFormat::Json => self.json_faults.push(v),
+                _ => {}
+            }
+        }
+        if let (FileStatus::Skipped(reason), true) = (f.status, self.verbose) {
+            let v = serde_json::json!({
+                "path": f.path,
+                "reason": reason,
+                "message": reason.to_string(),
+            });
+            match self.format {
+                ScanFormat::Jsonl => self.jsonl_record("skipped", v)?,
+                ScanFormat::Json => self.json_skipped.push(v),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn jsonl_record(&mut self, kind: &str, mut v: serde_json::Value) -> io::Result<()> {
+        let mut obj = serde_json::Map::new();
+        obj.insert("type".into(), kind.into());
+        if let Some(m) = v.as_object_mut() {
+            obj.append(m);
+        }
+        self.json_value(&obj)?;
+        self.out.write_all(b"\n")
+    }
+
+    /// In `--expiring-within` mode: the merged certificates, soonest first.
+    pub fn expiring(&mut self, certs: &[ExpiringCert]) -> io::Result<()> {
+        for c in certs {
+            match self.format {
+                ScanFormat::Table => {
+                    let first = c.locations.first().map(|o| o.to_string()).unwrap_or_default();
+                    let path = match c.locations.len() {
+                        0 | 1 => first,
+                        n => format!("{first} (+{} more)", n - 1),
+                    };
+                    self.table.push([
+                        crate::report::sanitize_line(&path),
+                        c.thumbprint.to_string(),
+                        crate::report::sanitize_line(c.subject_cn.as_deref().unwrap_or("")),
+                        date(c.not_after),
+                        c.days_left.to_string(),
+                        c.findings
+                            .iter()
+                            .map(|f| f.rule.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ]);
+                }
+                ScanFormat::Csv => {
+                    let locations = c
+                        .locations
+                        .iter()
+                        .map(|o| o.to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    csv_line(
+                        &mut self.out,
+                        &[
+                            &c.thumbprint.to_string(),
+                            c.subject_cn.as_deref().unwrap_or(""),
+                            &rfc3339(c.not_after),
+                            &c.days_left.to_string(),
+                            &worst(&c.findings),
+                            &findings_text(&c.findings),
+                            &c.locations.len().to_string(),
+                            &locations,
+                        ],
+                    )?;
+                }
+                ScanFormat::Jsonl | ScanFormat::Json => {
+                    let jsonl = self.format == ScanFormat::Jsonl;
+                    let out = ExpiringOut {
+                        kind: jsonl.then_some("expiring"),
+                        thumbprint: c.thumbprint.to_string(),
+                        subject_cn: c.subject_cn.as_deref(),
+                        not_after: rfc3339(c.not_after),
+                        days_left: c.days_left,
+                        findings: findings(&c.findings),
+                        locations: c.locations.iter().map(location).collect(),
+                    };
+                    if !jsonl && !self.first_row {
+                        self.out.write_all(b",")?;
+                    }
+                    self.first_row = false;
+                    self.json_value(&out)?;
+                    if jsonl {
+                        self.out.write_all(b"\n")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Write what comes after the last file: the table, JSON summary and closing brackets.
+    pub fn finish(&mut self, summary: &ScanSummary) -> io::Result<()> {
+        match self.format {
+            ScanFormat::Table => self.write_table()?,
+            ScanFormat::Csv => {}
+            ScanFormat::Jsonl => self.jsonl_record(
+                "summary",
+                serde_json::to_value(summary).map_err(io::Error::from)?,
+            )?,
+            ScanFormat::Json => {
+                self.out.write_all(b"],\"faults\":")?;
+                let faults = std::mem::take(&mut self.json_faults);
+                self.json_value(&faults)?;
+                if self.verbose {
+                    self.out.write_all(b",\"skipped\":")?;
+                    let skipped = std::mem::take(&mut self.json_skipped);
+                    self.json_value(&skipped)?;
+                }
+                self.out.write_all(b",\"summary\":")?;
+                self.json_value(summary)?;
+                self.out.write_all(b"}\n")?;
+            }
+        }
+        self.out.flush()
+    }
+
+    fn write_table(&mut self) -> io::Result<()> {
+        if self.table.is_empty() {
+            return Ok(());
+        }
+        let header = [
+            "PATH",
+            "THUMBPRINT",
+            "SUBJECT CN",
+            "NOT AFTER",
+            "DAYS",
+            "FINDINGS",
+        ];
+        let mut widths = header.map(|h| h.chars().count());
+        for row in &self.table {
+            for (w, cell) in widths.iter_mut().zip(row.iter()) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let rows = std::mem::take(&mut self.table);
+        let header = header.map(str::to_owned);
+        for row in std::iter::once(&header).chain(rows.iter()) {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                if i == 5 {
+                    line.push_str(cell);
+                } else {
+                    let pad = widths[i].saturating_sub(cell.chars().count());
+                    if i == 4 {
+                        // numbers right-aligned
+                        line.push_str(&" ".repeat(pad));
+                        line.push_str(cell);
+                    } else {
+                        line.push_str(cell);
+                        line.push_str(&" ".repeat(pad));
+                    }
+                    line.push_str("  ");
+                }
+            }
+            writeln!(self.out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_field_quotes_only_when_needed() {
+        let mut s = String::new();
+        csv_field(&mut s, "plain");
+        csv_field(&mut s, "a,b");
+        csv_field(&mut s, "say \"hi\"");
+        csv_field(&mut s, "two\nlines");
+        assert_eq!(s, "plain\"a,b\"\"say \"\"hi\"\"\"\"two\nlines\"");
+    }
+}

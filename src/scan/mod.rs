@@ -1,0 +1,540 @@
+//! Batch scan: walk trees of files, detect every file by content, parse every certificate,
+//! evaluate rules on it, and hand back one [`FileReport`] per file, in path order.
+//!
+//! The scan streams: the walker lists files in sorted order on its own thread and cuts the list
+//! into chunks of [`ScanOptions::chunk_files`] files; rayon processes a chunk in parallel (read,
+//! [`input::detect`], thumbprint, rules) while the previous chunk is handed to the caller, in
+//! order. At most a few chunks are alive at once, so memory does not grow with the tree, and
+//! the order of reports is the walk order whatever the number of threads.
+//!
+//! Owns: walking, per-file faults, skip accounting, the row model, the expiry collector.
+//! Must not: print, read the clock or environment, guess formats (that is [`input::detect`]),
+//! or know about output layout (that is `report::scan`).
+
+mod expiry;
+mod walk;
+
+pub use expiry::{ExpiringCert, ExpiryCollector};
+pub use walk::Walker;
+
+use crate::error::{InputError, ScanError};
+use crate::input::{self, DetectOptions, Item, Origin};
+use crate::model::Cert;
+use crate::thumbprint::{HashAlg, Thumbprint};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::Read;
+use std::sync::mpsc;
+use time::OffsetDateTime;
+
+/// How severe a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// For information.
+    Info,
+    /// A SHOULD, or a likely problem.
+    Warning,
+    /// A MUST, or a certain failure.
+    Error,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One rule's verdict on one certificate, as the scan reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Finding {
+    /// The rule id (kebab-case, stable).
+    pub rule: String,
+    /// Its severity.
+    pub severity: Severity,
+    /// What is wrong with this certificate.
+    pub message: String,
+}
+
+/// The one boundary between the scan and the rule engine: findings for one certificate.
+///
+/// `file` is everything detected in the same file (the certificate itself included), for rules
+/// that look at the chain or key beside it. Implemented for any suitable closure.
+pub trait Rules: Sync {
+    /// Evaluate every applicable rule on `cert`.
+    fn evaluate(&self, cert: &Cert, file: &[Item]) -> Vec<Finding>;
+}
+
+impl<F> Rules for F
+where
+    F: Fn(&Cert, &[Item]) -> Vec<Finding> + Sync,
+{
+    fn evaluate(&self, cert: &Cert, file: &[Item]) -> Vec<Finding> {
+        self(cert, file)
+    }
+}
+
+/// The built-in validity rules, used when no rule engine is plugged in: `cert-expired`,
+/// `cert-not-yet-valid` (errors) and `cert-expires-soon` (a warning when fewer than
+/// `min_days` whole days are left).
+#[derive(Clone, Copy, Debug)]
+pub struct ValidityRules {
+    /// The instant validity is evaluated at.
+    pub as_of: OffsetDateTime,
+    /// Warn when fewer whole days than this are left.
+    pub min_days: i64,
+}
+
+impl Rules for ValidityRules {
+    fn evaluate(&self, cert: &Cert, _file: &[Item]) -> Vec<Finding> {
+        let left = days_left(cert.not_after, self.as_of);
+        if self.as_of > cert.not_after {
+            vec![Finding {
+                rule: "cert-expired".into(),
+                severity: Severity::Error,
+                message: format!(
+                    "expired {} ({} days ago)",
+                    date(cert.not_after),
+                    left.unsigned_abs()
+                ),
+            }]
+        } else if self.as_of < cert.not_before {
+            vec![Finding {
+                rule: "cert-not-yet-valid".into(),
+                severity: Severity::Error,
+                message: format!("not valid before {}", date(cert.not_before)),
+            }]
+        } else if left < self.min_days {
+            vec![Finding {
+                rule: "cert-expires-soon".into(),
+                severity: Severity::Warning,
+                message: format!(
+                    "expires {} ({left} days left, fewer than {})",
+                    date(cert.not_after),
+                    self.min_days
+                ),
+            }]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+fn date(t: OffsetDateTime) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+/// Whole days from `as_of` to `not_after`, rounded down (negative once expired: an hour after
+/// expiry is day -1).
+pub fn days_left(not_after: OffsetDateTime, as_of: OffsetDateTime) -> i64 {
+    (not_after - as_of).whole_seconds().div_euclid(86_400)
+}
+
+/// What the scan does.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// Follow symbolic links (loops are detected and reported per path).
+    pub follow_links: bool,
+    /// Glob patterns; a file or directory whose name or path relative to its root matches one
+    /// is not scanned (directories are not descended).
+    pub exclude: Vec<String>,
+    /// Passwords and limits for detection.
+    pub detect: DetectOptions,
+    /// The instant days-left is computed at.
+    pub as_of: OffsetDateTime,
+    /// Worker threads; `None` for one per CPU.
+    pub jobs: Option<usize>,
+    /// Files per chunk (the unit of parallel work and of streaming).
+    pub chunk_files: usize,
+}
+
+impl ScanOptions {
+    /// Default options evaluated at `as_of`.
+    pub fn new(as_of: OffsetDateTime) -> Self {
+        ScanOptions {
+            follow_links: false,
+            exclude: Vec::new(),
+            detect: DetectOptions::default(),
+            as_of,
+            jobs: None,
+            chunk_files: DEFAULT_CHUNK_FILES,
+        }
+    }
+}
+
+/// Default [`ScanOptions::chunk_files`]: enough to keep two cores busy, small enough that a
+/// chunk's reports stay well under a megabyte.
+pub const DEFAULT_CHUNK_FILES: usize = 512;
+
+/// One certificate found by the scan.
+#[derive(Clone, Debug)]
+pub struct CertRow {
+    /// Where: path, ZIP entry, PEM block / PKCS#7 certificate / PKCS#12 bag.
+    pub origin: Origin,
+    /// SHA-1 thumbprint of the exact DER.
+    pub thumbprint: Thumbprint,
+    /// The subject's most specific CN, if it has one.
+    pub subject_cn: Option<String>,
+    /// notAfter.
+    pub not_after: OffsetDateTime,
+    /// Whole days left at the scan's instant (negative once expired).
+    pub days_left: i64,
+    /// What the rules found.
+    pub findings: Vec<Finding>,
+}
+
+/// Why a file produced no rows and no error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// Zero bytes.
+    Empty,
+    /// Not certificate material (detection recognised nothing).
+    NotCertificateMaterial,
+    /// Certificate material without certificates (keys, requests only).
+    NoCertificates,
+    /// A symbolic link, not followed without `--follow-links`.
+    Symlink,
+    /// Not a regular file (FIFO, socket, device): never opened, as reading could block.
+    NotRegularFile,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SkipReason::Empty => "empty file",
+            SkipReason::NotCertificateMaterial => "not certificate material",
+            SkipReason::NoCertificates => "no certificates (keys or requests only)",
+            SkipReason::Symlink => "symbolic link (use --follow-links to follow)",
+            SkipReason::NotRegularFile => "not a regular file",
+        })
+    }
+}
+
+/// A per-file fault: walking or reading it failed, or part of it is damaged.
+#[derive(Debug, thiserror::Error)]
+pub enum Fault {
+    /// Walking failed at this path.
+    #[error(transparent)]
+    Walk(#[from] ScanError),
+    /// Reading or detecting failed (I/O, damaged, password needed …).
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
+/// What became of one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Read; it has at least one certificate (and maybe faults for damaged parts).
+    Read,
+    /// Read or looked at, and skipped (no rows, no fault).
+    Skipped(SkipReason),
+    /// Nothing usable: only faults.
+    Failed,
+}
+
+/// The scan's result for one path, in walk order.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as walked.
+    pub path: String,
+    /// What became of it.
+    pub status: FileStatus,
+    /// Its certificates, in file order.
+    pub rows: Vec<CertRow>,
+    /// Its faults.
+    pub faults: Vec<Fault>,
+}
+
+/// Totals over a scan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ScanSummary {
+    /// Paths the walk produced (files, skipped links, faults).
+    pub paths: u64,
+    /// Files with at least one certificate.
+    pub files_with_certificates: u64,
+    /// Files read successfully (with certificates, or read and skipped by content).
+    pub files_read: u64,
+    /// Certificates found.
+    pub certificates: u64,
+    /// Paths skipped, without a fault.
+    pub skipped: u64,
+    /// Paths with at least one fault.
+    pub files_with_faults: u64,
+    /// Faults in all.
+    pub faults: u64,
+}
+
+impl ScanSummary {
+    /// Account for one file's report.
+    pub fn add(&mut self, f: &FileReport) {
+        self.paths += 1;
+        self.certificates += f.rows.len() as u64;
+        self.faults += f.faults.len() as u64;
+        if !f.faults.is_empty() {
+            self.files_with_faults += 1;
+        }
+        match f.status {
+            FileStatus::Read => {
+                self.files_with_certificates += 1;
+                self.files_read += 1;
+            }
+            FileStatus::Skipped(r) => {
+                self.skipped += 1;
+                if !matches!(r, SkipReason::Symlink | SkipReason::NotRegularFile) {
+                    self.files_read += 1;
+                }
+            }
+            FileStatus::Failed => {}
+        }
+    }
+
+    /// Whether nothing at all could be read (every path failed, or there were none).
+    pub fn nothing_read(&self) -> bool {
+        self.files_read == 0
+    }
+}
+
+/// A configured scan: compiled exclude globs and a thread pool.
+pub struct Scanner {
+    opts: ScanOptions,
+    walker: Walker,
+    pool: rayon::ThreadPool,
+}
+
+impl Scanner {
+    /// Check the options (globs) and start the worker threads.
+    pub fn new(opts: ScanOptions) -> Result<Scanner, ScanError> {
+        let walker = Walker::new(&opts.exclude, opts.follow_links)?;
+        let jobs = opts.jobs.unwrap_or(0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .thread_name(|i| format!("certprep-scan-{i}"))
+            .build()
+            .map_err(|source| ScanError::Threads { jobs, source })?;
+        Ok(Scanner { opts, walker, pool })
+    }
+
+    /// Scan `roots` (files or directories), calling `sink` once per path in sorted order.
+    /// Stops at the first error `sink` returns and returns it; otherwise the totals.
+    pub fn run<E>(
+        &self,
+        roots: &[String],
+        rules: &dyn Rules,
+        sink: &mut dyn FnMut(FileReport) -> Result<(), E>,
+    ) -> Result<ScanSummary, E> {
+        let chunk_files = self.opts.chunk_files.max(1);
+        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<walk::Entry>>(2);
+        let walker = &self.walker;
+        std::thread::scope(|threads| {
+            threads.spawn(move || {
+                let mut chunk = Vec::with_capacity(chunk_files);
+                for entry in walker.walk(roots) {
+                    chunk.push(entry);
+                    if chunk.len() == chunk_files {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_files));
+                        if chunk_tx.send(full).is_err() {
+                            return; // the consumer stopped (output error)
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    let _ = chunk_tx.send(chunk);
+                }
+            });
+            // Keep up to two chunks in the pool while the oldest finished one is handed out.
+            self.pool.in_place_scope(|pool| {
+                let mut summary = ScanSummary::default();
+                let mut in_flight: VecDeque<mpsc::Receiver<Vec<FileReport>>> = VecDeque::new();
+                let mut emit = |rx: mpsc::Receiver<Vec<FileReport>>,
+                                summary: &mut ScanSummary|
+                 -> Result<(), E> {
+                    for report in rx.recv().unwrap_or_default() {
+                        summary.add(&report);
+                        sink(report)?;
+                    }
+                    Ok(())
+                };
+                for chunk in chunk_rx {
+                    let (tx, rx) = mpsc::sync_channel(1);
+                    pool.spawn(move |_| {
+                        let reports: Vec<FileReport> =
+                            chunk.into_par_iter().map(|e| self.process(e, rules)).collect();
+                        let _ = tx.send(reports);
+                    });
+                    in_flight.push_back(rx);
+                    if in_flight.len() > 2 {
+                        if let Some(rx) = in_flight.pop_front() {
+                            emit(rx, &mut summary)?;
+                        }
+                    }
+                }
+                while let Some(rx) = in_flight.pop_front() {
+                    emit(rx, &mut summary)?;
+                }
+                Ok(summary)
+            })
+        })
+    }
+
+    fn process(&self, entry: walk::Entry, rules: &dyn Rules) -> FileReport {
+        match entry {
+            walk::Entry::File(path) => self.process_file(path, rules),
+            walk::Entry::Skip(path, reason) => FileReport {
+                path,
+                status: FileStatus::Skipped(reason),
+                rows: Vec::new(),
+                faults: Vec::new(),
+            },
+            walk::Entry::Fault(path, fault) => FileReport {
+                path,
+                status: FileStatus::Failed,
+                rows: Vec::new(),
+                faults: vec![Fault::Walk(fault)],
+            },
+        }
+    }
+
+    fn process_file(&self, path: String, rules: &dyn Rules) -> FileReport {
+        thread_local! {
+            // One read buffer per worker: no allocation per file for the bytes.
+            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        BUF.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            let report = match read_capped(&path, self.opts.detect.max_size, &mut buf) {
+                Err(fault) => FileReport {
+                    path,
+                    status: FileStatus::Failed,
+                    rows: Vec::new(),
+                    faults: vec![Fault::Input(fault)],
+                },
+                Ok(()) if buf.is_empty() => FileReport {
+                    path,
+                    status: FileStatus::Skipped(SkipReason::Empty),
+                    rows: Vec::new(),
+                    faults: Vec::new(),
+                },
+                Ok(()) => self.examine(path, &buf, rules),
+            };
+            if buf.capacity() > 4 << 20 {
+                *buf = Vec::new(); // do not keep a rare huge file's buffer alive
+            }
+            report
+        })
+    }
+
+    fn examine(&self, path: String, bytes: &[u8], rules: &dyn Rules) -> FileReport {
+        let origin = Origin::file(path.as_str());
+        let detected = input::detect(bytes, &origin, &self.opts.detect);
+        let mut rows = Vec::new();
+        for item in &detected.items {
+            if let Item::Cert(cert) = item {
+                rows.push(CertRow {
+                    origin: cert.origin.clone(),
+                    thumbprint: Thumbprint::of(&cert.der, HashAlg::Sha1),
+                    subject_cn: cert.subject.common_name(),
+                    not_after: cert.not_after,
+                    days_left: days_left(cert.not_after, self.opts.as_of),
+                    findings: rules.evaluate(cert, &detected.items),
+                });
+            }
+        }
+        let unrecognized_only = !detected.problems.is_empty()
+            && detected
+                .problems
+                .iter()
+                .all(|p| matches!(p, InputError::Unrecognized { .. }));
+        let status = if !rows.is_empty() {
+            FileStatus::Read
+        } else if unrecognized_only {
+            FileStatus::Skipped(SkipReason::NotCertificateMaterial)
+        } else if !detected.problems.is_empty() {
+            FileStatus::Failed
+        } else if detected.items.is_empty() {
+            FileStatus::Skipped(SkipReason::NotCertificateMaterial)
+        } else {
+            FileStatus::Skipped(SkipReason::NoCertificates)
+        };
+        let faults = if matches!(status, FileStatus::Skipped(_)) {
+            Vec::new()
+        } else {
+            detected.problems.into_iter().map(Fault::Input).collect()
+        };
+        FileReport {
+            path,
+            status,
+            rows,
+            faults,
+        }
+    }
+}
+
+/// Read at most `max_size` bytes of the file at `path` into `buf`; a larger file is a fault
+/// (checked on the open handle, so a file growing meanwhile is still capped).
+fn read_capped(path: &str, max_size: u64, buf: &mut Vec<u8>) -> Result<(), InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > max_size {
+        return Err(InputError::TooLarge {
+            origin: Origin::file(path),
+            size: len,
+            limit: max_size,
+        });
+    }
+    buf.reserve(usize::try_from(len).unwrap_or(0));
+    file.take(max_size + 1).read_to_end(buf).map_err(io)?;
+    if buf.len() as u64 > max_size {
+        return Err(InputError::TooLarge {
+            origin: Origin::file(path),
+            size: buf.len() as u64,
+            limit: max_size,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn days_left_rounds_down_and_goes_negative_after_expiry() {
+        let t = datetime!(2027-01-10 12:00 UTC);
+        assert_eq!(days_left(t, datetime!(2027-01-01 12:00 UTC)), 9);
+        assert_eq!(days_left(t, datetime!(2027-01-01 12:00:01 UTC)), 8);
+        assert_eq!(days_left(t, t), 0);
+        assert_eq!(days_left(t, datetime!(2027-01-10 13:00 UTC)), -1);
+    }
+
+    #[test]
+    fn summary_counts_read_skipped_and_failed_files() {
+        let mut s = ScanSummary::default();
+        for status in [
+            FileStatus::Skipped(SkipReason::Empty),
+            FileStatus::Skipped(SkipReason::Symlink),
+            FileStatus::Failed,
+        ] {
+            s.add(&FileReport {
+                path: "x".into(),
+                status,
+                rows: Vec::new(),
+                faults: Vec::new(),
+            });
+        }
+        assert_eq!((s.paths, s.files_read, s.skipped), (3, 1, 2));
+        assert!(!s.nothing_read());
+        assert!(ScanSummary::default().nothing_read());
+    }
+}
