@@ -50,6 +50,9 @@ pub(crate) struct ScanArgs {
     /// Exit 1 when a printed certificate has a finding at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Files per unit of parallel work (tuning and tests; the output does not depend on it).
+    #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u32).range(1..))]
+    chunk_files: Option<u32>,
 }
 
 /// `--format`.
@@ -79,6 +82,9 @@ pub(crate) fn run(args: ScanArgs, global: &Global, out: &mut dyn Write) -> anyho
     opts.follow_links = args.follow_links;
     opts.exclude = args.exclude.clone();
     opts.jobs = args.jobs.map(usize::from);
+    if let Some(n) = args.chunk_files {
+        opts.chunk_files = n as usize;
+    }
     opts.detect = DetectOptions {
         passwords: global.passwords.clone(),
         ..DetectOptions::default()

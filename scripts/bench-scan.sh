@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Measure `certprep scan` against the anchors of docs/performance.md on a generated tree.
+#
+#   scripts/bench-scan.sh            # 100,000 files in /tmp/certprep-scan-corpus, 3 runs each
+#   FILES=20000 RUNS=1 scripts/bench-scan.sh
+#
+# Environment: CORPUS (tree location), FILES (default 100000), PAIRS (50), RUNS (3, for the fast
+# commands; Python and OpenSSL run once unless SLOW_RUNS is set), SAMPLE (2000 files for the
+# once-per-file openssl anchor, extrapolated), AT (the --at instant, fixed for reproducibility).
+# Needs: cargo, python3 with `cryptography` (installed with pip if missing), openssl, GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FILES=${FILES:-100000}
+PAIRS=${PAIRS:-50}
+RUNS=${RUNS:-3}
+SLOW_RUNS=${SLOW_RUNS:-1}
+SAMPLE=${SAMPLE:-2000}
+AT=${AT:-2027-01-01T00:00:00Z}
+CORPUS=${CORPUS:-/tmp/certprep-scan-corpus-$FILES}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "GNU time (/usr/bin/time) is needed for peak RSS" >&2; exit 2; }
+
+echo "== building (release)" >&2
+cargo build --release --quiet --bin certprep --example walk_read --example gen_scan_corpus
+BIN=target/release/certprep
+EX=target/release/examples
+
+if [ ! -f "$CORPUS/.complete" ]; then
+  echo "== generating $FILES files in $CORPUS" >&2
+  rm -rf "$CORPUS"
+  "$EX/gen_scan_corpus" "$CORPUS" "$FILES" "$PAIRS"
+  touch "$CORPUS/.complete"
+fi
+python3 -c 'import cryptography' 2>/dev/null || pip install --quiet cryptography
+
+echo "== tree: $(find "$CORPUS" -type f -name 'cert-*' | wc -l) files, $(du -sm "$CORPUS" | cut -f1) MB on disk; cores: $(nproc)" >&2
+echo "== warming the page cache" >&2
+find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
+
+# run NAME RUNS COMMAND... : time COMMAND RUNS times, print "NAME median_seconds max_rss_kb".
+run() {
+  local name=$1 runs=$2; shift 2
+  local times=() rss=0 i out
+  for ((i = 0; i < runs; i++)); do
+    out=$("$TIME" -f '%e %M' -o /tmp/certprep-bench-time.$$ bash -c "$*" > /dev/null 2>&1 && cat /tmp/certprep-bench-time.$$)
+    times+=("${out%% *}")
+    local r=${out##* }; (( r > rss )) && rss=$r
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$name $median $rss ${times[*]}"
+}
+
+RESULTS=/tmp/certprep-bench-results.$$
+{
+  run xargs_cat "$RUNS" "find '$CORPUS' -type f -print0 | xargs -0 cat > /dev/null"
+  run walk_read "$RUNS" "'$EX/walk_read' '$CORPUS'"
+  run certprep_jsonl "$RUNS" "'$BIN' --at $AT scan '$CORPUS' --format jsonl > /dev/null"
+  run certprep_jsonl_j1 "$RUNS" "'$BIN' --at $AT scan '$CORPUS' --format jsonl --jobs 1 > /dev/null"
+  run python_2_workers "$SLOW_RUNS" "python3 scripts/scan_py.py '$CORPUS' --workers 2 --at $AT > /dev/null"
+  run python_1_worker "$SLOW_RUNS" "python3 scripts/scan_py.py '$CORPUS' --workers 1 --at $AT > /dev/null"
+  find "$CORPUS" -type f -name 'cert-*' | sort | head -n "$SAMPLE" > /tmp/certprep-bench-sample.$$
+  run openssl_sample "$SLOW_RUNS" "while IFS= read -r f; do openssl x509 -noout -fingerprint -sha1 -subject -enddate -in \"\$f\"; done < /tmp/certprep-bench-sample.$$"
+} | tee "$RESULTS" >&2
+
+rows=$("$BIN" --at "$AT" -q scan "$CORPUS" --format jsonl | grep -c '"type":"certificate"')
+echo "== certprep printed $rows certificate rows" >&2
+
+awk -v files="$FILES" -v sample="$SAMPLE" '
+  { t[$1] = $2; m[$1] = $3 }
+  END {
+    c = t["certprep_jsonl"]; o = t["openssl_sample"] * files / sample
+    printf "\n| command | median s | peak RSS MiB |\n|---|---:|---:|\n"
+    n = split("xargs_cat walk_read certprep_jsonl certprep_jsonl_j1 python_2_workers python_1_worker", k, " ")
+    for (i = 1; i <= n; i++) printf "| %s | %.2f | %.1f |\n", k[i], t[k[i]], m[k[i]] / 1024
+    printf "| openssl per file (%d-file sample → %d files) | %.0f (sample %.2f) | %.1f |\n", sample, files, o, t["openssl_sample"], m["openssl_sample"] / 1024
+    printf "\nratios (goal in brackets):\n"
+    printf "  certprep / xargs cat      = %.2f  [<= 1]\n", c / t["xargs_cat"]
+    printf "  certprep / walk-and-read  = %.2f  [<= 2.5]\n", c / t["walk_read"]
+    printf "  python 2 workers / certprep = %.1fx [>= 6]\n", t["python_2_workers"] / c
+    printf "  openssl per file / certprep = %.0fx [>= 1000]\n", o / c
+    printf "  certprep peak RSS = %.1f MiB [< 50]\n", m["certprep_jsonl"] / 1024
+  }' "$RESULTS"
+rm -f "$RESULTS" /tmp/certprep-bench-time.$$ /tmp/certprep-bench-sample.$$
