@@ -5,7 +5,7 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use certprep::scan::{Scanner, ScanOptions, ValidityRules};
+use certprep::scan::{ScanOptions, Scanner, ValidityRules};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use time::macros::datetime;
 
@@ -15,7 +15,10 @@ fn scan(c: &mut Criterion) {
     corpus::write_tree(dir.path(), 2_000, &pool).expect("write tree");
     let root = vec![dir.path().to_string_lossy().into_owned()];
     let as_of = datetime!(2027-01-01 00:00 UTC);
-    let rules = ValidityRules { as_of, min_days: 30 };
+    let rules = ValidityRules {
+        as_of,
+        min_days: 30,
+    };
 
     let mut group = c.benchmark_group("scan");
     group.throughput(Throughput::Elements(2_000));

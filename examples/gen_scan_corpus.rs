@@ -11,8 +11,15 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().ok_or("usage: gen_scan_corpus DIR [FILES] [PAIRS]")?);
-    let files: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100_000);
+    let dir = PathBuf::from(
+        args.next()
+            .ok_or("usage: gen_scan_corpus DIR [FILES] [PAIRS]")?,
+    );
+    let files: usize = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let pairs: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(50);
     if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
         return Err(format!("{} exists and is not empty; remove it first", dir.display()).into());

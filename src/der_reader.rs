@@ -73,33 +73,36 @@ impl<'a> Reader<'a> {
 
 /// Dotted-decimal text of an OID's content octets; `None` if malformed.
 pub fn oid_to_string(content: &[u8]) -> Option<String> {
+    use std::fmt::Write;
     if content.is_empty() || content.last().is_some_and(|b| b & 0x80 != 0) {
         return None;
     }
-    let mut arcs: Vec<u128> = Vec::new();
+    // Written straight into one String (no Vec of arcs, no String per arc): names are parsed
+    // for every certificate `scan` reads, and this was a visible share of its profile.
+    let mut s = String::with_capacity(content.len() * 3);
     let mut acc: u128 = 0;
+    let mut first = true;
     for &b in content {
         if acc > (u128::MAX >> 7) {
             return None;
         }
         acc = (acc << 7) | u128::from(b & 0x7F);
         if b & 0x80 == 0 {
-            arcs.push(acc);
+            let _ = if first {
+                let (x, y) = if acc < 40 {
+                    (0, acc)
+                } else if acc < 80 {
+                    (1, acc - 40)
+                } else {
+                    (2, acc - 80)
+                };
+                write!(s, "{x}.{y}")
+            } else {
+                write!(s, ".{acc}")
+            };
+            first = false;
             acc = 0;
         }
-    }
-    let first = arcs[0];
-    let (a, b) = if first < 40 {
-        (0, first)
-    } else if first < 80 {
-        (1, first - 40)
-    } else {
-        (2, first - 80)
-    };
-    let mut s = format!("{a}.{b}");
-    for arc in &arcs[1..] {
-        s.push('.');
-        s.push_str(&arc.to_string());
     }
     Some(s)
 }

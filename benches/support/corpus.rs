@@ -57,7 +57,10 @@ pub fn pairs(pairs: usize) -> Vec<String> {
             Some(KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key"))
         };
         let mut p = CertificateParams::default();
-        p.distinguished_name = dn(&format!("Contoso Bench Issuing CA {}", i + 1), "Contoso Bench");
+        p.distinguished_name = dn(
+            &format!("Contoso Bench Issuing CA {}", i + 1),
+            "Contoso Bench",
+        );
         p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         p.serial_number = Some(SerialNumber::from(1000 + i as u64));
@@ -80,10 +83,14 @@ pub fn pairs(pairs: usize) -> Vec<String> {
             Some(k) => Issuer::from_params(ip, k),
         };
         let host = format!("host{i:02}.contoso.example");
-        let mut p = CertificateParams::new(vec![host.clone(), format!("mail{i:02}.contoso.example")])
-            .expect("names");
+        let mut p =
+            CertificateParams::new(vec![host.clone(), format!("mail{i:02}.contoso.example")])
+                .expect("names");
         p.distinguished_name = dn(&host, "Contoso Ltd");
-        p.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+        p.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
         p.extended_key_usages = vec![
             rcgen::ExtendedKeyUsagePurpose::ServerAuth,
             rcgen::ExtendedKeyUsagePurpose::ClientAuth,
@@ -127,4 +134,3 @@ pub fn write_tree(root: &Path, files: usize, pairs: &[String]) -> std::io::Resul
     }
     Ok(total)
 }
-

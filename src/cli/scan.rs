@@ -77,7 +77,11 @@ enum FailOn {
     Warning,
 }
 
-pub(crate) fn run(args: ScanArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    args: ScanArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let mut opts = ScanOptions::new(global.at);
     opts.follow_links = args.follow_links;
     opts.exclude = args.exclude.clone();
@@ -164,16 +168,17 @@ pub(crate) fn run(args: ScanArgs, global: &Global, out: &mut dyn Write) -> anyho
             summary.certificates,
             summary.files_with_certificates,
             summary.skipped,
-            if args.verbose { "" } else { " (--verbose lists them)" },
+            if args.verbose {
+                ""
+            } else {
+                " (--verbose lists them)"
+            },
             summary.faults,
             summary.files_with_faults,
         );
     }
     if summary.nothing_read() {
-        anyhow::bail!(
-            "nothing could be read under {}",
-            args.paths.join(", ")
-        );
+        anyhow::bail!("nothing could be read under {}", args.paths.join(", "));
     }
     Ok(if failing {
         super::exit::findings()

@@ -4,8 +4,8 @@
 //! Every format but the table streams: rows are written as the scan hands files over, so memory
 //! does not grow with the tree. The table aligns its columns, so it holds its rows until the end.
 
-use crate::scan::{ExpiringCert, FileReport, FileStatus, Finding, ScanSummary, Severity};
 use crate::input::Origin;
+use crate::scan::{ExpiringCert, FileReport, FileStatus, Finding, ScanSummary, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 use time::format_description::well_known::Rfc3339;
@@ -231,9 +231,7 @@ impl<W: Write> ScanWriter<W> {
     pub fn begin(&mut self) -> io::Result<()> {
         match (self.format, self.mode) {
             (ScanFormat::Csv, ScanMode::Rows) => csv_line(&mut self.out, &CSV_ROW_COLUMNS),
-            (ScanFormat::Csv, ScanMode::Expiring) => {
-                csv_line(&mut self.out, &CSV_EXPIRING_COLUMNS)
-            }
+            (ScanFormat::Csv, ScanMode::Expiring) => csv_line(&mut self.out, &CSV_EXPIRING_COLUMNS),
             (ScanFormat::Json, mode) => write!(
                 self.out,
                 "{{\"version\":{SCHEMA_VERSION},\"as_of\":\"{}\",\"{}\":[",
@@ -349,7 +347,11 @@ impl<W: Write> ScanWriter<W> {
         for c in certs {
             match self.format {
                 ScanFormat::Table => {
-                    let first = c.locations.first().map(|o| o.to_string()).unwrap_or_default();
+                    let first = c
+                        .locations
+                        .first()
+                        .map(|o| o.to_string())
+                        .unwrap_or_default();
                     let path = match c.locations.len() {
                         0 | 1 => first,
                         n => format!("{first} (+{} more)", n - 1),

@@ -363,8 +363,10 @@ impl Scanner {
                 for chunk in chunk_rx {
                     let (tx, rx) = mpsc::sync_channel(1);
                     pool.spawn(move |_| {
-                        let reports: Vec<FileReport> =
-                            chunk.into_par_iter().map(|e| self.process(e, rules)).collect();
+                        let reports: Vec<FileReport> = chunk
+                            .into_par_iter()
+                            .map(|e| self.process(e, rules))
+                            .collect();
                         let _ = tx.send(reports);
                     });
                     in_flight.push_back(rx);

@@ -109,10 +109,7 @@ impl Walker {
                 let source = err
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("walk failed"));
-                Some(Entry::Fault(
-                    path.clone(),
-                    ScanError::Walk { path, source },
-                ))
+                Some(Entry::Fault(path.clone(), ScanError::Walk { path, source }))
             }
         }
     }
@@ -147,8 +144,17 @@ mod tests {
         let dir = std::env::temp_dir();
         let d = dir.to_string_lossy().into_owned();
         let inner = dir.join("x").to_string_lossy().into_owned();
-        let got = sorted_roots(&["b.pem".into(), inner, d.clone(), "a/b.pem".into(), "a/b/x".into()]);
-        let got: Vec<String> = got.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        let got = sorted_roots(&[
+            "b.pem".into(),
+            inner,
+            d.clone(),
+            "a/b.pem".into(),
+            "a/b/x".into(),
+        ]);
+        let got: Vec<String> = got
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
         let tmp_pos = got.iter().position(|p| *p == d);
         assert!(tmp_pos.is_some());
         assert_eq!(got.iter().filter(|p| p.starts_with(&d)).count(), 1);

@@ -41,8 +41,8 @@ fn fixture_thumbprints(rel: &str) -> Vec<String> {
 /// A self-signed P-256 certificate valid from 2026-01-01 until `not_after` (ASN.1 time text).
 fn self_signed(cn: &str, not_after: &str) -> (Vec<u8>, String) {
     let group = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap();
-    let key = openssl::pkey::PKey::from_ec_key(openssl::ec::EcKey::generate(&group).unwrap())
-        .unwrap();
+    let key =
+        openssl::pkey::PKey::from_ec_key(openssl::ec::EcKey::generate(&group).unwrap()).unwrap();
     let mut name = openssl::x509::X509NameBuilder::new().unwrap();
     name.append_entry_by_text("CN", cn).unwrap();
     let name = name.build();
@@ -55,7 +55,10 @@ fn self_signed(cn: &str, not_after: &str) -> (Vec<u8>, String) {
         .unwrap();
     b.set_not_after(&Asn1Time::from_str(not_after).unwrap())
         .unwrap();
-    let serial = openssl::bn::BigNum::from_u32(7).unwrap().to_asn1_integer().unwrap();
+    let serial = openssl::bn::BigNum::from_u32(7)
+        .unwrap()
+        .to_asn1_integer()
+        .unwrap();
     b.set_serial_number(&serial).unwrap();
     b.sign(&key, MessageDigest::sha256()).unwrap();
     let x = b.build();
@@ -103,7 +106,10 @@ fn schema_for(def: &str) -> jsonschema::Validator {
 
 fn assert_valid(v: &jsonschema::Validator, instance: &Value) {
     let errors: Vec<String> = v.iter_errors(instance).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{instance}\nviolates the schema: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "{instance}\nviolates the schema: {errors:?}"
+    );
 }
 
 fn running_as_root() -> bool {
@@ -126,7 +132,11 @@ fn mixed_tree() -> TempDir {
     copy(d, "a/bundle.pem", "deliverable/ca-bundle.crt"); // CRLF, intermediate + root
     copy(d, "a/leaf.cer", "deliverable/mail.contoso.com.cer"); // DER
     put(d, "c/empty.pem", b"");
-    put(d, "c/garbage.bin", b"\x00\x01\x02 definitely not a certificate \xff\xfe");
+    put(
+        d,
+        "c/garbage.bin",
+        b"\x00\x01\x02 definitely not a certificate \xff\xfe",
+    );
     put(d, "c/notes.txt", b"renew before May\n");
     let leaf_pem = std::fs::read(fixture("deliverable/mail.contoso.com.crt")).unwrap();
     put(d, "c/truncated.pem", &leaf_pem[..leaf_pem.len() / 2]);
@@ -152,7 +162,14 @@ fn scan_mixed_tree_gives_rows_in_path_order_and_reports_each_fault() {
     let d = t.path();
     let root = d.to_string_lossy().into_owned();
     let a = certprep()
-        .args(["scan", &root, "--format", "jsonl", "--follow-links", "--verbose"])
+        .args([
+            "scan",
+            &root,
+            "--format",
+            "jsonl",
+            "--follow-links",
+            "--verbose",
+        ])
         .assert();
     let records = jsonl(&stdout_of(&a));
     let stderr = stderr_of(&a);
@@ -162,14 +179,26 @@ fn scan_mixed_tree_gives_rows_in_path_order_and_reports_each_fault() {
     let bundle = fixture_thumbprints("deliverable/ca-bundle.crt");
     let leaf = fixture_thumbprints("deliverable/mail.contoso.com.cer");
     let mut expected = vec![
-        ("a/bundle.pem".to_owned(), Value::from("PEM block 1"), bundle[0].clone()),
-        ("a/bundle.pem".to_owned(), Value::from("PEM block 2"), bundle[1].clone()),
+        (
+            "a/bundle.pem".to_owned(),
+            Value::from("PEM block 1"),
+            bundle[0].clone(),
+        ),
+        (
+            "a/bundle.pem".to_owned(),
+            Value::from("PEM block 2"),
+            bundle[1].clone(),
+        ),
         ("a/leaf.cer".to_owned(), Value::Null, leaf[0].clone()),
         ("c/link.cer".to_owned(), Value::Null, leaf[0].clone()),
     ];
     let root_user = running_as_root();
     if root_user {
-        expected.push(("u/unreadable.pem".into(), Value::from("PEM block 1"), leaf[0].clone()));
+        expected.push((
+            "u/unreadable.pem".into(),
+            Value::from("PEM block 1"),
+            leaf[0].clone(),
+        ));
     }
     let got: Vec<(String, Value, String)> = of_type(&records, "certificate")
         .iter()
@@ -193,7 +222,10 @@ fn scan_mixed_tree_gives_rows_in_path_order_and_reports_each_fault() {
         want_faults.push("u/unreadable.pem".into());
     }
     assert_eq!(faults, want_faults);
-    let loop_fault = of_type(&records, "fault")[1]["message"].as_str().unwrap().to_owned();
+    let loop_fault = of_type(&records, "fault")[1]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(loop_fault.contains("symbolic link loop"), "{loop_fault}");
     for f in &want_faults {
         assert!(stderr.contains(f.as_str()), "stderr names {f}: {stderr}");
@@ -254,8 +286,16 @@ fn scan_output_is_identical_for_any_jobs_and_chunk_size() {
     let d = t.path();
     // Enough files to span many chunks, with faults and skips interleaved.
     for i in 0..40 {
-        copy(d, &format!("many/{:02}/leaf.crt", i % 7), "deliverable/mail.contoso.com.crt");
-        copy(d, &format!("many/{:02}/b{i:02}.pem", i % 5), "deliverable/ca-bundle.crt");
+        copy(
+            d,
+            &format!("many/{:02}/leaf.crt", i % 7),
+            "deliverable/mail.contoso.com.crt",
+        );
+        copy(
+            d,
+            &format!("many/{:02}/b{i:02}.pem", i % 5),
+            "deliverable/ca-bundle.crt",
+        );
         put(d, &format!("many/{:02}/junk{i:02}.txt", i % 3), b"junk");
     }
     let root = d.to_string_lossy().into_owned();
@@ -314,7 +354,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             (false, c) => field.push(c),
         }
     }
-    assert!(!quoted && field.is_empty() && row.is_empty(), "CSV ends mid-record");
+    assert!(
+        !quoted && field.is_empty() && row.is_empty(),
+        "CSV ends mid-record"
+    );
     rows
 }
 
@@ -342,7 +385,11 @@ fn scan_csv_has_the_documented_columns_and_the_same_rows_as_jsonl() {
         ]
     );
     assert!(rows.iter().all(|r| r.len() == 9), "{rows:?}");
-    let json = jsonl(&stdout_of(&certprep().args(["scan", &root, "--format", "jsonl"]).assert()));
+    let json = jsonl(&stdout_of(
+        &certprep()
+            .args(["scan", &root, "--format", "jsonl"])
+            .assert(),
+    ));
     let certs = of_type(&json, "certificate");
     assert_eq!(rows.len() - 1, certs.len());
     for (r, j) in rows[1..].iter().zip(&certs) {
@@ -357,7 +404,10 @@ fn scan_csv_has_the_documented_columns_and_the_same_rows_as_jsonl() {
     assert_eq!(soon_row[5], "2027-01-10T00:00:00Z");
     assert_eq!(soon_row[6], "9");
     assert_eq!(soon_row[7], "warning");
-    assert!(soon_row[8].starts_with("cert-expires-soon: "), "{soon_row:?}");
+    assert!(
+        soon_row[8].starts_with("cert-expires-soon: "),
+        "{soon_row:?}"
+    );
 }
 
 #[test]
@@ -390,10 +440,18 @@ fn scan_json_and_jsonl_follow_the_schema() {
         .unwrap();
         assert_valid(&document, &doc);
         // The document holds the same certificates, faults and summary as the lines.
-        let key = if extra.is_empty() { "certificate" } else { "expiring" };
-        let list = doc[if extra.is_empty() { "certificates" } else { "expiring" }]
-            .as_array()
-            .unwrap();
+        let key = if extra.is_empty() {
+            "certificate"
+        } else {
+            "expiring"
+        };
+        let list = doc[if extra.is_empty() {
+            "certificates"
+        } else {
+            "expiring"
+        }]
+        .as_array()
+        .unwrap();
         let lines_certs = of_type(&records, key);
         assert_eq!(list.len(), lines_certs.len());
         for (a, b) in list.iter().zip(lines_certs) {
@@ -429,7 +487,14 @@ fn scan_expiring_within_keeps_the_window_soonest_first_one_entry_per_thumbprint(
     let leaf_tp = &fixture_thumbprints("deliverable/mail.contoso.com.cer")[0];
 
     let a = certprep()
-        .args(["scan", &root, "--expiring-within", "200", "--format", "jsonl"])
+        .args([
+            "scan",
+            &root,
+            "--expiring-within",
+            "200",
+            "--format",
+            "jsonl",
+        ])
         .assert()
         .code(0); // cert-expires-soon is a warning; --fail-on defaults to error
     let records = jsonl(&stdout_of(&a));
@@ -456,7 +521,11 @@ fn scan_expiring_within_keeps_the_window_soonest_first_one_entry_per_thumbprint(
             (
                 leaf_tp.as_str(),
                 138,
-                vec!["x/leaf.crt".to_owned(), "y/leaf.cer".into(), "z/again/leaf.pem".into()]
+                vec![
+                    "x/leaf.crt".to_owned(),
+                    "y/leaf.cer".into(),
+                    "z/again/leaf.pem".into()
+                ]
             ),
         ]
     );
@@ -467,7 +536,14 @@ fn scan_expiring_within_keeps_the_window_soonest_first_one_entry_per_thumbprint(
 
     // A narrower window keeps only the soonest; --fail-on warning turns it into exit 1.
     let a = certprep()
-        .args(["scan", &root, "--expiring-within", "30", "--fail-on", "warning"])
+        .args([
+            "scan",
+            &root,
+            "--expiring-within",
+            "30",
+            "--fail-on",
+            "warning",
+        ])
         .assert()
         .code(1);
     let table = stdout_of(&a);
@@ -476,7 +552,11 @@ fn scan_expiring_within_keeps_the_window_soonest_first_one_entry_per_thumbprint(
     assert!(table.contains(&soon_tp) && !table.contains(leaf_tp.as_str()));
 
     // The table shows the first location and how many more.
-    let table = stdout_of(&certprep().args(["scan", &root, "--expiring-within", "200"]).assert());
+    let table = stdout_of(
+        &certprep()
+            .args(["scan", &root, "--expiring-within", "200"])
+            .assert(),
+    );
     assert!(table.contains("(+2 more)"), "{table}");
 }
 
@@ -487,10 +567,16 @@ fn scan_exit_codes_follow_findings_and_readability() {
     let (expired, _) = self_signed("old.contoso.example", "20260601000000Z");
     put(d, "old.pem", &expired);
     let root = d.to_string_lossy().into_owned();
-    let a = certprep().args(["scan", &root, "--format", "jsonl"]).assert().code(1);
+    let a = certprep()
+        .args(["scan", &root, "--format", "jsonl"])
+        .assert()
+        .code(1);
     let records = jsonl(&stdout_of(&a));
     let f = &of_type(&records, "certificate")[0]["findings"][0];
-    assert_eq!((f["rule"].as_str(), f["severity"].as_str()), (Some("cert-expired"), Some("error")));
+    assert_eq!(
+        (f["rule"].as_str(), f["severity"].as_str()),
+        (Some("cert-expired"), Some("error"))
+    );
 
     // Nothing readable at all: exit 2, naming the path.
     certprep()
@@ -519,7 +605,16 @@ fn scan_exclude_skips_matching_files_and_directories() {
     let t = mixed_tree();
     let root = t.path().to_string_lossy().into_owned();
     let a = certprep()
-        .args(["scan", &root, "--format", "jsonl", "--exclude", "*.cer", "--exclude", "c"])
+        .args([
+            "scan",
+            &root,
+            "--format",
+            "jsonl",
+            "--exclude",
+            "*.cer",
+            "--exclude",
+            "c",
+        ])
         .args(["--exclude", "u/**"])
         .assert();
     let records = jsonl(&stdout_of(&a));
