@@ -16,6 +16,7 @@ pub mod model;
 pub mod oid;
 pub mod pkcs12;
 pub mod report;
+pub mod runbook;
 pub mod secret;
 pub mod thumbprint;
 pub mod windows;
