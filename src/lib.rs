@@ -15,6 +15,7 @@ pub mod inspect;
 pub mod model;
 pub mod oid;
 pub mod pkcs12;
+pub mod probe;
 pub mod report;
 pub mod runbook;
 pub mod secret;

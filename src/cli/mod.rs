@@ -6,6 +6,8 @@ pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod probe;
+pub(crate) mod runbook;
 pub(crate) mod thumbprint;
 
 use anyhow::Context;
@@ -37,6 +39,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Runbook(a) => runbook::run(a, &global, &mut out)?,
+        Command::Probe(a) => probe::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

@@ -128,6 +128,8 @@ pub struct RunbookOptions {
     pub ignore_check: bool,
     /// Who generated the script (`certprep 0.1.0`), for its header.
     pub generator: String,
+    /// The script's file name, for the usage lines in its header; default `renew.ps1`.
+    pub script_name: Option<String>,
 }
 
 /// Every value the script embeds, computed. [`render`] only arranges them.
@@ -166,6 +168,8 @@ pub struct RunbookSpec {
     pub notes: Vec<CheckNote>,
     /// Who generated the script.
     pub generator: String,
+    /// The script's file name (header comments only).
+    pub script_name: String,
 }
 
 /// Why a runbook cannot be generated.
@@ -371,6 +375,7 @@ impl RunbookSpec {
             hybrid: opts.hybrid,
             notes: opts.findings,
             generator: opts.generator,
+            script_name: opts.script_name.unwrap_or_else(|| "renew.ps1".to_owned()),
         })
     }
 

@@ -160,9 +160,16 @@ fn header(s: &mut Script, spec: &RunbookSpec) {
     s.comment(&format!("Servers: {}", spec.servers.join(", ")));
     s.comment("");
     s.comment("Run it in the Exchange Management Shell:");
-    s.comment("  .\\renew.ps1 -WhatIf     show every change without making it");
-    s.comment("  .\\renew.ps1             renew; asks before removing the old certificate");
-    s.comment("  .\\renew.ps1 -Rollback   re-enable the old certificate");
+    let name = format!(".\\{}", spec.script_name);
+    s.comment(&format!(
+        "  {name} -WhatIf      show every change without making it"
+    ));
+    s.comment(&format!(
+        "  {name}              renew; asks before removing the old certificate"
+    ));
+    s.comment(&format!(
+        "  {name} -Rollback    re-enable the old certificate instead"
+    ));
     s.comment("From outside, check what a server presents with");
     s.comment("  certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE");
     if !spec.notes.is_empty() {
@@ -346,10 +353,15 @@ fn renew(s: &mut Script, spec: &RunbookSpec) {
         V(&spec.pfx_path),
         C(").ProviderPath)"),
     ]);
+    s.open(&[C("if ($WhatIf) {")]);
+    s.code("$pfxPassword = New-Object -TypeName System.Security.SecureString");
+    s.close("} else {");
+    s.indent += 1;
     s.line(&[
         C("$pfxPassword = Read-Host -AsSecureString -Prompt "),
         V(&format!("Password of {}", spec.pfx_path)),
     ]);
+    s.close("}");
 
     s.step(&mut n, "import the certificate on every server");
     for server in &spec.servers {
