@@ -305,9 +305,9 @@ pub enum ProbeError {
         last_reply: Option<String>,
         /// Certificates the server sent before the failure, if any (leaf first).
         presented: Vec<Vec<u8>>,
-        /// rustls' error.
+        /// rustls' error (boxed: it is large, and failures are rare).
         #[source]
-        source: rustls::Error,
+        source: Box<rustls::Error>,
     },
 }
 
@@ -617,7 +617,7 @@ fn handshake<S: Read + Write>(
         target: target.clone(),
         last_reply: last_reply.clone(),
         presented: verifier.seen.lock().map(|s| s.clone()).unwrap_or_default(),
-        source,
+        source: Box::new(source),
     };
     let config = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()

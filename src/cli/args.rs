@@ -53,7 +53,7 @@ pub(crate) enum Command {
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
     /// Write the PowerShell script that renews the certificate on Exchange, every value computed.
-    Runbook(super::runbook::RunbookArgs),
+    Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
     Probe(super::probe::ProbeArgs),
 }

@@ -39,7 +39,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
-        Command::Runbook(a) => runbook::run(a, &global, &mut out)?,
+        Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,
     };
     out.flush()?;

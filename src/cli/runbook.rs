@@ -158,7 +158,7 @@ pub(crate) fn run(
             .filter(|_| args.output.as_os_str() != "-")
             .map(|n| n.to_string_lossy().into_owned()),
     };
-    let spec = RunbookSpec::plan(&leaf, options).with_context(|| format!("{}", args.file))?;
+    let spec = RunbookSpec::plan(&leaf, options).with_context(|| args.file.clone())?;
     let script = runbook::render(&spec);
     if args.output.as_os_str() == "-" {
         out.write_all(script.as_bytes())?;

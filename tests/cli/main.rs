@@ -37,4 +37,5 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 }
 
 mod foundation;
+mod probe;
 mod runbook;
