@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

@@ -7,6 +7,7 @@ pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
 pub(crate) mod thumbprint;
+pub(crate) mod tls_name;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -36,6 +37,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)
