@@ -153,10 +153,7 @@ struct Spec<'a> {
 fn certificate(spec: &Spec<'_>, issuer: &Issuer) -> Vec<u8> {
     let ecdsa_sha256 = seq(&[oid("1.2.840.10045.4.3.2")]);
     // Fixed validity: 2026-01-01 to 2028-01-01 (tests pass --at 2027-01-01).
-    let validity = seq(&[
-        tlv(0x17, b"260101000000Z"),
-        tlv(0x17, b"280101000000Z"),
-    ]);
+    let validity = seq(&[tlv(0x17, b"260101000000Z"), tlv(0x17, b"280101000000Z")]);
     let mut exts = Vec::new();
     if spec.ca {
         exts.push(seq(&[
@@ -315,10 +312,7 @@ fn cases() -> Vec<(&'static str, Vec<Vec<Atv>>)> {
             "bmpstring",
             vec![one(C, printable("CH")), one(CN, bmp("Größe Ω"))],
         ),
-        (
-            "universalstring",
-            vec![one(CN, universal("Ωmega 😀"))],
-        ),
+        ("universalstring", vec![one(CN, universal("Ωmega 😀"))]),
         (
             "empty-value",
             vec![one(O, utf8("")), one(CN, utf8("empty.example"))],

@@ -76,7 +76,9 @@ pub fn connector_lines(tls_name: &str, targets: &ConnectorTargets) -> Vec<String
             ));
         }
     }
-    lines.push(format!("Set-HybridConfiguration -TlsCertificateName {value}"));
+    lines.push(format!(
+        "Set-HybridConfiguration -TlsCertificateName {value}"
+    ));
     lines
 }
 
@@ -95,7 +97,10 @@ mod tests {
     #[test]
     fn ps_quote_doubles_typographic_quotes() {
         assert_eq!(ps_quote("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
-        assert_eq!(ps_quote("\u{2018}\u{201A}\u{201B}"), "'\u{2018}\u{2018}\u{201A}\u{201A}\u{201B}\u{201B}'");
+        assert_eq!(
+            ps_quote("\u{2018}\u{201A}\u{201B}"),
+            "'\u{2018}\u{2018}\u{201A}\u{201A}\u{201B}\u{201B}'"
+        );
     }
 
     #[test]
@@ -157,7 +162,10 @@ mod tests {
     fn parser_rejects_an_unescaped_typographic_quote() {
         // What a quoter that only doubles ASCII ' would produce: PowerShell ends the string early.
         assert_eq!(parse_single_quoted("'O\u{2019}Brien'"), None);
-        assert_eq!(parse_single_quoted("'O''Brien'").as_deref(), Some("O'Brien"));
+        assert_eq!(
+            parse_single_quoted("'O''Brien'").as_deref(),
+            Some("O'Brien")
+        );
     }
 
     proptest::proptest! {

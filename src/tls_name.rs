@@ -125,8 +125,12 @@ impl fmt::Display for Unwrapped {
             Unwrapped::Parameter => f.write_str("read the value after -TlsCertificateName"),
             Unwrapped::JoinedLines(n) => write!(f, "joined {n} wrapped lines"),
             Unwrapped::Whitespace => f.write_str("ignored surrounding whitespace"),
-            Unwrapped::SingleQuoted => f.write_str("read the value inside PowerShell single quotes"),
-            Unwrapped::DoubleQuoted => f.write_str("read the value inside PowerShell double quotes"),
+            Unwrapped::SingleQuoted => {
+                f.write_str("read the value inside PowerShell single quotes")
+            }
+            Unwrapped::DoubleQuoted => {
+                f.write_str("read the value inside PowerShell double quotes")
+            }
         }
     }
 }
@@ -155,7 +159,9 @@ pub fn read_paste(raw: &str) -> Pasted {
         let t = s.trim_start();
         if t.len() >= "TlsCertificateName".len()
             && t.is_char_boundary("TlsCertificateName".len())
-            && t["TlsCertificateName".len()..].trim_start().starts_with(':')
+            && t["TlsCertificateName".len()..]
+                .trim_start()
+                .starts_with(':')
             && t[.."TlsCertificateName".len()].eq_ignore_ascii_case("TlsCertificateName")
         {
             let after = t["TlsCertificateName".len()..].trim_start();
@@ -766,11 +772,15 @@ fn parse_attribute(text: &str, spacing_differs: &mut bool) -> ParsedAttribute {
     }
     let raw_key = raw_key.trim();
     let raw_value = rest.trim();
-    let (value, backslash) = if raw_value.starts_with('"') && raw_value.ends_with('"') && raw_value.len() >= 2 {
-        (raw_value[1..raw_value.len() - 1].replace("\"\"", "\""), false)
-    } else {
-        unescape_backslashes(raw_value)
-    };
+    let (value, backslash) =
+        if raw_value.starts_with('"') && raw_value.ends_with('"') && raw_value.len() >= 2 {
+            (
+                raw_value[1..raw_value.len() - 1].replace("\"\"", "\""),
+                false,
+            )
+        } else {
+            unescape_backslashes(raw_value)
+        };
     ParsedAttribute {
         key: windows_key_for(raw_key),
         raw_key: raw_key.to_owned(),
@@ -798,7 +808,9 @@ fn unescape_backslashes(v: &str) -> (String, bool) {
                     i += 2;
                     continue;
                 }
-                if let (Some(h), Some(l)) = (hex_digit(n), bytes.get(i + 2).and_then(|&b| hex_digit(b))) {
+                if let (Some(h), Some(l)) =
+                    (hex_digit(n), bytes.get(i + 2).and_then(|&b| hex_digit(b)))
+                {
                     out.push(h << 4 | l);
                     used = true;
                     i += 3;
@@ -820,9 +832,29 @@ fn hex_digit(b: u8) -> Option<u8> {
 /// long names, LDAP names and bare dotted OIDs mapped to what Windows prints.
 fn windows_key_for(raw: &str) -> String {
     const WINDOWS: &[&str] = &[
-        "CN", "L", "O", "OU", "E", "C", "S", "STREET", "T", "G", "I", "SN", "DC", "Description",
-        "PostalCode", "POBox", "Phone", "X21Address", "dnQualifier", "SERIALNUMBER",
-        "TPMManufacturer", "TPMModel", "TPMVersion",
+        "CN",
+        "L",
+        "O",
+        "OU",
+        "E",
+        "C",
+        "S",
+        "STREET",
+        "T",
+        "G",
+        "I",
+        "SN",
+        "DC",
+        "Description",
+        "PostalCode",
+        "POBox",
+        "Phone",
+        "X21Address",
+        "dnQualifier",
+        "SERIALNUMBER",
+        "TPMManufacturer",
+        "TPMModel",
+        "TPMVersion",
     ];
     if WINDOWS.contains(&raw) {
         return raw.to_owned();
@@ -855,7 +887,10 @@ fn windows_key_for(raw: &str) -> String {
         ("jurisdictionL", "OID.1.3.6.1.4.1.311.60.2.1.1"),
         ("jurisdictionLocalityName", "OID.1.3.6.1.4.1.311.60.2.1.1"),
         ("jurisdictionST", "OID.1.3.6.1.4.1.311.60.2.1.2"),
-        ("jurisdictionStateOrProvinceName", "OID.1.3.6.1.4.1.311.60.2.1.2"),
+        (
+            "jurisdictionStateOrProvinceName",
+            "OID.1.3.6.1.4.1.311.60.2.1.2",
+        ),
         ("jurisdictionC", "OID.1.3.6.1.4.1.311.60.2.1.3"),
         ("jurisdictionCountryName", "OID.1.3.6.1.4.1.311.60.2.1.3"),
         ("organizationIdentifier", "OID.2.5.4.97"),
@@ -902,19 +937,34 @@ mod tests {
     fn read_paste_takes_the_parameter_value() {
         let p = read_paste("Set-SendConnector X -TlsCertificateName \"<I>O=\"\"a\"\"<S>CN=`$x\"");
         assert_eq!(p.value, "<I>O=\"a\"<S>CN=$x");
-        assert_eq!(p.unwrapped, [Unwrapped::Parameter, Unwrapped::Whitespace, Unwrapped::DoubleQuoted]);
+        assert_eq!(
+            p.unwrapped,
+            [
+                Unwrapped::Parameter,
+                Unwrapped::Whitespace,
+                Unwrapped::DoubleQuoted
+            ]
+        );
     }
 
     #[test]
     fn read_paste_joins_wrapped_format_list_lines() {
         let p = read_paste("TlsCertificateName : <I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.con\n                     toso.com\n");
-        assert_eq!(p.value, "<I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.contoso.com");
+        assert_eq!(
+            p.value,
+            "<I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.contoso.com"
+        );
     }
 
     #[test]
     fn parse_dn_reads_openssl_escapes_and_keys() {
         let d = parse_dn("C=US, ST=Arizona, O=GoDaddy.com\\, Inc., CN=\\C3\\BC");
-        let got: Vec<(String, String)> = d.rdns.iter().flatten().map(|a| (a.key.clone(), a.value.clone())).collect();
+        let got: Vec<(String, String)> = d
+            .rdns
+            .iter()
+            .flatten()
+            .map(|a| (a.key.clone(), a.value.clone()))
+            .collect();
         assert_eq!(
             got,
             [

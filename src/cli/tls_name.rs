@@ -66,7 +66,7 @@ pub(crate) fn run(
         bail!("{}: no certificate in the file", args.file);
     }
     // Name-based leaf choice; chain::find_leaf (with signature checks) will replace it.
-    let index = find_leaf_by_name(&certs).with_context(|| format!("{}", args.file))?;
+    let index = find_leaf_by_name(&certs).with_context(|| args.file.clone())?;
     let leaf = &certs[index];
     if certs.len() > 1 && !global.quiet {
         eprintln!(
@@ -122,7 +122,10 @@ fn write_comparison(cmp: &Comparison, out: &mut dyn Write) -> anyhow::Result<()>
         writeln!(out, "note: {note}")?;
     }
     if cmp.is_identical() {
-        writeln!(out, "identical: the connector value matches this certificate")?;
+        writeln!(
+            out,
+            "identical: the connector value matches this certificate"
+        )?;
     } else {
         writeln!(out, "different: {} difference(s)", cmp.differences.len())?;
         for d in &cmp.differences {

@@ -161,8 +161,7 @@ fn parse_attribute(atv: Tlv<'_>) -> Result<Attribute, NameError> {
     if oid.tag != crate::der_reader::TAG_OID {
         return Err(NameError("attribute type is not an OID"));
     }
-    let oid_text =
-        crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?;
+    let oid_text = crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?;
     // The value is whatever follows the type; its tag can be anything (Windows prints unknown
     // types as '#' + hex), including a high tag number, which the shared reader refuses.
     let rest = &atv.content[oid.raw.len()..];
@@ -204,7 +203,8 @@ fn split_value(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), NameError> {
         }
         let lb = bytes.get(i..i + n).ok_or(NameError("truncated length"))?;
         i += n;
-        lb.iter().fold(0usize, |acc, &x| (acc << 8) | usize::from(x))
+        lb.iter()
+            .fold(0usize, |acc, &x| (acc << 8) | usize::from(x))
     };
     let end = i.checked_add(len).ok_or(NameError("length overflow"))?;
     if end != bytes.len() {
@@ -271,7 +271,10 @@ mod tests {
         let name = DistinguishedName::from_der(&der).unwrap();
         assert_eq!(name.rdns[0][0].value_tlv, vec![0x1f, 0x1f, 0x01, 0x41]);
         assert_eq!(name.rdns[0][0].value, vec![0x41]);
-        assert!(DistinguishedName::from_der(&hex::decode("300b3109300706035504031f9f").unwrap()).is_err());
+        assert!(
+            DistinguishedName::from_der(&hex::decode("300b3109300706035504031f9f").unwrap())
+                .is_err()
+        );
     }
 
     proptest::proptest! {

@@ -43,7 +43,12 @@ fn tls_name_of_every_names_fixture_equals_its_expected_txt() {
         let (code, out, err) = stdout_of(&[cert.to_str().unwrap()]);
         assert_eq!(code, 0, "{}: {err}", case.display());
         assert_eq!(out, want, "{}", case.display());
-        assert_eq!(err, "", "{}: a single certificate needs no leaf note", case.display());
+        assert_eq!(
+            err,
+            "",
+            "{}: a single certificate needs no leaf note",
+            case.display()
+        );
     }
 }
 
@@ -119,7 +124,12 @@ fn compare_tolerates_format_list_label_quotes_and_trailing_spaces() {
 #[test]
 fn compare_reads_the_value_from_stdin() {
     let out = certprep()
-        .args(["tls-name", &fixture("names/chain/bundle.pem"), "--compare", "-"])
+        .args([
+            "tls-name",
+            &fixture("names/chain/bundle.pem"),
+            "--compare",
+            "-",
+        ])
         .write_stdin(format!("{}\n", name_of("chain")))
         .output()
         .unwrap();
@@ -335,7 +345,12 @@ fn powershell_lines_name_the_given_connectors() {
 #[test]
 fn connector_names_require_powershell() {
     let out = certprep()
-        .args(["tls-name", &fixture("names/chain/bundle.pem"), "--send-connector", "x"])
+        .args([
+            "tls-name",
+            &fixture("names/chain/bundle.pem"),
+            "--send-connector",
+            "x",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
