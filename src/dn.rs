@@ -147,13 +147,10 @@ fn push_value(out: &mut String, value: &str) {
     }
 }
 
-/// The Exchange connector TLS certificate name: `<I>` + issuer + `<S>` + subject.
+/// The Exchange connector TLS certificate name: `<I>` + issuer + `<S>` + subject
+/// (see [`crate::tls_name`] for comparing it with what a connector holds).
 pub fn tls_name(cert: &Cert) -> String {
-    format!(
-        "<I>{}<S>{}",
-        render_windows(&cert.issuer),
-        render_windows(&cert.subject)
-    )
+    crate::tls_name::tls_name(&cert.issuer, &cert.subject)
 }
 
 #[cfg(test)]

@@ -589,8 +589,36 @@ fn explain_part(
         .collect();
     let mut reversed = got.clone();
     reversed.reverse();
-    let same = got == want;
-    let forward = !same && reversed == want;
+    // Values that differ only in whitespace (a space lost or added where Format-List wrapped
+    // the line, a doubled space) count as a spacing difference, not another name.
+    let squeeze = |rdns: &[Vec<(String, String)>]| -> Vec<Vec<(String, String)>> {
+        rdns.iter()
+            .map(|rdn| {
+                rdn.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.chars().filter(|c| !c.is_whitespace()).collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let exact = got == want || reversed == want;
+    let (same, forward) = if exact {
+        (got == want, got != want)
+    } else {
+        let w = squeeze(&want);
+        (
+            squeeze(&got) == w,
+            squeeze(&reversed) == w && squeeze(&got) != w,
+        )
+    };
+    let mut spacing_differs = parsed.spacing_differs;
+    if !exact && (same || forward) {
+        spacing_differs = true;
+    }
     if !(same || forward) {
         if part == Part::Subject {
             out.push(Difference::SubjectDiffers {
@@ -627,7 +655,7 @@ fn explain_part(
     };
     let mut quoting = Vec::new();
     for (p, w) in windows_order.iter().zip(expected.iter().flatten()) {
-        if !p.backslash && p.raw_value != w.rendered_value() {
+        if !p.backslash && p.value == w.value && p.raw_value != w.rendered_value() {
             quoting.push(format!("{}={}", w.key, w.rendered_value()));
         }
     }
@@ -637,7 +665,7 @@ fn explain_part(
             attributes: quoting,
         });
     }
-    if !parsed.slash_form && parsed.spacing_differs {
+    if spacing_differs {
         out.push(Difference::ExtraWhitespace { part });
     }
     true

@@ -164,6 +164,9 @@ fn compare_extra_spaces_reports_whitespace() {
         n.replace(", C=US<S>", ",  C=US<S>"),
         n.replace("O=\"Contoso", "O= \"Contoso"),
         n.replace("names\", C=US", "names\",C=US"),
+        // A space lost where Format-List wrapped the line, or one too many inside a value.
+        n.replace("certprep Names Test CA", "certprepNames Test CA"),
+        n.replace("Contoso, Ltd.", "Contoso,  Ltd."),
     ] {
         let (code, out) = compare("names/comma-in-o/cert.pem", &pasted);
         assert_eq!(code, 1, "{pasted}: {out}");
