@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
     /// Write the PowerShell script that renews the certificate on Exchange, every value computed.
     Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).

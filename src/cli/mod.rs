@@ -9,6 +9,7 @@ pub(crate) mod output;
 pub(crate) mod probe;
 pub(crate) mod runbook;
 pub(crate) mod thumbprint;
+pub(crate) mod tls_name;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -39,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,
     };

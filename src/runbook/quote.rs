@@ -7,33 +7,11 @@
 //! U+0027 and the typographic U+2018, U+2019, U+201A, U+201B — and a doubled quote character
 //! stands for one (PowerShell language specification §2.3.5.2, *verbatim-string-literal*, and
 //! `Tokenizer.ScanStringLiteral` in PowerShell/PowerShell, which appends the second character of
-//! any doubled pair). A hand-written function because no crate quotes for PowerShell.
+//! any doubled pair). [`ps_quote`] is [`crate::powershell::ps_quote`]; this module adds what a
+//! whole script needs on top: no raw control characters ([`ps_literal`]) and safe comments
+//! ([`comment_text`]). Hand-written because no crate quotes for PowerShell.
 
-/// The characters PowerShell treats as a single quote inside and around verbatim strings.
-pub const SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
-
-/// Whether `c` is one of PowerShell's single-quote characters.
-pub fn is_single_quote(c: char) -> bool {
-    SINGLE_QUOTES.contains(&c)
-}
-
-/// `value` as a PowerShell verbatim string: `'…'` with every single-quote character doubled.
-///
-/// The result is a single literal whatever the input; control characters are kept as they
-/// are (a verbatim string may span lines). Use [`ps_literal`] for script text, which also keeps
-/// control characters out of the file.
-pub fn ps_quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('\'');
-    for c in value.chars() {
-        if is_single_quote(c) {
-            out.push(c);
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
-}
+pub use crate::powershell::{ps_quote, SINGLE_QUOTES};
 
 /// Characters kept out of script files: C0 and C1 controls and the Unicode line and paragraph
 /// separators. A raw CR or LF inside a literal would survive PowerShell but not a checkout
