@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
+    Check(super::check::CheckArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
