@@ -28,7 +28,7 @@ New-ItemProperty -Path \"HKLM:\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Diagno
 
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let KeyAlgorithm::Ec { curve } = &cert.public_key.algorithm else {
-        return Verdict::NotApplicable;
+        return Verdict::Pass; // RSA: supported by every Exchange build
     };
     let builds = "Exchange Server 2019 CU14 HU2 / CU13 HU6 or Exchange Server 2016 CU23 HU13 (April 2024) or later";
     if ctx.options.has(Service::Auth) {

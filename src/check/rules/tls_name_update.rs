@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let o = ctx.options;
     if !(o.hybrid || o.edge) {
-        return Verdict::NotApplicable;
+        return Verdict::Pass; // no hybrid or Edge connectors to update
     }
     let name = crate::dn::tls_name(cert);
     let q = ps_quote(&name);
