@@ -116,7 +116,10 @@ fn make(spec: &Spec, key: &Key, issuer: Option<&Issuer<'_>>) -> X509 {
     }
     if issuer.is_some() {
         let ctx = b.x509v3_context(ctx_issuer.map(|c| &**c), None);
-        let aki = AuthorityKeyIdentifier::new().keyid(true).build(&ctx).expect("aki");
+        let aki = AuthorityKeyIdentifier::new()
+            .keyid(true)
+            .build(&ctx)
+            .expect("aki");
         b.append_extension(aki).expect("aki");
     }
     if let Some(ku) = &spec.ku {
@@ -156,7 +159,8 @@ fn make(spec: &Spec, key: &Key, issuer: Option<&Issuer<'_>>) -> X509 {
             }
         }
         let ctx = b.x509v3_context(ctx_issuer.map(|c| &**c), None);
-        b.append_extension(s.build(&ctx).expect("san")).expect("san");
+        b.append_extension(s.build(&ctx).expect("san"))
+            .expect("san");
     }
     let signer = issuer.map_or(key, |i| i.key);
     b.sign(signer, (spec.digest)()).expect("sign");
@@ -283,16 +287,37 @@ fn main() {
     let pub_int = make(
         &ca_spec("Fabrikam Public TLS CA", 2),
         &pub_int_key,
-        Some(&Issuer { cert: &pub_root, key: &pub_root_key }),
+        Some(&Issuer {
+            cert: &pub_root,
+            key: &pub_root_key,
+        }),
     );
     let ent_root_key = p256();
-    let ent_root = make(&ca_spec("Contoso Enterprise Root CA", 3), &ent_root_key, None);
-    std::fs::write(ca_dir.join("public-root.pem"), pem(&[Part::Cert(&pub_root)])).expect("w");
-    std::fs::write(ca_dir.join("enterprise-root.pem"), pem(&[Part::Cert(&ent_root)])).expect("w");
+    let ent_root = make(
+        &ca_spec("Contoso Enterprise Root CA", 3),
+        &ent_root_key,
+        None,
+    );
+    std::fs::write(
+        ca_dir.join("public-root.pem"),
+        pem(&[Part::Cert(&pub_root)]),
+    )
+    .expect("w");
+    std::fs::write(
+        ca_dir.join("enterprise-root.pem"),
+        pem(&[Part::Cert(&ent_root)]),
+    )
+    .expect("w");
     std::fs::write(out.root.join("pfx-password.txt"), PFX_PASSWORD).expect("w");
 
-    let pubca = Issuer { cert: &pub_int, key: &pub_int_key };
-    let entca = Issuer { cert: &ent_root, key: &ent_root_key };
+    let pubca = Issuer {
+        cert: &pub_int,
+        key: &pub_int_key,
+    };
+    let entca = Issuer {
+        cert: &ent_root,
+        key: &ent_root_key,
+    };
     let key_a = rsa(2048);
     let key_b = rsa(2048);
     let key_ec = p256();
@@ -305,10 +330,23 @@ fn main() {
 
     // Every rule gets the good deliverable as a pass case unless said otherwise.
     let plain_pass = [
-        "expired", "not-yet-valid", "expiring-soon", "lifetime-over-limit", "eku-server-auth",
-        "key-usage", "cn-not-in-san", "missing-autodiscover", "internal-name", "weak-rsa-key",
-        "weak-signature", "ecdsa-exchange-support", "chain-incomplete", "chain-order",
-        "chain-duplicate", "chain-stray", "tls-name-update",
+        "expired",
+        "not-yet-valid",
+        "expiring-soon",
+        "lifetime-over-limit",
+        "eku-server-auth",
+        "key-usage",
+        "cn-not-in-san",
+        "missing-autodiscover",
+        "internal-name",
+        "weak-rsa-key",
+        "weak-signature",
+        "ecdsa-exchange-support",
+        "chain-incomplete",
+        "chain-order",
+        "chain-duplicate",
+        "chain-stray",
+        "tls-name-update",
     ];
     for r in plain_pass {
         out.write(r, "pass-good.pem", &std_file, None);
@@ -322,11 +360,21 @@ fn main() {
     let mut s = Spec::leaf(102);
     s.not_before = "20270301000000Z";
     s.not_after = "20270901000000Z";
-    out.write("not-yet-valid", "fail-march-2027.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "not-yet-valid",
+        "fail-march-2027.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(103);
     s.not_before = "20261001000000Z";
     s.not_after = "20270120000000Z";
-    out.write("expiring-soon", "fail-19-days-left.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "expiring-soon",
+        "fail-19-days-left.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     out.write(
         "expiring-soon",
         "fail-min-days.pem",
@@ -337,24 +385,54 @@ fn main() {
     s.not_before = "20260601000000Z";
     s.not_after = "20270601000000Z";
     let long = leaf(s.clone());
-    out.write("lifetime-over-limit", "fail-365-days-after-2026-03-15.pem", &with_int(&long), None);
+    out.write(
+        "lifetime-over-limit",
+        "fail-365-days-after-2026-03-15.pem",
+        &with_int(&long),
+        None,
+    );
     let mut s398 = Spec::leaf(105);
     s398.not_before = "20260101000000Z";
     s398.not_after = "20270203000000Z"; // 398 days + 1 day
-    out.write("lifetime-over-limit", "fail-399-days.pem", &with_int(&leaf(s398)), None);
+    out.write(
+        "lifetime-over-limit",
+        "fail-399-days.pem",
+        &with_int(&leaf(s398)),
+        None,
+    );
     let ent_long = make(&s, &key_a, Some(&entca));
-    out.write("lifetime-over-limit", "na-enterprise-ca.pem", &pem(&[Part::Cert(&ent_long)]), None);
+    out.write(
+        "lifetime-over-limit",
+        "na-enterprise-ca.pem",
+        &pem(&[Part::Cert(&ent_long)]),
+        None,
+    );
 
     // usage
     let mut s = Spec::leaf(110);
     s.eku = Some(vec!["clientAuth"]);
-    out.write("eku-server-auth", "fail-client-auth-only.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "eku-server-auth",
+        "fail-client-auth-only.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(111);
     s.eku = None;
-    out.write("eku-server-auth", "pass-no-eku.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "eku-server-auth",
+        "pass-no-eku.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(112);
     s.ku = Some(vec!["dataEncipherment"]);
-    out.write("key-usage", "fail-data-encipherment.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "key-usage",
+        "fail-data-encipherment.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(113);
     s.ku = Some(vec!["digitalSignature"]);
     let ec_leaf = make(&s, &key_ec, Some(&pubca));
@@ -362,7 +440,12 @@ fn main() {
 
     // names
     let names_ok = "[check]\nnames = [\"mail.contoso.com\", \"autodiscover.contoso.com\"]\n";
-    out.write("name-not-covered", "pass-mail-autodiscover.pem", &std_file, Some(names_ok));
+    out.write(
+        "name-not-covered",
+        "pass-mail-autodiscover.pem",
+        &std_file,
+        Some(names_ok),
+    );
     out.write(
         "name-not-covered",
         "fail-owa.pem",
@@ -394,39 +477,122 @@ fn main() {
     out.write("name-not-covered", "na-no-names.pem", &std_file, None);
     let mut s = Spec::leaf(121);
     s.cn = Some("ex01.contoso.com");
-    out.write("cn-not-in-san", "fail-cn-ex01.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "cn-not-in-san",
+        "fail-cn-ex01.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(122);
     s.sans = vec!["mail.contoso.com"];
-    out.write("missing-autodiscover", "fail-mail-only.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "missing-autodiscover",
+        "fail-mail-only.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(123);
     s.sans = vec!["mail.contoso.com", "*.contoso.com"];
-    out.write("missing-autodiscover", "pass-wildcard.pem", &with_int(&leaf(s)), None);
+    out.write(
+        "missing-autodiscover",
+        "pass-wildcard.pem",
+        &with_int(&leaf(s)),
+        None,
+    );
     let mut s = Spec::leaf(124);
-    s.sans = vec!["mail.contoso.com", "autodiscover.contoso.com", "ex01.contoso.local"];
-    out.write("internal-name", "fail-local.pem", &with_int(&leaf(s.clone())), None);
+    s.sans = vec![
+        "mail.contoso.com",
+        "autodiscover.contoso.com",
+        "ex01.contoso.local",
+    ];
+    out.write(
+        "internal-name",
+        "fail-local.pem",
+        &with_int(&leaf(s.clone())),
+        None,
+    );
     let mut s2 = Spec::leaf(125);
-    s2.sans = vec!["mail.contoso.com", "autodiscover.contoso.com", "192.168.1.10"];
-    out.write("internal-name", "fail-rfc1918.pem", &with_int(&leaf(s2)), None);
+    s2.sans = vec![
+        "mail.contoso.com",
+        "autodiscover.contoso.com",
+        "192.168.1.10",
+    ];
+    out.write(
+        "internal-name",
+        "fail-rfc1918.pem",
+        &with_int(&leaf(s2)),
+        None,
+    );
     let ent_internal = make(&s, &key_a, Some(&entca));
-    out.write("internal-name", "na-enterprise-ca.pem", &pem(&[Part::Cert(&ent_internal)]), None);
+    out.write(
+        "internal-name",
+        "na-enterprise-ca.pem",
+        &pem(&[Part::Cert(&ent_internal)]),
+        None,
+    );
 
     // services
     let popimap = "[check]\nservices = [\"POP\", \"IMAP\"]\nserver-fqdn = \"mail.contoso.com\"\n";
-    out.write("wildcard-pop-imap", "pass-fqdn-subject.pem", &std_file, Some(popimap));
-    out.write("wildcard-pop-imap", "fail-wildcard.pem", &with_int(&wild), Some(popimap));
-    out.write("wildcard-pop-imap", "na-iis-only.pem", &with_int(&wild), Some("[check]\nservices = [\"IIS\"]\n"));
-    out.write("subject-not-fqdn", "pass-fqdn.pem", &std_file, Some("[check]\nservices = [\"POP\"]\n"));
+    out.write(
+        "wildcard-pop-imap",
+        "pass-fqdn-subject.pem",
+        &std_file,
+        Some(popimap),
+    );
+    out.write(
+        "wildcard-pop-imap",
+        "fail-wildcard.pem",
+        &with_int(&wild),
+        Some(popimap),
+    );
+    out.write(
+        "wildcard-pop-imap",
+        "na-iis-only.pem",
+        &with_int(&wild),
+        Some("[check]\nservices = [\"IIS\"]\n"),
+    );
+    out.write(
+        "subject-not-fqdn",
+        "pass-fqdn.pem",
+        &std_file,
+        Some("[check]\nservices = [\"POP\"]\n"),
+    );
     let mut s = Spec::leaf(130);
     s.cn = Some("ex01");
-    out.write("subject-not-fqdn", "fail-single-label.pem", &with_int(&leaf(s)), Some("[check]\nservices = [\"POP\"]\n"));
+    out.write(
+        "subject-not-fqdn",
+        "fail-single-label.pem",
+        &with_int(&leaf(s)),
+        Some("[check]\nservices = [\"POP\"]\n"),
+    );
     let mut ss = Spec::leaf(131);
     ss.not_before = "20261101000000Z";
     ss.not_after = "20311101000000Z";
     let selfsigned = make(&ss, &key_a, None);
-    out.write("self-signed", "pass-ca-issued.pem", &std_file, Some("[check]\nservices = [\"IIS\"]\n"));
-    out.write("self-signed", "pass-smtp-only.pem", &pem(&[Part::Cert(&selfsigned)]), Some("[check]\nservices = [\"SMTP\"]\n"));
-    out.write("self-signed", "pass-edge.pem", &pem(&[Part::Cert(&selfsigned)]), Some("[check]\nedge = true\n"));
-    out.write("self-signed", "fail-iis.pem", &pem(&[Part::Cert(&selfsigned)]), Some("[check]\nservices = [\"IIS\", \"SMTP\"]\n"));
+    out.write(
+        "self-signed",
+        "pass-ca-issued.pem",
+        &std_file,
+        Some("[check]\nservices = [\"IIS\"]\n"),
+    );
+    out.write(
+        "self-signed",
+        "pass-smtp-only.pem",
+        &pem(&[Part::Cert(&selfsigned)]),
+        Some("[check]\nservices = [\"SMTP\"]\n"),
+    );
+    out.write(
+        "self-signed",
+        "pass-edge.pem",
+        &pem(&[Part::Cert(&selfsigned)]),
+        Some("[check]\nedge = true\n"),
+    );
+    out.write(
+        "self-signed",
+        "fail-iis.pem",
+        &pem(&[Part::Cert(&selfsigned)]),
+        Some("[check]\nservices = [\"IIS\", \"SMTP\"]\n"),
+    );
 
     // crypto
     let weak = make(&Spec::leaf(140), &key_weak, Some(&pubca));
@@ -437,55 +603,276 @@ fn main() {
     let mut s = Spec::leaf(142);
     s.ku = Some(vec!["digitalSignature"]);
     let ec = make(&s, &key_ec, Some(&pubca));
-    out.write("ecdsa-exchange-support", "fail-p256.pem", &with_int(&ec), None);
-    out.write("ecdsa-exchange-support", "fail-p256-edge.pem", &with_int(&ec), Some("[check]\nedge = true\n"));
+    out.write(
+        "ecdsa-exchange-support",
+        "fail-p256.pem",
+        &with_int(&ec),
+        None,
+    );
+    out.write(
+        "ecdsa-exchange-support",
+        "fail-p256-edge.pem",
+        &with_int(&ec),
+        Some("[check]\nedge = true\n"),
+    );
 
     // material
-    out.write("key-mismatch", "pass-matching-key.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Key(&key_a)]), None);
-    out.write("key-mismatch", "fail-other-key.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Key(&key_b)]), None);
+    out.write(
+        "key-mismatch",
+        "pass-matching-key.pem",
+        &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Key(&key_a)]),
+        None,
+    );
+    out.write(
+        "key-mismatch",
+        "fail-other-key.pem",
+        &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Key(&key_b)]),
+        None,
+    );
     out.write("key-mismatch", "na-no-key.pem", &std_file, None);
-    let req_ok = csr("mail.contoso.com", &["mail.contoso.com", "autodiscover.contoso.com"], &key_a);
-    let req_other_key = csr("mail.contoso.com", &["mail.contoso.com", "autodiscover.contoso.com"], &key_b);
-    let req_more = csr("mail.contoso.com", &["mail.contoso.com", "autodiscover.contoso.com", "owa.contoso.com"], &key_a);
-    out.write("csr-mismatch", "pass-same-key-and-names.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Csr(&req_ok)]), None);
-    out.write("csr-mismatch", "fail-other-key.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Csr(&req_other_key)]), None);
-    out.write("csr-mismatch", "fail-name-dropped.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Csr(&req_more)]), None);
-    out.write("chain-incomplete", "fail-leaf-only.pem", &pem(&[Part::Cert(&good)]), None);
-    out.write("chain-incomplete", "pass-enterprise-root.pem", &pem(&[Part::Cert(&ent_internal)]), None);
-    out.write("chain-order", "fail-intermediate-first.pem", &pem(&[Part::Cert(&pub_int), Part::Cert(&good)]), None);
-    out.write("chain-order", "pass-with-root.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Cert(&pub_root)]), None);
-    out.write("chain-duplicate", "fail-intermediate-twice.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Cert(&pub_int)]), None);
-    out.write("chain-duplicate", "fail-leaf-twice.pem", &pem(&[Part::Cert(&good), Part::Cert(&good), Part::Cert(&pub_int)]), None);
-    out.write("chain-stray", "fail-unrelated-root.pem", &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Cert(&ent_root)]), None);
+    let req_ok = csr(
+        "mail.contoso.com",
+        &["mail.contoso.com", "autodiscover.contoso.com"],
+        &key_a,
+    );
+    let req_other_key = csr(
+        "mail.contoso.com",
+        &["mail.contoso.com", "autodiscover.contoso.com"],
+        &key_b,
+    );
+    let req_more = csr(
+        "mail.contoso.com",
+        &[
+            "mail.contoso.com",
+            "autodiscover.contoso.com",
+            "owa.contoso.com",
+        ],
+        &key_a,
+    );
+    out.write(
+        "csr-mismatch",
+        "pass-same-key-and-names.pem",
+        &pem(&[Part::Cert(&good), Part::Cert(&pub_int), Part::Csr(&req_ok)]),
+        None,
+    );
+    out.write(
+        "csr-mismatch",
+        "fail-other-key.pem",
+        &pem(&[
+            Part::Cert(&good),
+            Part::Cert(&pub_int),
+            Part::Csr(&req_other_key),
+        ]),
+        None,
+    );
+    out.write(
+        "csr-mismatch",
+        "fail-name-dropped.pem",
+        &pem(&[
+            Part::Cert(&good),
+            Part::Cert(&pub_int),
+            Part::Csr(&req_more),
+        ]),
+        None,
+    );
+    out.write(
+        "chain-incomplete",
+        "fail-leaf-only.pem",
+        &pem(&[Part::Cert(&good)]),
+        None,
+    );
+    out.write(
+        "chain-incomplete",
+        "pass-enterprise-root.pem",
+        &pem(&[Part::Cert(&ent_internal)]),
+        None,
+    );
+    out.write(
+        "chain-order",
+        "fail-intermediate-first.pem",
+        &pem(&[Part::Cert(&pub_int), Part::Cert(&good)]),
+        None,
+    );
+    out.write(
+        "chain-order",
+        "pass-with-root.pem",
+        &pem(&[
+            Part::Cert(&good),
+            Part::Cert(&pub_int),
+            Part::Cert(&pub_root),
+        ]),
+        None,
+    );
+    out.write(
+        "chain-duplicate",
+        "fail-intermediate-twice.pem",
+        &pem(&[
+            Part::Cert(&good),
+            Part::Cert(&pub_int),
+            Part::Cert(&pub_int),
+        ]),
+        None,
+    );
+    out.write(
+        "chain-duplicate",
+        "fail-leaf-twice.pem",
+        &pem(&[Part::Cert(&good), Part::Cert(&good), Part::Cert(&pub_int)]),
+        None,
+    );
+    out.write(
+        "chain-stray",
+        "fail-unrelated-root.pem",
+        &pem(&[
+            Part::Cert(&good),
+            Part::Cert(&pub_int),
+            Part::Cert(&ent_root),
+        ]),
+        None,
+    );
 
     // PKCS#12
     let win2016 = "[check]\nwindows = \"2016\"\n";
-    out.write("pfx-windows-compat", "pass-3des-2016.pfx", &pfx(&good, Some(&key_a), &[&pub_int], Some("mail.contoso.com 2027"), Profile::TripleDes), Some(win2016));
-    out.write("pfx-windows-compat", "fail-aes-2016.pfx", &pfx(&good, Some(&key_a), &[&pub_int], Some("mail.contoso.com 2027"), Profile::Aes), Some(win2016));
-    out.write("pfx-windows-compat", "pass-aes-2019.pfx", &pfx(&good, Some(&key_a), &[&pub_int], Some("mail.contoso.com 2027"), Profile::Aes), Some("[check]\nwindows = \"2019\"\n"));
+    out.write(
+        "pfx-windows-compat",
+        "pass-3des-2016.pfx",
+        &pfx(
+            &good,
+            Some(&key_a),
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::TripleDes,
+        ),
+        Some(win2016),
+    );
+    out.write(
+        "pfx-windows-compat",
+        "fail-aes-2016.pfx",
+        &pfx(
+            &good,
+            Some(&key_a),
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::Aes,
+        ),
+        Some(win2016),
+    );
+    out.write(
+        "pfx-windows-compat",
+        "pass-aes-2019.pfx",
+        &pfx(
+            &good,
+            Some(&key_a),
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::Aes,
+        ),
+        Some("[check]\nwindows = \"2019\"\n"),
+    );
     let iis = "[check]\nservices = [\"IIS\"]\n";
-    out.write("pfx-no-private-key", "pass-with-key.pfx", &pfx(&good, Some(&key_a), &[&pub_int], Some("mail.contoso.com 2027"), Profile::TripleDes), Some(iis));
-    out.write("pfx-no-private-key", "fail-without-key.pfx", &pfx(&good, None, &[&pub_int], Some("mail.contoso.com 2027"), Profile::TripleDes), Some(iis));
-    out.write("friendly-name-missing", "pass-named.pfx", &pfx(&good, Some(&key_a), &[&pub_int], Some("mail.contoso.com 2027"), Profile::TripleDes), None);
-    out.write("friendly-name-missing", "fail-unnamed.pfx", &pfx(&good, Some(&key_a), &[&pub_int], None, Profile::TripleDes), None);
+    out.write(
+        "pfx-no-private-key",
+        "pass-with-key.pfx",
+        &pfx(
+            &good,
+            Some(&key_a),
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::TripleDes,
+        ),
+        Some(iis),
+    );
+    out.write(
+        "pfx-no-private-key",
+        "fail-without-key.pfx",
+        &pfx(
+            &good,
+            None,
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::TripleDes,
+        ),
+        Some(iis),
+    );
+    out.write(
+        "friendly-name-missing",
+        "pass-named.pfx",
+        &pfx(
+            &good,
+            Some(&key_a),
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::TripleDes,
+        ),
+        None,
+    );
+    out.write(
+        "friendly-name-missing",
+        "fail-unnamed.pfx",
+        &pfx(&good, Some(&key_a), &[&pub_int], None, Profile::TripleDes),
+        None,
+    );
     out.write("friendly-name-missing", "na-pem.pem", &std_file, None);
 
     // hybrid and Edge
-    out.write("hybrid-third-party-ca", "pass-public.pem", &std_file, Some("[check]\nhybrid = true\n"));
+    out.write(
+        "hybrid-third-party-ca",
+        "pass-public.pem",
+        &std_file,
+        Some("[check]\nhybrid = true\n"),
+    );
     let ent_good = make(&Spec::leaf(150), &key_a, Some(&entca));
-    out.write("hybrid-third-party-ca", "fail-enterprise.pem", &pem(&[Part::Cert(&ent_good)]), Some("[check]\nhybrid = true\n"));
-    out.write("hybrid-third-party-ca", "fail-self-signed.pem", &pem(&[Part::Cert(&selfsigned)]), Some("[check]\nhybrid = true\n"));
+    out.write(
+        "hybrid-third-party-ca",
+        "fail-enterprise.pem",
+        &pem(&[Part::Cert(&ent_good)]),
+        Some("[check]\nhybrid = true\n"),
+    );
+    out.write(
+        "hybrid-third-party-ca",
+        "fail-self-signed.pem",
+        &pem(&[Part::Cert(&selfsigned)]),
+        Some("[check]\nhybrid = true\n"),
+    );
     out.write("hybrid-names", "pass-names.pem", &std_file, Some("[check]\nhybrid = true\nnames = [\"mail.contoso.com\", \"autodiscover.contoso.com\"]\n"));
-    out.write("hybrid-names", "fail-owa.pem", &std_file, Some("[check]\nhybrid = true\nnames = [\"mail.contoso.com\", \"owa.contoso.com\"]\n"));
+    out.write(
+        "hybrid-names",
+        "fail-owa.pem",
+        &std_file,
+        Some("[check]\nhybrid = true\nnames = [\"mail.contoso.com\", \"owa.contoso.com\"]\n"),
+    );
     let twin = make(&Spec::leaf(160), &key_b, Some(&pubca));
     let mut s = Spec::leaf(161);
     s.cn = Some("edge.contoso.com");
     s.sans = vec!["edge.contoso.com"];
     let edge_other = make(&s, &key_b, Some(&pubca));
     let edge = "[check]\nedge = true\nhybrid = true\n";
-    out.write("edge-same-issuer-subject", "pass-same-names.pem", &pem(&[Part::Cert(&good), Part::Cert(&twin), Part::Cert(&pub_int)]), Some(edge));
-    out.write("edge-same-issuer-subject", "fail-other-subject.pem", &pem(&[Part::Cert(&good), Part::Cert(&edge_other), Part::Cert(&pub_int)]), Some(edge));
-    out.write("tls-name-update", "fail-hybrid.pem", &std_file, Some("[check]\nhybrid = true\n"));
-    out.write("tls-name-update", "fail-edge.pem", &std_file, Some("[check]\nedge = true\n"));
+    out.write(
+        "edge-same-issuer-subject",
+        "pass-same-names.pem",
+        &pem(&[Part::Cert(&good), Part::Cert(&twin), Part::Cert(&pub_int)]),
+        Some(edge),
+    );
+    out.write(
+        "edge-same-issuer-subject",
+        "fail-other-subject.pem",
+        &pem(&[
+            Part::Cert(&good),
+            Part::Cert(&edge_other),
+            Part::Cert(&pub_int),
+        ]),
+        Some(edge),
+    );
+    out.write(
+        "tls-name-update",
+        "fail-hybrid.pem",
+        &std_file,
+        Some("[check]\nhybrid = true\n"),
+    );
+    out.write(
+        "tls-name-update",
+        "fail-edge.pem",
+        &std_file,
+        Some("[check]\nedge = true\n"),
+    );
     println!("fixtures written to {}", out.root.display());
 }

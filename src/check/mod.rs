@@ -400,7 +400,8 @@ pub fn evaluate(rule: &Rule, cert: &Cert, ctx: &Ctx<'_>) -> (Outcome, Option<Fin
 }
 
 /// Check every end-entity certificate among `detected` (at `as_of`), with `csr` from `--csr`
-/// and the given root stores and pool. Pure: no I/O, no clock.
+/// (else the first request among the inputs) and the given root stores and pool. Pure: no
+/// I/O, no clock.
 pub fn run(
     detected: &Detected,
     csr: Option<&Csr>,
@@ -408,6 +409,7 @@ pub fn run(
     options: &Options,
     as_of: OffsetDateTime,
 ) -> CheckReport {
+    let csr = csr.or_else(|| detected.csrs().next());
     let certs: Vec<&Cert> = detected.certs().collect();
     let keys: Vec<&PrivateKey> = detected.keys().collect();
     let pfxs: Vec<&PfxInfo> = detected.pfxs().collect();

@@ -122,7 +122,7 @@ pub(crate) fn run(
             }
             c
         }
-        None => detected.csrs().cloned().collect(),
+        None => Vec::new(), // the engine uses a request among the inputs
     };
     let csr = if csr_items.is_empty() {
         None
