@@ -54,6 +54,8 @@ pub(crate) enum Command {
     Thumbprint(super::thumbprint::ThumbprintArgs),
     /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
     Check(super::check::CheckArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

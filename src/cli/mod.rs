@@ -8,6 +8,7 @@ pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
 pub(crate) mod thumbprint;
+pub(crate) mod tls_name;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -39,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
         Command::Check(a) => check::run(a, &global, &mut out)?,
+        Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

@@ -1,2 +1,3 @@
 //! Library-level oracle, property and registry tests.
 mod check;
+mod dn;
