@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check;
+pub mod config;
 pub mod der_reader;
 pub mod dn;
 pub mod error;

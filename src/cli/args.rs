@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
+    Check(super::check::CheckArgs),
     /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
     TlsName(super::tls_name::TlsNameArgs),
     /// Write the PowerShell script that renews the certificate on Exchange, every value computed.

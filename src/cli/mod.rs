@@ -2,6 +2,7 @@
 //! Declared from main.rs, never from lib.rs.
 
 pub(crate) mod args;
+pub(crate) mod check;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
@@ -40,6 +41,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Check(a) => check::run(a, &global, &mut out)?,
         Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,

@@ -40,6 +40,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
     })
 }
 
+mod check;
 mod foundation;
 mod probe;
 mod runbook;
