@@ -5,7 +5,8 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
-use certprep::scan::{ScanOptions, Scanner, ValidityRules};
+use certprep::check::{Options, RootStores};
+use certprep::scan::{CheckRules, ScanOptions, Scanner};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use time::macros::datetime;
 
@@ -15,9 +16,14 @@ fn scan(c: &mut Criterion) {
     corpus::write_tree(dir.path(), 2_000, &pool).expect("write tree");
     let root = vec![dir.path().to_string_lossy().into_owned()];
     let as_of = datetime!(2027-01-01 00:00 UTC);
-    let rules = ValidityRules {
+    let rules = CheckRules {
+        options: Options::default(),
+        stores: RootStores {
+            public: RootStores::embedded_public_roots(),
+            trusted: Vec::new(),
+            pool: Vec::new(),
+        },
         as_of,
-        min_days: 30,
     };
 
     let mut group = c.benchmark_group("scan");

@@ -204,6 +204,12 @@ pub enum Error {
     /// Scanning a tree failed to start.
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// A runbook cannot be generated.
+    #[error(transparent)]
+    Runbook(#[from] crate::runbook::RunbookError),
+    /// A probe failed.
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
 }
 
 /// `Result` with [`Error`].

@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check;
+pub mod config;
 pub mod der_reader;
 pub mod dn;
 pub mod error;
@@ -15,10 +17,14 @@ pub mod inspect;
 pub mod model;
 pub mod oid;
 pub mod pkcs12;
+pub mod powershell;
+pub mod probe;
 pub mod report;
+pub mod runbook;
 pub mod scan;
 pub mod secret;
 pub mod thumbprint;
+pub mod tls_name;
 pub mod windows;
 
 pub use error::{Error, InputError, Result};

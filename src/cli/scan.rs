@@ -3,10 +3,12 @@
 //! goes on.
 
 use super::Global;
+use certprep::check::{Options, RootStores, Service};
+use certprep::config::WindowsName;
 use certprep::input::DetectOptions;
 use certprep::report::scan::{error_chain, ScanFormat, ScanMode, ScanWriter};
 use certprep::scan::{
-    ExpiryCollector, FileStatus, Rules, ScanOptions, Scanner, Severity, ValidityRules,
+    CheckRules, ExpiryCollector, FileStatus, Rules, ScanOptions, Scanner, Severity,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -44,9 +46,37 @@ pub(crate) struct ScanArgs {
     /// List skipped files (not certificate material, empty, links) on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
-    /// Warn about certificates with fewer than N whole days left (rule cert-expires-soon).
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    min_days: i64,
+    /// Rule option (as in `check`): warn when a certificate expires within this many days
+    /// (default: max(30, lifetime/3)).
+    #[arg(long, value_name = "N")]
+    min_days: Option<u32>,
+    /// Rule option: a name the certificates must cover. Repeatable.
+    #[arg(long = "name", value_name = "NAME")]
+    names: Vec<String>,
+    /// Rule option: services the certificates are for: IIS, SMTP, POP, IMAP, AUTH.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    services: Vec<Service>,
+    /// Rule option: the server's FQDN, used in POP/IMAP remediation.
+    #[arg(long, value_name = "FQDN")]
+    server_fqdn: Option<String>,
+    /// Rule option: oldest Windows Server a PFX must import on: 2012r2, 2016, 2019, 2022, 2025.
+    #[arg(long, value_name = "VERSION")]
+    windows: Option<WindowsName>,
+    /// Rule option: hybrid deployment checks.
+    #[arg(long)]
+    hybrid: bool,
+    /// Rule option: Edge Transport checks.
+    #[arg(long)]
+    edge: bool,
+    /// Rule option: trusted roots (e.g. an enterprise CA). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    roots: Vec<String>,
+    /// Rule option: extra candidate issuers (files). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pool: Vec<String>,
+    /// Rule option: do not trust the embedded Mozilla root store.
+    #[arg(long)]
+    no_embedded_roots: bool,
     /// Exit 1 when a printed certificate has a finding at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -94,10 +124,37 @@ pub(crate) fn run(
         ..DetectOptions::default()
     };
     let scanner = Scanner::new(opts)?;
-    // The one place rules are plugged in.
-    let rules = ValidityRules {
+    // The one place rules are plugged in: the `check` registry, per file.
+    let certs_of = |paths: &[String]| -> anyhow::Result<Vec<certprep::model::Cert>> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(super::load::load_all(paths, global)?
+            .certs()
+            .cloned()
+            .collect())
+    };
+    let rules = CheckRules {
+        options: Options {
+            names: args.names.clone(),
+            services: args.services.clone(),
+            server_fqdn: args.server_fqdn.clone(),
+            windows: args.windows.map(|w| w.0),
+            hybrid: args.hybrid,
+            edge: args.edge,
+            min_days: args.min_days,
+            suppress: Vec::new(),
+        },
+        stores: RootStores {
+            public: if args.no_embedded_roots {
+                Vec::new()
+            } else {
+                RootStores::embedded_public_roots()
+            },
+            trusted: certs_of(&args.roots)?,
+            pool: certs_of(&args.pool)?,
+        },
         as_of: global.at,
-        min_days: args.min_days,
     };
     let rules: &dyn Rules = &rules;
 

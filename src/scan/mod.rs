@@ -12,14 +12,15 @@
 //! or know about output layout (that is `report::scan`).
 
 mod expiry;
+mod rules;
 mod walk;
 
 pub use expiry::{ExpiringCert, ExpiryCollector};
+pub use rules::CheckRules;
 pub use walk::Walker;
 
 use crate::error::{InputError, ScanError};
-use crate::input::{self, DetectOptions, Item, Origin};
-use crate::model::Cert;
+use crate::input::{self, DetectOptions, Detected, Item, Origin};
 use crate::thumbprint::{HashAlg, Thumbprint};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -28,32 +29,12 @@ use std::io::Read;
 use std::sync::mpsc;
 use time::OffsetDateTime;
 
-/// How severe a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// For information.
-    Info,
-    /// A SHOULD, or a likely problem.
-    Warning,
-    /// A MUST, or a certain failure.
-    Error,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
+pub use crate::check::Severity;
 
 /// One rule's verdict on one certificate, as the scan reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Finding {
-    /// The rule id (kebab-case, stable).
+    /// The rule id (kebab-case, stable; see docs/rules.md).
     pub rule: String,
     /// Its severity.
     pub severity: Severity,
@@ -61,72 +42,23 @@ pub struct Finding {
     pub message: String,
 }
 
-/// The one boundary between the scan and the rule engine: findings for one certificate.
+/// The one boundary between the scan and the rule engine: findings for every certificate of
+/// one file (everything detected in it, so rules can see the chain, key or PFX beside a
+/// certificate). Returns one list per certificate, in `file.certs()` order.
 ///
-/// `file` is everything detected in the same file (the certificate itself included), for rules
-/// that look at the chain or key beside it. Implemented for any suitable closure.
+/// [`CheckRules`] runs the `check` registry; a closure works too (tests, other engines).
 pub trait Rules: Sync {
-    /// Evaluate every applicable rule on `cert`.
-    fn evaluate(&self, cert: &Cert, file: &[Item]) -> Vec<Finding>;
+    /// Evaluate every applicable rule on every certificate of `file`.
+    fn evaluate(&self, file: &Detected) -> Vec<Vec<Finding>>;
 }
 
 impl<F> Rules for F
 where
-    F: Fn(&Cert, &[Item]) -> Vec<Finding> + Sync,
+    F: Fn(&Detected) -> Vec<Vec<Finding>> + Sync,
 {
-    fn evaluate(&self, cert: &Cert, file: &[Item]) -> Vec<Finding> {
-        self(cert, file)
+    fn evaluate(&self, file: &Detected) -> Vec<Vec<Finding>> {
+        self(file)
     }
-}
-
-/// The built-in validity rules, used when no rule engine is plugged in: `cert-expired`,
-/// `cert-not-yet-valid` (errors) and `cert-expires-soon` (a warning when fewer than
-/// `min_days` whole days are left).
-#[derive(Clone, Copy, Debug)]
-pub struct ValidityRules {
-    /// The instant validity is evaluated at.
-    pub as_of: OffsetDateTime,
-    /// Warn when fewer whole days than this are left.
-    pub min_days: i64,
-}
-
-impl Rules for ValidityRules {
-    fn evaluate(&self, cert: &Cert, _file: &[Item]) -> Vec<Finding> {
-        let left = days_left(cert.not_after, self.as_of);
-        if self.as_of > cert.not_after {
-            vec![Finding {
-                rule: "cert-expired".into(),
-                severity: Severity::Error,
-                message: format!(
-                    "expired {} ({} days ago)",
-                    date(cert.not_after),
-                    left.unsigned_abs()
-                ),
-            }]
-        } else if self.as_of < cert.not_before {
-            vec![Finding {
-                rule: "cert-not-yet-valid".into(),
-                severity: Severity::Error,
-                message: format!("not valid before {}", date(cert.not_before)),
-            }]
-        } else if left < self.min_days {
-            vec![Finding {
-                rule: "cert-expires-soon".into(),
-                severity: Severity::Warning,
-                message: format!(
-                    "expires {} ({left} days left, fewer than {})",
-                    date(cert.not_after),
-                    self.min_days
-                ),
-            }]
-        } else {
-            Vec::new()
-        }
-    }
-}
-
-fn date(t: OffsetDateTime) -> String {
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }
 
 /// Whole days from `as_of` to `not_after`, rounded down (negative once expired: an hour after
@@ -435,6 +367,7 @@ impl Scanner {
     fn examine(&self, path: String, bytes: &[u8], rules: &dyn Rules) -> FileReport {
         let origin = Origin::file(path.as_str());
         let detected = input::detect(bytes, &origin, &self.opts.detect);
+        let mut findings = rules.evaluate(&detected).into_iter();
         let mut rows = Vec::new();
         for item in &detected.items {
             if let Item::Cert(cert) = item {
@@ -444,7 +377,7 @@ impl Scanner {
                     subject_cn: cert.subject.common_name(),
                     not_after: cert.not_after,
                     days_left: days_left(cert.not_after, self.opts.as_of),
-                    findings: rules.evaluate(cert, &detected.items),
+                    findings: findings.next().unwrap_or_default(),
                 });
             }
         }
