@@ -176,25 +176,27 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
     };
 
     let Some((password, used)) = chosen else {
-        // Not opened: describe what is visible, and say a password is needed.
+        // Not opened: describe what is visible, in file order, and say a password is needed.
         let mut bags = Vec::new();
-        let mut n = 0;
-        for (b, s) in visible.iter().zip(&key_schemes) {
-            n += 1;
-            bags.push(bag_info(n, b, s.as_ref()));
-        }
         for safe in &layout.safes {
-            if let Safe::Encrypted { scheme, .. } = safe {
-                n += 1;
-                bags.push(BagInfo {
-                    index: n,
+            match safe {
+                Safe::Plain(data) => {
+                    let mut here = Vec::new();
+                    let _ = parse_bags(data, &Encryption::None, None, &mut here, 0);
+                    for b in &here {
+                        bags.push(bag_info(bags.len() + 1, b, shrouded_scheme(b).as_ref()));
+                    }
+                }
+                Safe::Encrypted { scheme, .. } => bags.push(BagInfo {
+                    index: bags.len() + 1,
                     kind: BagKind::Other(oid::CMS_ENCRYPTED_DATA.into()),
                     encryption: scheme.encryption(),
                     iterations: scheme.iterations(),
                     friendly_name: None,
                     local_key_id: None,
                     csp_name: None,
-                });
+                }),
+                Safe::Unreadable { .. } => {}
             }
         }
         problems.insert(
