@@ -178,9 +178,9 @@ pub enum PfxError {
     #[error("{key}: this private key does not belong to the certificate {subject} in {cert}; give the key generated with that certificate's request")]
     KeyMismatch {
         /// Where the key is.
-        key: Origin,
+        key: Box<Origin>,
         /// Where the certificate is.
-        cert: Origin,
+        cert: Box<Origin>,
         /// The certificate's subject, as Windows prints it.
         subject: String,
     },
@@ -188,7 +188,7 @@ pub enum PfxError {
     #[error("no private key for {subject} ({cert}) among the inputs; give the key file, or --no-key for a certificate-only PFX")]
     NoKey {
         /// Where the certificate is.
-        cert: Origin,
+        cert: Box<Origin>,
         /// The certificate's subject, as Windows prints it.
         subject: String,
     },

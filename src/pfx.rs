@@ -104,14 +104,14 @@ pub fn select<'a>(
     if key.is_none() {
         if let Some(k) = keys.first() {
             return Err(PfxError::KeyMismatch {
-                key: k.origin.clone(),
-                cert: leaf.origin.clone(),
+                key: Box::new(k.origin.clone()),
+                cert: Box::new(leaf.origin.clone()),
                 subject: render_windows(&leaf.subject),
             });
         }
         if !opts.allow_no_key {
             return Err(PfxError::NoKey {
-                cert: leaf.origin.clone(),
+                cert: Box::new(leaf.origin.clone()),
                 subject: render_windows(&leaf.subject),
             });
         }

@@ -52,6 +52,10 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.
+    Pfx(super::pfx::PfxArgs),
+    /// Split a PFX or other inputs into key.pem, cert.pem, chain.pem and fullchain.pem.
+    Pem(super::pem::PemArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

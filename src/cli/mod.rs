@@ -6,6 +6,8 @@ pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod pem;
+pub(crate) mod pfx;
 pub(crate) mod thumbprint;
 
 use anyhow::Context;
@@ -37,6 +39,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Pfx(a) => pfx::run(a, &global, &mut out)?,
+        Command::Pem(a) => pem::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

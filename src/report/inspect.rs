@@ -2,8 +2,8 @@
 
 use crate::inspect::{CertReport, InspectReport, PfxReport};
 use crate::model::pfx::{BagKind, MacDigest, PasswordUsed};
-use crate::windows::ImportVerdict;
 use crate::report::sanitize_line;
+use crate::windows::ImportVerdict;
 use std::io::{self, Write};
 
 /// Write the report as text.
@@ -160,7 +160,11 @@ fn write_pfx(p: &PfxReport, out: &mut dyn Write) -> io::Result<()> {
                 MacDigest::Sha512 => "HMAC-SHA512".to_owned(),
                 MacDigest::Other(o) => o.clone(),
             };
-            field(out, "MAC", &format!("{digest}, {} iterations", m.iterations))?
+            field(
+                out,
+                "MAC",
+                &format!("{digest}, {} iterations", m.iterations),
+            )?
         }
         None => field(out, "MAC", "none")?,
     }
@@ -212,8 +216,7 @@ fn write_pfx(p: &PfxReport, out: &mut dyn Write) -> io::Result<()> {
 /// enough for a hint line.
 fn shell_word(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./\\:@+=,".contains(c))
     {
         s.to_owned()

@@ -701,7 +701,7 @@ fn windows_exported_pfx_files_read_and_convert() {
     }
     let mut opened = 0;
     for (path, pw) in &files {
-        let o = opts(&pw.into_iter().copied().collect::<Vec<_>>());
+        let o = opts(&pw.iter().copied().collect::<Vec<_>>());
         let d = read_file(path, &o);
         let info = pfx_info(&d);
         if info.password == PasswordUsed::NotOpened {
