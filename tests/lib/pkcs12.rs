@@ -826,3 +826,80 @@ fn empty_password_export_opens_with_the_empty_password() {
     assert!(d.problems.is_empty(), "{:?}", d.problems);
     assert_eq!(pfx_info(&d).password, PasswordUsed::Empty);
 }
+
+/// Replace a PFX's MAC with a PBMAC1 MAC (RFC 9579) computed by OpenSSL's PBKDF2 and HMAC.
+fn with_pbmac1(pfx: &[u8], password: &str) -> Vec<u8> {
+    let parts = children(seq_content(pfx));
+    let auth_ci = parts[1];
+    let auth = OctetStringRef::try_from(children(children(auth_ci.value())[1].value())[0])
+        .unwrap()
+        .as_bytes()
+        .to_vec();
+    let salt = [9u8; 16];
+    let iterations = 2048usize;
+    let mut key = [0u8; 32];
+    openssl::pkcs5::pbkdf2_hmac(
+        password.as_bytes(),
+        &salt,
+        iterations,
+        openssl::hash::MessageDigest::sha256(),
+        &mut key,
+    )
+    .unwrap();
+    let hkey = openssl::pkey::PKey::hmac(&key).unwrap();
+    let mut signer =
+        openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &hkey).unwrap();
+    signer.update(&auth).unwrap();
+    let mac = signer.sign_to_vec().unwrap();
+    let oid = |s: &str| ObjectIdentifier::new_unwrap(s).to_der().unwrap();
+    let hmac_sha256 = tlv(0x30, &[oid("1.2.840.113549.2.9"), vec![0x05, 0x00]].concat());
+    let pbkdf2_params = tlv(
+        0x30,
+        &[
+            tlv(0x04, &salt),
+            tlv(0x02, &[0x08, 0x00]),
+            tlv(0x02, &[32]),
+            hmac_sha256.clone(),
+        ]
+        .concat(),
+    );
+    let kdf = tlv(0x30, &[oid("1.2.840.113549.1.5.12"), pbkdf2_params].concat());
+    let pbmac1 = tlv(
+        0x30,
+        &[oid("1.2.840.113549.1.5.14"), tlv(0x30, &[kdf, hmac_sha256].concat())].concat(),
+    );
+    let digest_info = tlv(0x30, &[pbmac1, tlv(0x04, &mac)].concat());
+    let mac_data = tlv(
+        0x30,
+        &[digest_info, tlv(0x04, b"NOT USED"), tlv(0x02, &[1])].concat(),
+    );
+    let auth_raw = auth_ci.to_der().unwrap();
+    tlv(0x30, &[vec![0x02, 0x01, 0x03], auth_raw, mac_data].concat())
+}
+
+#[test]
+fn read_verifies_a_pbmac1_mac_computed_by_openssl() {
+    let key = key_pkcs8();
+    let leaf = leaf_der();
+    let pw = Secret::new("pbmac-pw".into());
+    let built = pkcs12::build(&spec(Profile::Modern, &pw, &key, &leaf, vec![])).unwrap();
+    let pfx = with_pbmac1(&built, "pbmac-pw");
+    let d = pkcs12::read(&pfx, &Origin::file("p.pfx"), &opts(&["wrong", "pbmac-pw"]));
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    let info = pfx_info(&d);
+    assert_eq!(info.password, PasswordUsed::Supplied);
+    let mac = info.mac.as_ref().unwrap();
+    assert_eq!(mac.iterations, 2048);
+    assert!(matches!(&mac.digest, MacDigest::Other(n) if n.starts_with("PBMAC1")));
+    assert_eq!(d.certs().next().unwrap().der, leaf);
+    // Windows implements no PBMAC1: every version is told it cannot import the file.
+    for (_, v) in certprep::windows::pfx_import_verdicts(info) {
+        assert!(matches!(v, certprep::windows::ImportVerdict::CannotImport { .. }));
+    }
+    // A wrong password does not verify.
+    let bad = pkcs12::read(&pfx, &Origin::file("p.pfx"), &opts(&["wrong"]));
+    assert!(matches!(
+        bad.problems.as_slice(),
+        [InputError::PasswordNeeded { .. }]
+    ));
+}
