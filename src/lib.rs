@@ -16,9 +16,11 @@ pub mod model;
 pub mod oid;
 pub mod pfx;
 pub mod pkcs12;
+pub mod powershell;
 pub mod report;
 pub mod secret;
 pub mod thumbprint;
+pub mod tls_name;
 pub mod windows;
 
 pub use error::{Error, InputError, Result};

@@ -56,6 +56,8 @@ pub(crate) enum Command {
     Pfx(super::pfx::PfxArgs),
     /// Split a PFX or other inputs into key.pem, cert.pem, chain.pem and fullchain.pem.
     Pem(super::pem::PemArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

@@ -9,6 +9,7 @@ pub(crate) mod output;
 pub(crate) mod pem;
 pub(crate) mod pfx;
 pub(crate) mod thumbprint;
+pub(crate) mod tls_name;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -41,6 +42,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
         Command::Pfx(a) => pfx::run(a, &global, &mut out)?,
         Command::Pem(a) => pem::run(a, &global, &mut out)?,
+        Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

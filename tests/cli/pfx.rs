@@ -516,15 +516,6 @@ fn pem_splits_a_pfx_into_four_files_with_a_private_key_file() {
 #[test]
 fn pfx_reads_windows_exports_from_the_shared_corpus() {
     let Some(p) = crate::realworld("windows-pfx/golang-x-crypto-pkcs12/windows-azure-tools.pfx")
-        .or_else(|| {
-            let alt: std::path::PathBuf = [
-                env!("CARGO_MANIFEST_DIR"),
-                "../../shared/realworld/windows-pfx/golang-x-crypto-pkcs12/windows-azure-tools.pfx",
-            ]
-            .iter()
-            .collect();
-            alt.exists().then_some(alt)
-        })
     else {
         eprintln!("skipped: ../shared/realworld is absent");
         return;

@@ -1,3 +1,4 @@
 //! Library-level oracle, property and registry tests.
 
+mod dn;
 mod pkcs12;

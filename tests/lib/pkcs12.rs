@@ -852,7 +852,10 @@ fn with_pbmac1(pfx: &[u8], password: &str) -> Vec<u8> {
     signer.update(&auth).unwrap();
     let mac = signer.sign_to_vec().unwrap();
     let oid = |s: &str| ObjectIdentifier::new_unwrap(s).to_der().unwrap();
-    let hmac_sha256 = tlv(0x30, &[oid("1.2.840.113549.2.9"), vec![0x05, 0x00]].concat());
+    let hmac_sha256 = tlv(
+        0x30,
+        &[oid("1.2.840.113549.2.9"), vec![0x05, 0x00]].concat(),
+    );
     let pbkdf2_params = tlv(
         0x30,
         &[
@@ -863,10 +866,17 @@ fn with_pbmac1(pfx: &[u8], password: &str) -> Vec<u8> {
         ]
         .concat(),
     );
-    let kdf = tlv(0x30, &[oid("1.2.840.113549.1.5.12"), pbkdf2_params].concat());
+    let kdf = tlv(
+        0x30,
+        &[oid("1.2.840.113549.1.5.12"), pbkdf2_params].concat(),
+    );
     let pbmac1 = tlv(
         0x30,
-        &[oid("1.2.840.113549.1.5.14"), tlv(0x30, &[kdf, hmac_sha256].concat())].concat(),
+        &[
+            oid("1.2.840.113549.1.5.14"),
+            tlv(0x30, &[kdf, hmac_sha256].concat()),
+        ]
+        .concat(),
     );
     let digest_info = tlv(0x30, &[pbmac1, tlv(0x04, &mac)].concat());
     let mac_data = tlv(
@@ -894,7 +904,10 @@ fn read_verifies_a_pbmac1_mac_computed_by_openssl() {
     assert_eq!(d.certs().next().unwrap().der, leaf);
     // Windows implements no PBMAC1: every version is told it cannot import the file.
     for (_, v) in certprep::windows::pfx_import_verdicts(info) {
-        assert!(matches!(v, certprep::windows::ImportVerdict::CannotImport { .. }));
+        assert!(matches!(
+            v,
+            certprep::windows::ImportVerdict::CannotImport { .. }
+        ));
     }
     // A wrong password does not verify.
     let bad = pkcs12::read(&pfx, &Origin::file("p.pfx"), &opts(&["wrong"]));
