@@ -42,6 +42,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 
 mod check;
 mod foundation;
+mod pfx;
 mod probe;
 mod runbook;
 mod scan;

@@ -678,45 +678,100 @@ fn scan_table_lists_one_aligned_row_per_certificate() {
     assert!(lines[1].ends_with("2036-01-01  3287"), "{out}");
 }
 
-/// Containers need the full detector and the PKCS#12 reader (input and pkcs12 helpers).
-#[test]
-#[ignore = "needs the full input detector (PKCS#7, ZIP) and the PKCS#12 reader"]
-fn scan_reads_p7b_pfx_and_zip_and_reports_a_pfx_without_its_password() {
-    let t = TempDir::new().unwrap();
-    let d = t.path();
-    copy(d, "chain.p7b", "deliverable/mail.contoso.com.p7b");
-    copy(d, "deliverable.zip", "deliverable/deliverable.zip");
-    copy(d, "site.pfx", "deliverable/mail.contoso.com-3des.pfx");
-    // A PFX whose password is not among those given.
+/// A PFX whose password is not among those given (built by OpenSSL with the fixture's key).
+fn pfx_with_other_password() -> Vec<u8> {
     let key_pem = std::fs::read(fixture("deliverable/mail.contoso.com.key")).unwrap();
     let key = openssl::pkey::PKey::private_key_from_pem(&key_pem).unwrap();
     let leaf = X509::from_der(&std::fs::read(fixture("deliverable/mail.contoso.com.cer")).unwrap())
         .unwrap();
-    let pfx = openssl::pkcs12::Pkcs12::builder()
+    openssl::pkcs12::Pkcs12::builder()
         .name("other")
         .pkey(&key)
         .cert(&leaf)
         .build2("a different password")
-        .unwrap();
-    put(d, "other.pfx", &pfx.to_der().unwrap());
+        .unwrap()
+        .to_der()
+        .unwrap()
+}
+
+#[test]
+fn scan_reads_pfx_bags_and_reports_a_pfx_without_its_password() {
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    copy(d, "site.pfx", "deliverable/mail.contoso.com-3des.pfx");
+    copy(d, "site-aes.pfx", "deliverable/mail.contoso.com-aes.pfx");
+    put(d, "other.pfx", &pfx_with_other_password());
     let root = d.to_string_lossy().into_owned();
     let a = certprep()
         .args(["scan", &root, "--format", "jsonl"])
         .arg("--password-file")
         .arg(fixture("deliverable/pfx-password.txt"))
-        .assert()
-        .code(0);
+        .assert();
     let records = jsonl(&stdout_of(&a));
-    let files: Vec<String> = of_type(&records, "certificate")
+    let leaf = &fixture_thumbprints("deliverable/mail.contoso.com.cer")[0];
+    let intermediate = &fixture_thumbprints("deliverable/ca-bundle.crt")[0];
+    let got: Vec<(String, String, String)> = of_type(&records, "certificate")
         .iter()
-        .map(|r| rel(d, r["path"].as_str().unwrap()))
+        .map(|r| {
+            (
+                rel(d, r["path"].as_str().unwrap()),
+                r["position"].as_str().unwrap_or("").to_owned(),
+                r["thumbprint"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    let p7b_n = files.iter().filter(|f| *f == "chain.p7b").count();
-    let zip_n = files.iter().filter(|f| *f == "deliverable.zip").count();
-    let pfx_n = files.iter().filter(|f| *f == "site.pfx").count();
-    assert_eq!((p7b_n, zip_n, pfx_n), (2, 3, 2), "{files:?}");
+    let row = |f: &str, p: &str, tp: &str| (f.to_owned(), p.to_owned(), tp.to_owned());
+    assert_eq!(
+        got,
+        [
+            row("site-aes.pfx", "bag 1", leaf),
+            row("site-aes.pfx", "bag 2", intermediate),
+            row("site.pfx", "bag 1", leaf),
+            row("site.pfx", "bag 2", intermediate),
+        ]
+    );
     let faults = of_type(&records, "fault");
-    assert_eq!(faults.len(), 1);
+    assert_eq!(faults.len(), 1, "{faults:?}");
     assert_eq!(rel(d, faults[0]["path"].as_str().unwrap()), "other.pfx");
-    assert!(faults[0]["message"].as_str().unwrap().contains("password"));
+    let msg = faults[0]["message"].as_str().unwrap();
+    assert!(msg.contains("password"), "{msg}");
+    assert!(!msg.contains("a different password"));
+    assert!(stderr_of(&a).contains("other.pfx"));
+}
+
+/// PKCS#7 and ZIP need the full detector (input helper).
+#[test]
+#[ignore = "needs the full input detector (PKCS#7, ZIP)"]
+fn scan_reads_p7b_and_zip_entries() {
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    copy(d, "chain.p7b", "deliverable/mail.contoso.com.p7b");
+    copy(d, "deliverable.zip", "deliverable/deliverable.zip");
+    let root = d.to_string_lossy().into_owned();
+    let a = certprep()
+        .args(["scan", &root, "--format", "jsonl"])
+        .assert();
+    let records = jsonl(&stdout_of(&a));
+    let certs = of_type(&records, "certificate");
+    let p7b: Vec<&str> = certs
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().ends_with("chain.p7b"))
+        .map(|r| r["thumbprint"].as_str().unwrap())
+        .collect();
+    let leaf = &fixture_thumbprints("deliverable/mail.contoso.com.cer")[0];
+    let bundle = fixture_thumbprints("deliverable/ca-bundle.crt");
+    assert_eq!(p7b, [leaf.as_str(), bundle[0].as_str()]);
+    let zip: Vec<(String, String)> = certs
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().ends_with("deliverable.zip"))
+        .map(|r| {
+            (
+                r["entry"].as_str().unwrap().to_owned(),
+                r["thumbprint"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(zip.len(), 3, "{zip:?}");
+    assert!(zip.contains(&("mail_contoso_com.crt".to_owned(), leaf.clone())));
+    assert!(of_type(&records, "fault").is_empty());
 }

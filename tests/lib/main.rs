@@ -1,4 +1,5 @@
 //! Library-level oracle, property and registry tests.
 mod check;
 mod dn;
+mod pkcs12;
 mod runbook;
