@@ -161,6 +161,9 @@ pub enum Error {
     /// Reading input failed.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// Chain assembly could not start.
+    #[error(transparent)]
+    Chain(#[from] crate::chain::ChainError),
 }
 
 /// `Result` with [`Error`].

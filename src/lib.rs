@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod chain;
 pub mod der_reader;
 pub mod dn;
 pub mod error;
@@ -16,8 +17,10 @@ pub mod model;
 pub mod oid;
 pub mod pkcs12;
 pub mod report;
+pub mod roots;
 pub mod secret;
 pub mod thumbprint;
+pub mod verify;
 pub mod windows;
 
 pub use error::{Error, InputError, Result};

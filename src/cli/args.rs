@@ -52,6 +52,8 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Assemble, order and verify the certificate chain; say exactly what is missing.
+    Chain(super::chain::ChainArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

@@ -2,6 +2,7 @@
 //! Declared from main.rs, never from lib.rs.
 
 pub(crate) mod args;
+pub(crate) mod chain;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
@@ -36,6 +37,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Chain(a) => chain::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)
