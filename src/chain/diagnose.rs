@@ -516,6 +516,9 @@ pub(super) fn path_problems(
     let mut out = Vec::new();
     let anchored = raw.end == super::search::End::Anchored;
     let len = raw.nodes.len();
+    // Validity has one-second granularity (RFC 5280 §4.1.2.5 encodes whole seconds, and
+    // notAfter is inclusive): compare at the whole second, as the Web PKI reads it.
+    let at = opts.at.replace_nanosecond(0).unwrap_or(opts.at);
     for (pos, &n) in raw.nodes.iter().enumerate() {
         let c = nodes[n].cert;
         let role = if pos == 0 {
@@ -525,13 +528,13 @@ pub(super) fn path_problems(
         } else {
             Role::Intermediate
         };
-        if c.not_after < opts.at {
+        if c.not_after < at {
             out.push(Problem::Expired {
                 node: n,
                 role,
                 below: raw.nodes[pos.saturating_sub(1)],
             });
-        } else if c.not_before > opts.at {
+        } else if c.not_before > at {
             out.push(Problem::NotYetValid { node: n, role });
         }
         if pos > 0 {

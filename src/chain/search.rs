@@ -203,8 +203,15 @@ impl<'a> Search<'a, '_> {
         Some(r)
     }
 
-    fn intermediates(&self, path: &[usize]) -> usize {
-        path.len() - 1
+    /// Intermediates in `path` (after the leaf) that count against the depth limit: self-issued
+    /// ones (key rollover) do not, as for pathLenConstraint (RFC 5280 §4.2.1.9); an absolute cap
+    /// stops a chain of self-issued certificates.
+    fn too_long(&self, path: &[usize]) -> bool {
+        let counted = path[1..]
+            .iter()
+            .filter(|&&i| !self.nodes[i].cert.is_self_issued())
+            .count();
+        counted > self.opts.max_intermediates || path.len() > self.opts.max_intermediates + 10
     }
 
     fn walk(&mut self, path: &mut Vec<usize>, algs: &mut Vec<SignatureAlgorithm>) {
@@ -244,7 +251,7 @@ impl<'a> Search<'a, '_> {
             algs.push(alg);
             if self.nodes[cand].is_anchor() {
                 self.record(path, algs, End::Anchored);
-            } else if self.intermediates(path) > self.opts.max_intermediates {
+            } else if self.too_long(path) {
                 self.record(path, algs, End::TooLong);
             } else {
                 self.walk(path, algs);
