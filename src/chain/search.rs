@@ -12,7 +12,7 @@ use crate::model::Cert;
 use crate::verify::{self, SignatureAlgorithm, VerifyError};
 use std::collections::HashMap;
 
-/// Paths kept for choosing and explaining; the search stops (without error) beyond this.
+/// Dead-end paths kept for explaining, and anchored paths after which the search stops.
 const MAX_PATHS: usize = 64;
 
 pub(super) struct Node<'a> {
@@ -62,7 +62,9 @@ struct Search<'a, 'o> {
     sig_cache: HashMap<(usize, usize), Result<SignatureAlgorithm, VerifyError>>,
     work: Work,
     paths: Vec<RawPath>,
+    anchored: usize,
     rejections: Vec<Rejection>,
+    rejected: std::collections::HashSet<(usize, usize)>,
 }
 
 pub(super) fn run(
@@ -131,7 +133,9 @@ fn build<'a>(
         sig_cache: HashMap::new(),
         work: Work::default(),
         paths: Vec::new(),
+        anchored: 0,
         rejections: Vec::new(),
+        rejected: Default::default(),
     };
     if leaf_is_anchor {
         s.paths.push(RawPath {
@@ -153,8 +157,11 @@ impl<'a> Search<'a, '_> {
         x.subject.der == y.subject.der && self.nodes[a].key == self.nodes[b].key
     }
 
+    /// The search ends when the budget runs out or enough anchored paths are known; dead ends
+    /// alone never end it early, so an incomplete answer is always either exhaustive or says
+    /// the budget ran out.
     fn done(&self) -> bool {
-        self.work.exhausted || self.paths.len() >= MAX_PATHS
+        self.work.exhausted || self.anchored >= MAX_PATHS
     }
 
     /// Issuer candidates for `child`, best first: anchors, then AKI/SKI matches, then
@@ -232,11 +239,7 @@ impl<'a> Search<'a, '_> {
             let alg = match result {
                 Ok(alg) => alg,
                 Err(reason) => {
-                    if !self
-                        .rejections
-                        .iter()
-                        .any(|r| r.child == cur && r.candidate == cand)
-                    {
+                    if self.rejected.insert((cur, cand)) {
                         self.rejections.push(Rejection {
                             child: cur,
                             candidate: cand,
@@ -259,7 +262,7 @@ impl<'a> Search<'a, '_> {
             path.pop();
             algs.pop();
         }
-        if !extended && self.paths.len() < MAX_PATHS {
+        if !extended {
             let end = if self.work.exhausted {
                 End::Exhausted
             } else if self.nodes[cur].cert.is_self_issued() {
@@ -272,7 +275,10 @@ impl<'a> Search<'a, '_> {
     }
 
     fn record(&mut self, path: &[usize], algs: &[SignatureAlgorithm], end: End) {
-        if self.paths.len() < MAX_PATHS {
+        if end == End::Anchored {
+            self.anchored += 1;
+        }
+        if self.paths.len() < MAX_PATHS || end == End::Anchored {
             self.paths.push(RawPath {
                 nodes: path.to_vec(),
                 algs: algs.to_vec(),

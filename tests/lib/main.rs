@@ -1,2 +1,4 @@
 //! Library-level oracle, property and registry tests.
 mod limbo;
+mod chain;
+mod hierarchy;
