@@ -2,3 +2,4 @@
 mod limbo;
 mod chain;
 mod hierarchy;
+mod verify;
