@@ -30,15 +30,18 @@ fn bench_chain(c: &mut Criterion) {
     let opts = ChainOptions::at(ymd(2026, 6, 1));
     c.bench_function("assemble, 5000-decoy pool", |b| {
         b.iter(|| {
-            let rep = chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &roots, &[], &opts)
-                .expect("report");
+            let rep =
+                chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &roots, &[], &opts)
+                    .expect("report");
             assert!(rep.complete);
         })
     });
 
     let embedded = certprep::roots::embedded();
     c.bench_function("assemble, 5000-decoy pool + embedded store", |b| {
-        b.iter(|| chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &roots, embedded, &opts))
+        b.iter(|| {
+            chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &roots, embedded, &opts)
+        })
     });
 
     let cas: Vec<_> = (0..8)
@@ -56,9 +59,14 @@ fn bench_chain(c: &mut Criterion) {
         }
     }
     let mesh_leaf = issue(&Spec::leaf("mail.contoso.com").no_aki(), &cas[0]).cert("leaf");
-    c.bench_function("assemble, hostile cross-signed mesh (default budget)", |b| {
-        b.iter(|| chain::assemble_bundle(std::slice::from_ref(&mesh_leaf), &mesh, &[], &[], &opts))
-    });
+    c.bench_function(
+        "assemble, hostile cross-signed mesh (default budget)",
+        |b| {
+            b.iter(|| {
+                chain::assemble_bundle(std::slice::from_ref(&mesh_leaf), &mesh, &[], &[], &opts)
+            })
+        },
+    );
 }
 
 criterion_group! {

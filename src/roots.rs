@@ -19,8 +19,7 @@ pub fn embedded() -> &'static [Cert] {
             .iter()
             .enumerate()
             .filter_map(|(i, der)| {
-                let origin =
-                    Origin::file(EMBEDDED_ORIGIN).with(crate::input::Part::Cert(i + 1));
+                let origin = Origin::file(EMBEDDED_ORIGIN).with(crate::input::Part::Cert(i + 1));
                 Cert::from_der(der.as_ref().to_vec(), origin).ok()
             })
             .collect()

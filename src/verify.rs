@@ -8,8 +8,8 @@
 //!
 //! This module owns no policy (validity, CA flags): see `chain` for that.
 
-use crate::model::{Cert, Csr, KeyAlgorithm, PublicKey, Signature};
 use crate::model::key::Curve;
+use crate::model::{Cert, Csr, KeyAlgorithm, PublicKey, Signature};
 use crate::oid;
 use der::Decode;
 use sha1::Sha1;
@@ -130,7 +130,10 @@ pub fn algorithm(spki: &PublicKey, sig: &Signature) -> Result<SignatureAlgorithm
         }
     };
     let fits = match (alg, &spki.algorithm) {
-        (SignatureAlgorithm::RsaPkcs1(_) | SignatureAlgorithm::RsaPss(_), KeyAlgorithm::Rsa { .. }) => true,
+        (
+            SignatureAlgorithm::RsaPkcs1(_) | SignatureAlgorithm::RsaPss(_),
+            KeyAlgorithm::Rsa { .. },
+        ) => true,
         (SignatureAlgorithm::Ecdsa(_), KeyAlgorithm::Ec { curve }) => {
             if !matches!(curve, Curve::P256 | Curve::P384) {
                 return Err(VerifyError::Unsupported {
@@ -231,8 +234,8 @@ pub fn verify_signed(
 
 /// DigestInfo prefix for MD5 (RFC 8017 §9.2, note 1).
 const MD5_DIGEST_INFO_PREFIX: [u8; 18] = [
-    0x30, 0x20, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05,
-    0x00, 0x04, 0x10,
+    0x30, 0x20, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05, 0x00,
+    0x04, 0x10,
 ];
 
 fn rsa_key(pkcs1_der: &[u8]) -> Result<rsa::RsaPublicKey, VerifyError> {
@@ -243,7 +246,10 @@ fn rsa_key(pkcs1_der: &[u8]) -> Result<rsa::RsaPublicKey, VerifyError> {
 /// RSASSA-PSS parameters (RFC 4055 §3.1): the hash and the salt length. MGF1 must use the same
 /// hash (what every CA issues, and what the rsa crate implements); the trailer must be 1.
 fn pss_params(sig: &Signature) -> Result<(Hash, usize), VerifyError> {
-    let der = sig.parameters.as_deref().ok_or(VerifyError::BadParameters)?;
+    let der = sig
+        .parameters
+        .as_deref()
+        .ok_or(VerifyError::BadParameters)?;
     let p = pkcs1::RsaPssParams::from_der(der).map_err(|_| VerifyError::BadParameters)?;
     let hash = Hash::from_oid(&p.hash.oid.to_string()).ok_or(VerifyError::BadParameters)?;
     if p.mask_gen.oid.to_string() != oid::MGF1 {
@@ -286,7 +292,10 @@ mod tests {
     #[test]
     fn md5_prefix_is_the_rfc_8017_digest_info() {
         // SEQUENCE { SEQUENCE { OID 1.2.840.113549.2.5, NULL }, OCTET STRING (16) }
-        assert_eq!(MD5_DIGEST_INFO_PREFIX[6..16], [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05, 0x00]);
+        assert_eq!(
+            MD5_DIGEST_INFO_PREFIX[6..16],
+            [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05, 0x00]
+        );
         assert_eq!(MD5_DIGEST_INFO_PREFIX[17], 16);
     }
 }

@@ -225,7 +225,11 @@ impl Diagnostic {
         }
     }
 
-    pub(super) fn bad_signature(child: &Cert, candidate: &Cert, reason: &VerifyError) -> Diagnostic {
+    pub(super) fn bad_signature(
+        child: &Cert,
+        candidate: &Cert,
+        reason: &VerifyError,
+    ) -> Diagnostic {
         Diagnostic::BadSignature {
             cert: CertRef::of(child),
             candidate: CertRef::of(candidate),
@@ -234,11 +238,15 @@ impl Diagnostic {
     }
 
     pub(super) fn self_signed_leaf(c: &Cert) -> Diagnostic {
-        Diagnostic::SelfSignedLeaf { cert: CertRef::of(c) }
+        Diagnostic::SelfSignedLeaf {
+            cert: CertRef::of(c),
+        }
     }
 
     pub(super) fn untrusted_root(c: &Cert) -> Diagnostic {
-        Diagnostic::UntrustedRoot { cert: CertRef::of(c) }
+        Diagnostic::UntrustedRoot {
+            cert: CertRef::of(c),
+        }
     }
 
     pub(super) fn no_end_entity(leaf: &Cert, given: usize) -> Diagnostic {
@@ -440,13 +448,34 @@ fn date(t: time::OffsetDateTime) -> String {
 /// A problem of one path (node indices into the search's nodes).
 #[derive(Clone, Debug)]
 pub(super) enum Problem {
-    Expired { node: usize, role: Role, below: usize },
-    NotYetValid { node: usize, role: Role },
-    NotCa { node: usize },
-    NoKeyCertSign { node: usize },
-    PathLen { node: usize, limit: u32, below: usize },
-    UnknownCritical { node: usize, oids: Vec<String> },
-    Weak { node: usize, alg: SignatureAlgorithm },
+    Expired {
+        node: usize,
+        role: Role,
+        below: usize,
+    },
+    NotYetValid {
+        node: usize,
+        role: Role,
+    },
+    NotCa {
+        node: usize,
+    },
+    NoKeyCertSign {
+        node: usize,
+    },
+    PathLen {
+        node: usize,
+        limit: u32,
+        below: usize,
+    },
+    UnknownCritical {
+        node: usize,
+        oids: Vec<String>,
+    },
+    Weak {
+        node: usize,
+        alg: SignatureAlgorithm,
+    },
 }
 
 impl Problem {
@@ -499,7 +528,11 @@ fn unknown_critical(cert: &Cert) -> Vec<String> {
     x.extensions()
         .iter()
         .filter(|e| {
-            e.critical && matches!(e.parsed_extension(), ParsedExtension::UnsupportedExtension { .. })
+            e.critical
+                && matches!(
+                    e.parsed_extension(),
+                    ParsedExtension::UnsupportedExtension { .. }
+                )
         })
         .map(|e| e.oid.to_id_string())
         .collect()
@@ -541,7 +574,10 @@ pub(super) fn path_problems(
             if !c.is_ca() {
                 out.push(Problem::NotCa { node: n });
             }
-            if c.key_usage.as_ref().is_some_and(|ku| !ku.has("keyCertSign")) {
+            if c.key_usage
+                .as_ref()
+                .is_some_and(|ku| !ku.has("keyCertSign"))
+            {
                 out.push(Problem::NoKeyCertSign { node: n });
             }
             if let Some(limit) = c.basic_constraints.and_then(|b| b.path_len) {

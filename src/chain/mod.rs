@@ -268,7 +268,9 @@ pub enum ChainError {
 pub fn find_leaf(certs: &[Cert]) -> Option<usize> {
     let issues_another = |i: usize| {
         certs.iter().enumerate().any(|(j, o)| {
-            j != i && !o.is_self_issued() && o.issuer.der == certs[i].subject.der
+            j != i
+                && !o.is_self_issued()
+                && o.issuer.der == certs[i].subject.der
                 && o.der != certs[i].der
         })
     };

@@ -102,10 +102,7 @@ fn build<'a>(
             key,
         });
     };
-    let leaf_is_anchor = roots
-        .iter()
-        .chain(embedded)
-        .any(|r| r.der == leaf.der);
+    let leaf_is_anchor = roots.iter().chain(embedded).any(|r| r.der == leaf.der);
     push(&mut nodes, leaf, Source::Leaf);
     for r in roots {
         push(&mut nodes, r, Source::Anchor(AnchorSource::Roots));
@@ -195,7 +192,11 @@ impl<'a> Search<'a, '_> {
         out.into_iter().map(|t| t.3).collect()
     }
 
-    fn verify(&mut self, child: usize, issuer: usize) -> Option<Result<SignatureAlgorithm, VerifyError>> {
+    fn verify(
+        &mut self,
+        child: usize,
+        issuer: usize,
+    ) -> Option<Result<SignatureAlgorithm, VerifyError>> {
         let k = (child, self.nodes[issuer].key);
         if let Some(r) = self.sig_cache.get(&k) {
             return Some(r.clone());
@@ -428,7 +429,10 @@ fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -
 
     // Input order, duplicates, strays.
     let first_given = |der: &[u8]| given.iter().position(|g| g.der == der);
-    let positions: Vec<usize> = path_certs.iter().filter_map(|c| first_given(&c.der)).collect();
+    let positions: Vec<usize> = path_certs
+        .iter()
+        .filter_map(|c| first_given(&c.der))
+        .collect();
     let input_order_ok = positions.windows(2).all(|w| w[0] < w[1]);
     if !input_order_ok {
         diags.push(Diagnostic::wrong_order(
@@ -493,7 +497,12 @@ fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -
     let alternatives: Vec<Alternative> = rest
         .iter()
         .map(|(_, j)| Alternative {
-            certs: j.raw.nodes.iter().map(|&i| CertRef::of(nodes[i].cert)).collect(),
+            certs: j
+                .raw
+                .nodes
+                .iter()
+                .map(|&i| CertRef::of(nodes[i].cert))
+                .collect(),
             anchored: j.raw.end == End::Anchored,
             reason: if j.valid() && complete {
                 if j.raw.nodes.len() > chosen_len {
@@ -513,7 +522,9 @@ fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -
                     .collect();
                 let end = *j.raw.nodes.last().unwrap_or(&0);
                 match j.raw.end {
-                    End::MissingIssuer => problems.push(Diagnostic::missing_issuer(nodes[end].cert)),
+                    End::MissingIssuer => {
+                        problems.push(Diagnostic::missing_issuer(nodes[end].cert))
+                    }
                     End::UntrustedRoot if end != 0 => {
                         problems.push(Diagnostic::untrusted_root(nodes[end].cert))
                     }
@@ -523,7 +534,10 @@ fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -
                     _ => {}
                 }
                 NotChosen::Problems {
-                    problems: problems.into_iter().map(Diagnostic::into_diagnosis).collect(),
+                    problems: problems
+                        .into_iter()
+                        .map(Diagnostic::into_diagnosis)
+                        .collect(),
                 }
             },
         })

@@ -61,7 +61,11 @@ pub(crate) struct ChainArgs {
     json: bool,
 }
 
-pub(crate) fn run(args: ChainArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    args: ChainArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let detected = super::load::load_all(&args.files, global)?;
     let given: Vec<Cert> = detected.certs().cloned().collect();
     if given.is_empty() {
@@ -100,7 +104,12 @@ pub(crate) fn run(args: ChainArgs, global: &Global, out: &mut dyn Write) -> anyh
                 write_report(&report, args.json, &mut std::io::stderr().lock())?;
             }
         } else {
-            write_file(std::path::Path::new(path), &bytes, args.force, Sensitivity::Public)?;
+            write_file(
+                std::path::Path::new(path),
+                &bytes,
+                args.force,
+                Sensitivity::Public,
+            )?;
             if !global.quiet || !ok {
                 write_report(&report, args.json, out)?;
             }

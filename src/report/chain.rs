@@ -42,11 +42,7 @@ pub fn write_text(r: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
     if !r.alternatives.is_empty() {
         writeln!(out, "other paths:")?;
         for a in &r.alternatives {
-            let names: Vec<String> = a
-                .certs
-                .iter()
-                .map(|c| sanitize_line(&c.subject))
-                .collect();
+            let names: Vec<String> = a.certs.iter().map(|c| sanitize_line(&c.subject)).collect();
             let why = match &a.reason {
                 NotChosen::Longer { len, chosen_len } => {
                     format!("longer ({len} certificates, the chosen path has {chosen_len})")

@@ -93,7 +93,10 @@ struct Basic {
 
 fn basic() -> Basic {
     let root = root(&Spec::ca("Test Root"));
-    let inter = issue(&Spec::ca("Test Issuing CA").aia("http://ca.example/root.crt"), &root);
+    let inter = issue(
+        &Spec::ca("Test Issuing CA").aia("http://ca.example/root.crt"),
+        &root,
+    );
     let leaf = issue(
         &Spec::leaf("mail.contoso.com").aia("http://ca.example/issuing.crt"),
         &inter,
@@ -104,15 +107,23 @@ fn basic() -> Basic {
 #[test]
 fn chain_valid_path_matches_openssl_chain() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
     let given = [leaf.clone(), inter.clone()];
-    let r = chain::assemble_bundle(&given, &[], &[root.clone()], &[], &opts()).expect("report");
+    let r = chain::assemble_bundle(&given, &[], std::slice::from_ref(&root), &[], &opts())
+        .expect("report");
     assert!(r.complete, "{:?}", r.diagnostics);
     assert!(r.input_order_ok);
     assert!(r.diagnostics.is_empty(), "{:?}", kinds(&r));
     let ossl = openssl_verify(&leaf, &[&inter], &[&root], at()).expect("openssl verifies");
     assert_eq!(ders(r.path_certs()), ossl);
-    assert_eq!(ders(r.chain_certs(false)), vec![leaf.der.clone(), inter.der.clone()]);
+    assert_eq!(
+        ders(r.chain_certs(false)),
+        vec![leaf.der.clone(), inter.der.clone()]
+    );
     assert_eq!(ders(r.intermediates()), vec![inter.der.clone()]);
 }
 
@@ -120,7 +131,14 @@ fn chain_valid_path_matches_openssl_chain() {
 fn chain_missing_intermediate_names_it_and_its_download_url() {
     let b = basic();
     let (leaf, root) = (b.leaf.cert("leaf"), b.root.cert("root"));
-    let r = chain::assemble_bundle(&[leaf.clone()], &[], &[root.clone()], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&leaf),
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert!(openssl_verify(&leaf, &[], &[&root], at()).is_err());
     assert_eq!(kinds(&r), ["missing-issuer"]);
@@ -133,7 +151,9 @@ fn chain_missing_intermediate_names_it_and_its_download_url() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(r.diagnostics[0].fix.contains("http://ca.example/issuing.crt"));
+    assert!(r.diagnostics[0]
+        .fix
+        .contains("http://ca.example/issuing.crt"));
     // The best partial chain is the leaf alone.
     assert_eq!(ders(r.chain_certs(false)), vec![leaf.der]);
 }
@@ -141,14 +161,21 @@ fn chain_missing_intermediate_names_it_and_its_download_url() {
 #[test]
 fn chain_wrong_input_order_is_reported_and_output_ordered() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
     let given = [inter.clone(), leaf.clone()];
-    let r = chain::assemble_bundle(&given, &[], &[root.clone()], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(&given, &[], std::slice::from_ref(&root), &[], &opts()).unwrap();
     assert!(r.complete);
     assert!(!r.input_order_ok);
     assert_eq!(kinds(&r), ["wrong-order"]);
     assert_eq!(r.diagnostics[0].severity, Severity::Warning);
-    assert_eq!(ders(r.chain_certs(false)), vec![leaf.der.clone(), inter.der.clone()]);
+    assert_eq!(
+        ders(r.chain_certs(false)),
+        vec![leaf.der.clone(), inter.der.clone()]
+    );
     assert!(openssl_verify(&leaf, &[&inter], &[&root], at()).is_ok());
 }
 
@@ -159,10 +186,19 @@ fn chain_expired_intermediate_is_invalid_like_openssl() {
         &Spec::ca("Old Issuing CA").valid(ymd(2020, 1, 1), ymd(2026, 1, 1)),
         &root,
     );
-    let leaf = issue(&Spec::leaf("mail.contoso.com").aia("http://ca.example/old.crt"), &inter);
+    let leaf = issue(
+        &Spec::leaf("mail.contoso.com").aia("http://ca.example/old.crt"),
+        &inter,
+    );
     let (leaf, inter, root) = (leaf.cert("leaf"), inter.cert("inter"), root.cert("root"));
-    let r = chain::assemble_bundle(&[leaf.clone(), inter.clone()], &[], &[root.clone()], &[], &opts())
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &[leaf.clone(), inter.clone()],
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     let e = openssl_verify(&leaf, &[&inter], &[&root], at()).unwrap_err();
     assert!(e.contains("expired"), "{e}");
@@ -181,8 +217,14 @@ fn chain_not_yet_valid_intermediate_is_reported() {
     );
     let leaf = issue(&Spec::leaf("mail.contoso.com"), &inter);
     let (leaf, inter, root) = (leaf.cert("leaf"), inter.cert("inter"), root.cert("root"));
-    let r = chain::assemble_bundle(&[leaf.clone(), inter.clone()], &[], &[root.clone()], &[], &opts())
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &[leaf.clone(), inter.clone()],
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert!(openssl_verify(&leaf, &[&inter], &[&root], at()).is_err());
     assert_eq!(kinds(&r), ["not-yet-valid"]);
@@ -210,22 +252,34 @@ fn chain_cross_signed_prefers_short_path_to_valid_root_and_explains_the_other() 
     let roots = [old.clone(), new.clone()];
     let r = chain::assemble_bundle(&given, &[], &roots, &[], &opts()).unwrap();
     assert!(r.complete, "{:?}", r.diagnostics);
-    assert_eq!(ders(r.path_certs()), vec![leaf.der.clone(), inter.der.clone(), new.der.clone()]);
+    assert_eq!(
+        ders(r.path_certs()),
+        vec![leaf.der.clone(), inter.der.clone(), new.der.clone()]
+    );
     assert!(openssl_verify(&leaf, &[&inter, &new_x], &[&old, &new], at()).is_ok());
     assert_eq!(r.alternatives.len(), 1);
     let alt = &r.alternatives[0];
     assert_eq!(alt.certs.len(), 4);
     match &alt.reason {
         NotChosen::Problems { problems } => {
-            assert!(matches!(problems[0].detail, Diagnostic::Expired { .. }), "{problems:?}")
+            assert!(
+                matches!(problems[0].detail, Diagnostic::Expired { .. }),
+                "{problems:?}"
+            )
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(kinds(&r), ["not-needed"]);
 
     // Only the old root trusted, and valid: the longer path through the cross-sign is taken.
-    let r = chain::assemble_bundle(&given, &[], &[old.clone()], &[], &ChainOptions::at(ymd(2025, 6, 1)))
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &given,
+        &[],
+        std::slice::from_ref(&old),
+        &[],
+        &ChainOptions::at(ymd(2025, 6, 1)),
+    )
+    .unwrap();
     assert!(r.complete, "{:?}", r.diagnostics);
     assert_eq!(r.path.len(), 4);
     let ossl = openssl_verify(&leaf, &[&inter, &new_x], &[&old], ymd(2025, 6, 1)).unwrap();
@@ -239,8 +293,14 @@ fn chain_by_name_without_aki_matches_openssl() {
     let leaf = issue(&Spec::leaf("mail.contoso.com").no_aki(), &inter);
     let (root, inter, leaf) = (root.cert("root"), inter.cert("inter"), leaf.cert("leaf"));
     assert!(leaf.authority_key_id.is_none());
-    let r = chain::assemble_bundle(&[leaf.clone()], &[inter.clone()], &[root.clone()], &[], &opts())
-        .unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&leaf),
+        std::slice::from_ref(&inter),
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(r.complete);
     let ossl = openssl_verify(&leaf, &[&inter], &[&root], at()).unwrap();
     assert_eq!(ders(r.path_certs()), ossl);
@@ -257,7 +317,14 @@ fn chain_cross_signed_loop_terminates_incomplete() {
     let unrelated = root(&Spec::ca("Unrelated Root")).cert("unrelated");
     let leaf = leaf.cert("leaf");
     let pool = [a_by_b.cert("a-by-b"), b_by_a.cert("b-by-a")];
-    let r = chain::assemble_bundle(&[leaf.clone()], &pool, &[unrelated.clone()], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&leaf),
+        &pool,
+        std::slice::from_ref(&unrelated),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert!(!r.work.exhausted);
     assert!(openssl_verify(&leaf, &[&pool[0], &pool[1]], &[&unrelated], at()).is_err());
@@ -281,14 +348,16 @@ fn chain_hostile_mesh_of_cross_signs_stops_at_the_budget() {
     for (i, s) in cas.iter().enumerate() {
         for (j, iss) in cas.iter().enumerate() {
             if i != j {
-                let spec = Spec::ca(&format!("Mesh CA {i}")).no_aki().serial((i * 10 + j) as u64 + 100);
+                let spec = Spec::ca(&format!("Mesh CA {i}"))
+                    .no_aki()
+                    .serial((i * 10 + j) as u64 + 100);
                 pool.push(cross_sign(s, &spec, iss).cert("mesh"));
             }
         }
     }
     let leaf = issue(&Spec::leaf("mail.contoso.com").no_aki(), &cas[0]).cert("leaf");
     // With the default budget the answer is the same: no chain, and the search is bounded.
-    let r = chain::assemble_bundle(&[leaf.clone()], &pool, &[], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &[], &[], &opts()).unwrap();
     assert!(!r.complete);
     let d = Budget::default();
     assert!(r.work.signatures <= d.signatures && r.work.candidates <= d.candidates);
@@ -302,14 +371,22 @@ fn chain_hostile_mesh_of_cross_signs_stops_at_the_budget() {
     assert!(r.work.exhausted);
     assert!(r.work.signatures <= 40 && r.work.candidates <= 400);
     assert!(kinds(&r).contains(&"budget-exhausted"));
-    let d = r.diagnostics.iter().find(|d| matches!(d.detail, Diagnostic::BudgetExhausted { .. })).unwrap();
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| matches!(d.detail, Diagnostic::BudgetExhausted { .. }))
+        .unwrap();
     assert_eq!(d.severity, Severity::Error);
 }
 
 #[test]
 fn chain_pool_of_5000_decoys_finds_the_path_with_few_signature_checks() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
     let mut pool = Vec::with_capacity(5001);
     let decoy_issuer = crate::hierarchy::root(&Spec::ca("Decoy Root"));
     for i in 0..5000u64 {
@@ -322,7 +399,14 @@ fn chain_pool_of_5000_decoys_finds_the_path_with_few_signature_checks() {
         pool.push(issue(&Spec::ca(&cn).serial(i + 10), &decoy_issuer).cert("decoy"));
     }
     pool.push(inter.clone());
-    let r = chain::assemble_bundle(&[leaf.clone()], &pool, &[root.clone()], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&leaf),
+        &pool,
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(r.complete, "{:?}", kinds(&r));
     assert_eq!(ders(r.path_certs()), vec![leaf.der, inter.der, root.der]);
     assert!(r.work.signatures <= 4, "{:?}", r.work);
@@ -332,7 +416,11 @@ fn chain_pool_of_5000_decoys_finds_the_path_with_few_signature_checks() {
 #[test]
 fn chain_duplicates_are_reported_once_each() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("a.pem"), b.root.cert("root"));
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("a.pem"),
+        b.root.cert("root"),
+    );
     let inter2 = b.inter.cert("b.pem");
     let r = chain::assemble_bundle(&[leaf, inter, inter2], &[], &[root], &[], &opts()).unwrap();
     assert!(r.complete);
@@ -347,9 +435,19 @@ fn chain_unrelated_certificate_is_a_stray() {
     let b = basic();
     let other = crate::hierarchy::root(&Spec::ca("Other Root"));
     let other_leaf = issue(&Spec::leaf("other.example"), &other).cert("other");
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
-    let r = chain::assemble_bundle(&[leaf.clone(), other_leaf.clone(), inter], &[], &[root], &[], &opts())
-        .unwrap();
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
+    let r = chain::assemble_bundle(
+        &[leaf.clone(), other_leaf.clone(), inter],
+        &[],
+        &[root],
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(r.complete);
     assert_eq!(r.leaf.thumbprint, chain::CertRef::of(&leaf).thumbprint);
     assert_eq!(kinds(&r), ["unrelated"]);
@@ -361,7 +459,14 @@ fn chain_unrelated_certificate_is_a_stray() {
 fn chain_bundle_of_only_a_root_says_the_server_certificate_is_missing() {
     let b = basic();
     let root = b.root.cert("root");
-    let r = chain::assemble_bundle(&[root.clone()], &[], &[root], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&root),
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(kinds(&r), ["only-root"]);
     assert_eq!(r.worst(), Some(Severity::Error));
 }
@@ -371,7 +476,14 @@ fn chain_self_signed_leaf_is_reported() {
     let leaf = root(&Spec::leaf("mail.contoso.com")).cert("selfsigned");
     assert!(certprep::verify::is_self_signed(&leaf));
     let other = root(&Spec::ca("Some Root")).cert("root");
-    let r = chain::assemble_bundle(&[leaf.clone()], &[], &[other.clone()], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&leaf),
+        &[],
+        std::slice::from_ref(&other),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert_eq!(kinds(&r), ["self-signed-leaf"]);
     assert!(openssl_verify(&leaf, &[], &[&other], at()).is_err());
@@ -386,8 +498,14 @@ fn chain_issuer_with_wrong_key_is_a_bad_signature() {
     let wrong = issue(&Spec::ca("Test Issuing CA").serial(9), &root);
     let leaf = issue(&Spec::leaf("mail.contoso.com").no_aki(), &real).cert("leaf");
     let (wrong, root) = (wrong.cert("wrong"), root.cert("root"));
-    let r = chain::assemble_bundle(&[leaf.clone(), wrong.clone()], &[], &[root.clone()], &[], &opts())
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &[leaf.clone(), wrong.clone()],
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert!(openssl_verify(&leaf, &[&wrong], &[&root], at()).is_err());
     assert!(kinds(&r).contains(&"bad-signature"), "{:?}", kinds(&r));
@@ -401,8 +519,14 @@ fn chain_path_len_and_ca_flag_are_enforced_like_openssl() {
     let ca2 = issue(&Spec::ca("Issuing CA"), &ca1);
     let leaf = issue(&Spec::leaf("mail.contoso.com"), &ca2);
     let (root, ca1, ca2, leaf) = (root.cert("r"), ca1.cert("1"), ca2.cert("2"), leaf.cert("l"));
-    let r = chain::assemble_bundle(&[leaf.clone(), ca2.clone(), ca1.clone()], &[], &[root.clone()], &[], &opts())
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &[leaf.clone(), ca2.clone(), ca1.clone()],
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert_eq!(kinds(&r), ["path-len-exceeded"]);
     assert!(openssl_verify(&leaf, &[&ca2, &ca1], &[&root], at()).is_err());
@@ -411,8 +535,14 @@ fn chain_path_len_and_ca_flag_are_enforced_like_openssl() {
     let not_ca = issue(&Spec::ca("Not A CA").not_ca(), &root);
     let leaf = issue(&Spec::leaf("mail.contoso.com"), &not_ca);
     let (root, not_ca, leaf) = (root.cert("r"), not_ca.cert("n"), leaf.cert("l"));
-    let r = chain::assemble_bundle(&[leaf.clone(), not_ca.clone()], &[], &[root.clone()], &[], &opts())
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &[leaf.clone(), not_ca.clone()],
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     assert!(kinds(&r).contains(&"not-ca"));
     assert!(openssl_verify(&leaf, &[&not_ca], &[&root], at()).is_err());
@@ -421,12 +551,16 @@ fn chain_path_len_and_ca_flag_are_enforced_like_openssl() {
 #[test]
 fn chain_untrusted_root_in_bundle_is_reported_and_trusting_it_completes() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
     let given = [leaf.clone(), inter.clone(), root.clone()];
     let r = chain::assemble_bundle(&given, &[], &[], &[], &opts()).unwrap();
     assert!(!r.complete);
     assert_eq!(kinds(&r), ["untrusted-root"]);
-    let r = chain::assemble_bundle(&given, &[], &[root.clone()], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(&given, &[], std::slice::from_ref(&root), &[], &opts()).unwrap();
     assert!(r.complete);
     assert_eq!(kinds(&r), ["root-in-input"]);
     assert_eq!(r.chain_certs(true).len(), 3);
@@ -436,7 +570,11 @@ fn chain_untrusted_root_in_bundle_is_reported_and_trusting_it_completes() {
 #[test]
 fn find_leaf_picks_the_end_entity_whatever_the_order() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
     for order in [
         vec![&root, &inter, &leaf],
         vec![&inter, &leaf, &root],
@@ -452,11 +590,19 @@ fn find_leaf_picks_the_end_entity_whatever_the_order() {
 #[test]
 fn chain_pkcs7_output_is_read_back_by_openssl_in_order() {
     let b = basic();
-    let (leaf, inter, root) = (b.leaf.cert("leaf"), b.inter.cert("inter"), b.root.cert("root"));
-    let r = chain::assemble_bundle(&[inter.clone(), leaf.clone()], &[], &[root], &[], &opts()).unwrap();
+    let (leaf, inter, root) = (
+        b.leaf.cert("leaf"),
+        b.inter.cert("inter"),
+        b.root.cert("root"),
+    );
+    let r =
+        chain::assemble_bundle(&[inter.clone(), leaf.clone()], &[], &[root], &[], &opts()).unwrap();
     let der = chain::to_pkcs7_der(r.chain_certs(false));
     let p7 = openssl::pkcs7::Pkcs7::from_der(&der).expect("openssl reads the PKCS#7");
-    let certs = p7.signed().and_then(|s| s.certificates()).expect("certificates");
+    let certs = p7
+        .signed()
+        .and_then(|s| s.certificates())
+        .expect("certificates");
     let got: Vec<Vec<u8>> = certs.iter().map(|c| c.to_der().unwrap()).collect();
     assert_eq!(got, vec![leaf.der.clone(), inter.der.clone()]);
     // And our own reader finds the same certificates in the PEM form.
@@ -486,11 +632,22 @@ fn chain_embedded_store_anchors_a_real_public_chain() {
     let d = certprep::input::load(&path.to_string_lossy(), &Default::default());
     let given: Vec<Cert> = d.certs().cloned().collect();
     let at = ymd(2018, 1, 1);
-    let r = chain::assemble_bundle(&given, &[], &[], certprep::roots::embedded(), &ChainOptions::at(at))
-        .unwrap();
+    let r = chain::assemble_bundle(
+        &given,
+        &[],
+        &[],
+        certprep::roots::embedded(),
+        &ChainOptions::at(at),
+    )
+    .unwrap();
     assert!(r.complete, "{:?}", kinds(&r));
     assert_eq!(r.anchor_source, Some(chain::AnchorSource::Embedded));
-    assert!(r.anchor.as_ref().unwrap().subject.starts_with("CN=Go Daddy Root Certificate Authority - G2"));
+    assert!(r
+        .anchor
+        .as_ref()
+        .unwrap()
+        .subject
+        .starts_with("CN=Go Daddy Root Certificate Authority - G2"));
     let roots: Vec<&Cert> = certprep::roots::embedded().iter().collect();
     let untrusted: Vec<&Cert> = given.iter().skip(1).collect();
     let leaf = &given[chain::find_leaf(&given).unwrap()];

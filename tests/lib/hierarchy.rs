@@ -5,8 +5,8 @@
 use certprep::input::Origin;
 use certprep::model::Cert;
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa, Issuer,
+    KeyPair, KeyUsagePurpose,
 };
 use time::OffsetDateTime;
 
@@ -155,7 +155,11 @@ pub fn new_key() -> KeyPair {
 pub fn root(spec: &Spec) -> Node {
     let key = new_key();
     let params = spec.params();
-    let der = params.self_signed(&key).expect("self-signed").der().to_vec();
+    let der = params
+        .self_signed(&key)
+        .expect("self-signed")
+        .der()
+        .to_vec();
     Node { params, key, der }
 }
 

@@ -12,9 +12,12 @@ use std::path::{Path, PathBuf};
 
 fn limbo_dir() -> Option<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [here.join("../shared/realworld/x509-limbo"), here.join("../../shared/realworld/x509-limbo")]
-        .into_iter()
-        .find(|p| p.join("cases").is_dir())
+    [
+        here.join("../shared/realworld/x509-limbo"),
+        here.join("../../shared/realworld/x509-limbo"),
+    ]
+    .into_iter()
+    .find(|p| p.join("cases").is_dir())
 }
 
 fn certs(path: &Path) -> Vec<Cert> {
@@ -49,7 +52,10 @@ fn verdict(dir: &Path, case: &serde_json::Value) -> (bool, Vec<String>) {
     let path = report
         .path_certs()
         .iter()
-        .map(|c| certprep::thumbprint::Thumbprint::of(&c.der, certprep::thumbprint::HashAlg::Sha1).to_string())
+        .map(|c| {
+            certprep::thumbprint::Thumbprint::of(&c.der, certprep::thumbprint::HashAlg::Sha1)
+                .to_string()
+        })
         .collect();
     (report.complete, path)
 }
@@ -81,7 +87,10 @@ fn limbo_path_building_cases_agree_or_are_listed_exceptions() {
         .iter()
         .map(|e| (e.id.as_str(), e.reason.as_str()))
         .collect();
-    assert!(listed.values().all(|r| !r.trim().is_empty()), "every exception needs a reason");
+    assert!(
+        listed.values().all(|r| !r.trim().is_empty()),
+        "every exception needs a reason"
+    );
 
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("cases"))
         .expect("cases")
@@ -108,7 +117,9 @@ fn limbo_path_building_cases_agree_or_are_listed_exceptions() {
                 if reference == path {
                     same_path += 1;
                 } else {
-                    failures.push(format!("{id}: chose {path:?}, pyca (agreeing with limbo) chose {reference:?}"));
+                    failures.push(format!(
+                        "{id}: chose {path:?}, pyca (agreeing with limbo) chose {reference:?}"
+                    ));
                 }
             }
         }
@@ -117,7 +128,9 @@ fn limbo_path_building_cases_agree_or_are_listed_exceptions() {
             agree += 1;
         }
         match (agrees, listed.contains_key(id.as_str())) {
-            (true, true) => failures.push(format!("{id}: now agrees with limbo; remove it from limbo_exceptions.toml")),
+            (true, true) => failures.push(format!(
+                "{id}: now agrees with limbo; remove it from limbo_exceptions.toml"
+            )),
             (false, false) => failures.push(format!(
                 "{id}: limbo expects {}, certprep says {}",
                 if expected { "SUCCESS" } else { "FAILURE" },
@@ -127,6 +140,10 @@ fn limbo_path_building_cases_agree_or_are_listed_exceptions() {
         }
     }
     eprintln!("x509-limbo path-building: {agree}/{total} agree with limbo's expected result; {same_path} chose the same path as pyca");
-    assert!(total > 0, "no path-building case found under {}", root.display());
+    assert!(
+        total > 0,
+        "no path-building case found under {}",
+        root.display()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

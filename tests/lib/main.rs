@@ -1,5 +1,5 @@
 //! Library-level oracle, property and registry tests.
-mod limbo;
 mod chain;
 mod hierarchy;
+mod limbo;
 mod verify;

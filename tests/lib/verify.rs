@@ -92,7 +92,10 @@ fn check(der: &[u8], key: &PKey<Private>, expect: SignatureAlgorithm) {
     bad[i] ^= 0x01;
     let ossl_bad = X509::from_der(&bad).map(|x| x.verify(key).unwrap_or(false));
     let c_bad = ours(&bad);
-    assert_eq!(verify::cert_signed_by(&c_bad, &c), Err(VerifyError::Invalid));
+    assert_eq!(
+        verify::cert_signed_by(&c_bad, &c),
+        Err(VerifyError::Invalid)
+    );
     assert_eq!(ossl_bad.ok(), Some(false));
 }
 
@@ -108,7 +111,10 @@ fn verify_rsa_pkcs1_all_hashes_agree_with_openssl() {
     ] {
         let der = openssl_cert(&key, md).to_der().unwrap();
         check(&der, &key, SignatureAlgorithm::RsaPkcs1(h));
-        assert_eq!(SignatureAlgorithm::RsaPkcs1(h).is_weak(), matches!(h, Hash::Md5 | Hash::Sha1));
+        assert_eq!(
+            SignatureAlgorithm::RsaPkcs1(h).is_weak(),
+            matches!(h, Hash::Md5 | Hash::Sha1)
+        );
     }
 }
 
@@ -129,10 +135,26 @@ fn verify_rsa_pss_agrees_with_openssl() {
 #[test]
 fn verify_ecdsa_p256_p384_agree_with_openssl() {
     for (nid, md, h) in [
-        (openssl::nid::Nid::X9_62_PRIME256V1, MessageDigest::sha256(), Hash::Sha256),
-        (openssl::nid::Nid::X9_62_PRIME256V1, MessageDigest::sha384(), Hash::Sha384),
-        (openssl::nid::Nid::SECP384R1, MessageDigest::sha384(), Hash::Sha384),
-        (openssl::nid::Nid::SECP384R1, MessageDigest::sha256(), Hash::Sha256),
+        (
+            openssl::nid::Nid::X9_62_PRIME256V1,
+            MessageDigest::sha256(),
+            Hash::Sha256,
+        ),
+        (
+            openssl::nid::Nid::X9_62_PRIME256V1,
+            MessageDigest::sha384(),
+            Hash::Sha384,
+        ),
+        (
+            openssl::nid::Nid::SECP384R1,
+            MessageDigest::sha384(),
+            Hash::Sha384,
+        ),
+        (
+            openssl::nid::Nid::SECP384R1,
+            MessageDigest::sha256(),
+            Hash::Sha256,
+        ),
     ] {
         let key = ec_key(nid);
         let der = openssl_cert(&key, md).to_der().unwrap();
@@ -142,20 +164,30 @@ fn verify_ecdsa_p256_p384_agree_with_openssl() {
 
 #[test]
 fn verify_wrong_key_type_and_wrong_key_are_rejected() {
-    let rsa = ours(&openssl_cert(&rsa_key(), MessageDigest::sha256()).to_der().unwrap());
-    let ec = ours(
-        &openssl_cert(&ec_key(openssl::nid::Nid::X9_62_PRIME256V1), MessageDigest::sha256())
+    let rsa = ours(
+        &openssl_cert(&rsa_key(), MessageDigest::sha256())
             .to_der()
             .unwrap(),
+    );
+    let ec = ours(
+        &openssl_cert(
+            &ec_key(openssl::nid::Nid::X9_62_PRIME256V1),
+            MessageDigest::sha256(),
+        )
+        .to_der()
+        .unwrap(),
     );
     assert!(matches!(
         verify::cert_signed_by(&ec, &rsa),
         Err(VerifyError::KeyMismatch { .. })
     ));
     let ec2 = ours(
-        &openssl_cert(&ec_key(openssl::nid::Nid::X9_62_PRIME256V1), MessageDigest::sha256())
-            .to_der()
-            .unwrap(),
+        &openssl_cert(
+            &ec_key(openssl::nid::Nid::X9_62_PRIME256V1),
+            MessageDigest::sha256(),
+        )
+        .to_der()
+        .unwrap(),
     );
     assert_eq!(verify::cert_signed_by(&ec, &ec2), Err(VerifyError::Invalid));
     // Self-issued (same name) but not signed by its own key: not self-signed.
@@ -165,7 +197,11 @@ fn verify_wrong_key_type_and_wrong_key_are_rejected() {
 #[test]
 fn verify_unsupported_curve_is_reported_not_panicking() {
     let key = ec_key(openssl::nid::Nid::SECP521R1);
-    let c = ours(&openssl_cert(&key, MessageDigest::sha512()).to_der().unwrap());
+    let c = ours(
+        &openssl_cert(&key, MessageDigest::sha512())
+            .to_der()
+            .unwrap(),
+    );
     assert!(matches!(
         verify::cert_signed_by(&c, &c),
         Err(VerifyError::Unsupported { .. })
