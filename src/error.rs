@@ -161,6 +161,12 @@ pub enum Error {
     /// Reading input failed.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// A runbook cannot be generated.
+    #[error(transparent)]
+    Runbook(#[from] crate::runbook::RunbookError),
+    /// A probe failed.
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
     /// Chain assembly could not start.
     #[error(transparent)]
     Chain(#[from] crate::chain::ChainError),

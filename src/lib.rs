@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 pub mod chain;
+pub mod check;
+pub mod config;
 pub mod der_reader;
 pub mod dn;
 pub mod error;
@@ -16,10 +18,14 @@ pub mod inspect;
 pub mod model;
 pub mod oid;
 pub mod pkcs12;
+pub mod powershell;
+pub mod probe;
 pub mod report;
 pub mod roots;
+pub mod runbook;
 pub mod secret;
 pub mod thumbprint;
+pub mod tls_name;
 pub mod verify;
 pub mod windows;
 

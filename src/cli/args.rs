@@ -17,7 +17,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// Evaluate validity at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now.
-    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_rfc3339, overrides_with = "at")]
     pub(crate) at: Option<time::OffsetDateTime>,
     /// Read a password for PKCS#12 files and encrypted keys from this file (first line).
     /// Repeat for several files with different passwords; they are tried in order.
@@ -52,6 +52,14 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
+    Check(super::check::CheckArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
+    /// Write the PowerShell script that renews the certificate on Exchange, every value computed.
+    Runbook(Box<super::runbook::RunbookArgs>),
+    /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
+    Probe(super::probe::ProbeArgs),
     /// Assemble, order and verify the certificate chain; say exactly what is missing.
     Chain(super::chain::ChainArgs),
 }

@@ -3,11 +3,15 @@
 
 pub(crate) mod args;
 pub(crate) mod chain;
+pub(crate) mod check;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod probe;
+pub(crate) mod runbook;
 pub(crate) mod thumbprint;
+pub(crate) mod tls_name;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -24,6 +28,7 @@ pub(crate) struct Global {
     /// -q.
     pub(crate) quiet: bool,
     /// Whether to colour stdout.
+    #[allow(dead_code)] // TODO(integration): used by check text output
     pub(crate) color: bool,
     /// Whether an interactive password prompt is possible.
     pub(crate) interactive: bool,
@@ -37,6 +42,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Check(a) => check::run(a, &global, &mut out)?,
+        Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
+        Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
+        Command::Probe(a) => probe::run(a, &global, &mut out)?,
         Command::Chain(a) => chain::run(a, &global, &mut out)?,
     };
     out.flush()?;
