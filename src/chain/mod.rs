@@ -13,6 +13,7 @@
 
 mod diagnose;
 mod pkcs7;
+mod problems;
 mod search;
 
 pub use diagnose::{Diagnosis, Diagnostic, Severity};
@@ -168,6 +169,31 @@ pub struct Alternative {
     pub reason: NotChosen,
 }
 
+/// Where the chosen path ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PathEnd {
+    /// At a trust anchor from this source (the path may still be invalid: see `complete`).
+    Anchor {
+        /// Where the anchor came from.
+        source: AnchorSource,
+    },
+    /// At a self-issued certificate that is not a trust anchor.
+    UntrustedRoot {
+        /// Its subject, as Windows prints it.
+        root: String,
+    },
+    /// No available certificate issued the last one.
+    MissingIssuer {
+        /// The missing issuer's name, as Windows prints it.
+        issuer: String,
+    },
+    /// The path reached the intermediate limit.
+    TooLong,
+    /// The budget ran out before any path ended.
+    BudgetExhausted,
+}
+
 /// Work done by the search.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Work {
@@ -205,6 +231,8 @@ pub struct ChainReport {
     pub anchor: Option<CertRef>,
     /// Where that anchor came from.
     pub anchor_source: Option<AnchorSource>,
+    /// Where the chosen path ends.
+    pub end: PathEnd,
     /// Problems, warnings and notes, most important first, each with its fix.
     pub diagnostics: Vec<Diagnosis>,
     /// Other paths and why each was not chosen.
@@ -235,6 +263,11 @@ impl ChainReport {
         } else {
             &self.certs
         }
+    }
+
+    /// The issuers of the chosen path, leaf excluded, anchor included when there is one.
+    pub fn issuers(&self) -> &[Cert] {
+        self.certs.get(1..).unwrap_or(&[])
     }
 
     /// The chain without the leaf and without the anchor: what a server sends after its

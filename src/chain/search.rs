@@ -3,10 +3,11 @@
 //! budget. Every path found is kept (up to [`MAX_PATHS`]) so the best one can be chosen and the
 //! others explained.
 
-use super::diagnose::{self, Diagnostic, Problem};
+use super::diagnose::Diagnostic;
+use super::problems::{self, Problem};
 use super::{
     Alternative, AnchorSource, CertRef, ChainOptions, ChainReport, Duplicate, Link, NotChosen,
-    Source, Work,
+    PathEnd, Source, Work,
 };
 use crate::model::Cert;
 use crate::verify::{self, SignatureAlgorithm, VerifyError};
@@ -102,7 +103,13 @@ fn build<'a>(
             key,
         });
     };
-    let leaf_is_anchor = roots.iter().chain(embedded).any(|r| r.der == leaf.der);
+    let leaf_anchor = if roots.iter().any(|r| r.der == leaf.der) {
+        Some(AnchorSource::Roots)
+    } else if embedded.iter().any(|r| r.der == leaf.der) {
+        Some(AnchorSource::Embedded)
+    } else {
+        None
+    };
     push(&mut nodes, leaf, Source::Leaf);
     for r in roots {
         push(&mut nodes, r, Source::Anchor(AnchorSource::Roots));
@@ -134,7 +141,7 @@ fn build<'a>(
         rejections: Vec::new(),
         rejected: Default::default(),
     };
-    if leaf_is_anchor {
+    if leaf_anchor.is_some() {
         s.paths.push(RawPath {
             nodes: vec![0],
             algs: Vec::new(),
@@ -145,7 +152,7 @@ fn build<'a>(
         let mut algs = Vec::new();
         s.walk(&mut path, &mut algs);
     }
-    finish(s, leaf, given, opts)
+    finish(s, leaf, leaf_anchor, given, opts)
 }
 
 impl<'a> Search<'a, '_> {
@@ -317,13 +324,19 @@ impl Judged {
     }
 }
 
-fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -> ChainReport {
+fn finish(
+    s: Search<'_, '_>,
+    leaf: &Cert,
+    leaf_anchor: Option<AnchorSource>,
+    given: &[Cert],
+    opts: &ChainOptions,
+) -> ChainReport {
     let mut crit_cache: HashMap<usize, Vec<String>> = HashMap::new();
     let mut judged: Vec<Judged> = s
         .paths
         .into_iter()
         .map(|raw| {
-            let problems = diagnose::path_problems(&s.nodes, &raw, opts, &mut crit_cache);
+            let problems = problems::path_problems(&s.nodes, &raw, opts, &mut crit_cache);
             let errors = problems.iter().filter(|p| p.is_error()).count();
             Judged {
                 raw,
@@ -380,12 +393,27 @@ fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -
             Some(CertRef::of(nodes[i].cert)),
             match nodes[i].source {
                 Source::Anchor(a) => Some(a),
-                _ => None,
+                _ => leaf_anchor,
             },
         ),
         _ => (None, None),
     };
 
+    let last_cert = nodes[*chosen.raw.nodes.last().unwrap_or(&0)].cert;
+    let end = match (chosen.raw.end, anchor_source) {
+        (End::Anchored, Some(source)) => PathEnd::Anchor { source },
+        (End::Anchored, None) => PathEnd::Anchor {
+            source: AnchorSource::Roots, // unreachable: an anchored path has a source
+        },
+        (End::UntrustedRoot, _) => PathEnd::UntrustedRoot {
+            root: crate::dn::render_windows(&last_cert.subject),
+        },
+        (End::MissingIssuer, _) => PathEnd::MissingIssuer {
+            issuer: crate::dn::render_windows(&last_cert.issuer),
+        },
+        (End::TooLong, _) => PathEnd::TooLong,
+        (End::Exhausted, _) => PathEnd::BudgetExhausted,
+    };
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Why the chosen path is not complete, or what is wrong with it.
     diags.extend(chosen.problems.iter().map(|p| p.to_diagnostic(nodes)));
@@ -554,6 +582,7 @@ fn finish(s: Search<'_, '_>, leaf: &Cert, given: &[Cert], opts: &ChainOptions) -
         path,
         anchor,
         anchor_source,
+        end,
         diagnostics,
         alternatives,
         input_order_ok,
