@@ -653,3 +653,92 @@ fn chain_embedded_store_anchors_a_real_public_chain() {
     let leaf = &given[chain::find_leaf(&given).unwrap()];
     assert!(openssl_verify(leaf, &untrusted, &roots, at).is_ok());
 }
+
+/// root (SHA-256) → intermediate signed with SHA-1 → leaf (SHA-256), built with OpenSSL.
+fn sha1_intermediate_hierarchy() -> (Cert, Cert, Cert) {
+    use openssl::hash::MessageDigest;
+    use openssl::x509::extension::BasicConstraints as Bc;
+    use openssl::x509::{X509Builder, X509NameBuilder};
+    let key = || {
+        let g = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap();
+        openssl::pkey::PKey::from_ec_key(openssl::ec::EcKey::generate(&g).unwrap()).unwrap()
+    };
+    let name = |cn: &str| {
+        let mut n = X509NameBuilder::new().unwrap();
+        n.append_entry_by_text("CN", cn).unwrap();
+        n.build()
+    };
+    let make = |subject: &str,
+                issuer: &str,
+                pubkey: &openssl::pkey::PKey<openssl::pkey::Private>,
+                signer: &openssl::pkey::PKey<openssl::pkey::Private>,
+                ca: bool,
+                md: MessageDigest| {
+        let mut b = X509Builder::new().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&name(subject)).unwrap();
+        b.set_issuer_name(&name(issuer)).unwrap();
+        b.set_pubkey(pubkey).unwrap();
+        b.set_not_before(&openssl::asn1::Asn1Time::from_unix(1_700_000_000).unwrap())
+            .unwrap();
+        b.set_not_after(&openssl::asn1::Asn1Time::from_unix(1_900_000_000).unwrap())
+            .unwrap();
+        let mut bc = Bc::new();
+        if ca {
+            bc.critical().ca();
+        }
+        b.append_extension(bc.build().unwrap()).unwrap();
+        b.sign(signer, md).unwrap();
+        b.build().to_der().unwrap()
+    };
+    let (rk, ik, lk) = (key(), key(), key());
+    let root = make(
+        "SHA Root",
+        "SHA Root",
+        &rk,
+        &rk,
+        true,
+        MessageDigest::sha1(),
+    );
+    let inter = make(
+        "SHA-1 CA",
+        "SHA Root",
+        &ik,
+        &rk,
+        true,
+        MessageDigest::sha1(),
+    );
+    let leaf = make(
+        "mail.contoso.com",
+        "SHA-1 CA",
+        &lk,
+        &ik,
+        false,
+        MessageDigest::sha256(),
+    );
+    let p = |d: Vec<u8>, n: &str| Cert::from_der(d, certprep::input::Origin::file(n)).unwrap();
+    (p(leaf, "leaf"), p(inter, "inter"), p(root, "root"))
+}
+
+#[test]
+fn chain_sha1_below_the_root_is_a_warning_and_the_root_self_signature_is_not() {
+    let (leaf, inter, root) = sha1_intermediate_hierarchy();
+    let r = chain::assemble_bundle(
+        &[leaf, inter.clone()],
+        &[],
+        std::slice::from_ref(&root),
+        &[],
+        &opts(),
+    )
+    .unwrap();
+    assert!(r.complete, "{:?}", kinds(&r));
+    assert_eq!(kinds(&r), ["weak-signature"]);
+    match &r.diagnostics[0].detail {
+        Diagnostic::WeakSignature { cert, algorithm } => {
+            assert_eq!(cert.subject, "CN=SHA-1 CA");
+            assert!(algorithm.is_weak());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(r.diagnostics[0].severity, Severity::Warning);
+}
