@@ -231,3 +231,46 @@ fn csr_signature_agrees_with_openssl() {
         }
     }
 }
+
+#[test]
+fn inspect_uses_verified_self_signed_and_csr_signature_valid() {
+    use certprep::input::{Detected, Item};
+    let key = ec_key(openssl::nid::Nid::X9_62_PRIME256V1);
+    let root = ours(
+        &openssl_cert(&key, MessageDigest::sha256())
+            .to_der()
+            .unwrap(),
+    );
+    // Same name as issuer, but signed by another key: self-issued, not self-signed.
+    let other = ec_key(openssl::nid::Nid::X9_62_PRIME256V1);
+    let mut b = X509Builder::new().unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "verify test").unwrap();
+    let name = name.build();
+    b.set_version(2).unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_issuer_name(&name).unwrap();
+    b.set_pubkey(&key).unwrap();
+    b.set_not_before(&openssl::asn1::Asn1Time::from_unix(1_700_000_000).unwrap())
+        .unwrap();
+    b.set_not_after(&openssl::asn1::Asn1Time::from_unix(1_900_000_000).unwrap())
+        .unwrap();
+    b.sign(&other, MessageDigest::sha256()).unwrap();
+    let forged = ours(&b.build().to_der().unwrap());
+    let mut req = X509ReqBuilder::new().unwrap();
+    req.set_subject_name(&name).unwrap();
+    req.set_pubkey(&key).unwrap();
+    req.sign(&key, MessageDigest::sha256()).unwrap();
+    let csr = Csr::from_der(req.build().to_der().unwrap(), Origin::file("req")).unwrap();
+    let detected = Detected {
+        items: vec![Item::Cert(root), Item::Cert(forged), Item::Csr(csr)],
+        problems: Vec::new(),
+    };
+    let r = certprep::inspect::InspectReport::build(
+        &detected,
+        time::macros::datetime!(2027-01-01 0:00 UTC),
+    );
+    assert!(r.certificates[0].is_self_signed);
+    assert!(!r.certificates[1].is_self_signed);
+    assert!(r.requests[0].signature_valid);
+}
