@@ -17,6 +17,7 @@ pub mod input;
 pub mod inspect;
 pub mod model;
 pub mod oid;
+pub mod pfx;
 pub mod pkcs12;
 pub mod powershell;
 pub mod probe;

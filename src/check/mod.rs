@@ -157,6 +157,11 @@ impl Service {
         Service::Auth,
     ];
 
+    /// Whether this is POP or IMAP (the services a wildcard subject cannot be enabled for).
+    pub fn is_pop_imap(self) -> bool {
+        matches!(self, Service::Pop | Service::Imap)
+    }
+
     /// The name as `--services` and Exchange spell it.
     pub fn name(self) -> &'static str {
         match self {

@@ -54,6 +54,10 @@ pub(crate) enum Command {
     Thumbprint(super::thumbprint::ThumbprintArgs),
     /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
     Check(super::check::CheckArgs),
+    /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.
+    Pfx(super::pfx::PfxArgs),
+    /// Split a PFX or other inputs into key.pem, cert.pem, chain.pem and fullchain.pem.
+    Pem(super::pem::PemArgs),
     /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
     TlsName(super::tls_name::TlsNameArgs),
     /// Write the PowerShell script that renews the certificate on Exchange, every value computed.

@@ -6,7 +6,6 @@ use super::Global;
 use anyhow::{bail, Context};
 use certprep::check::{self as engine, Options, RootStores, Service, Severity};
 use certprep::config::{CheckConfig, Config, WindowsName};
-use certprep::model::Cert;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -136,8 +135,8 @@ pub(crate) fn run(
         } else {
             RootStores::embedded_public_roots()
         },
-        trusted: load_certs(&args.roots, global, "--roots")?,
-        pool: load_pool(&args.pool, global)?,
+        trusted: super::load::load_certs(&args.roots, global, "--roots")?,
+        pool: super::load::load_pool(&args.pool, global)?,
     };
     if !detected.certs().any(engine::is_end_entity) {
         bail!(
@@ -204,42 +203,4 @@ fn merge(args: &CheckArgs, c: CheckConfig) -> (Options, Severity) {
         None => c.fail_on.unwrap_or(Severity::Error),
     };
     (options, fail_on)
-}
-
-fn load_certs(paths: &[String], global: &Global, flag: &str) -> anyhow::Result<Vec<Cert>> {
-    let mut certs = Vec::new();
-    for p in paths {
-        let d = super::load::load_all(std::slice::from_ref(p), global)?;
-        let found: Vec<Cert> = d.certs().cloned().collect();
-        if found.is_empty() {
-            bail!("{flag} {p}: no certificate in the file");
-        }
-        certs.extend(found);
-    }
-    Ok(certs)
-}
-
-/// Pool paths: files, or directories read recursively (files that hold no certificate are
-/// skipped with a warning).
-fn load_pool(paths: &[String], global: &Global) -> anyhow::Result<Vec<Cert>> {
-    let mut certs = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("--pool {p}"))?;
-        if meta.is_dir() {
-            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-                .collect();
-            files.sort();
-            for f in files {
-                let d = super::load::load_one(&f.to_string_lossy(), global)?;
-                certs.extend(d.certs().cloned());
-            }
-        } else {
-            certs.extend(load_certs(std::slice::from_ref(p), global, "--pool")?);
-        }
-    }
-    Ok(certs)
 }

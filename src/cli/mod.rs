@@ -8,6 +8,8 @@ pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod pem;
+pub(crate) mod pfx;
 pub(crate) mod probe;
 pub(crate) mod runbook;
 pub(crate) mod thumbprint;
@@ -43,6 +45,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
         Command::Check(a) => check::run(a, &global, &mut out)?,
+        Command::Pfx(a) => pfx::run(a, &global, &mut out)?,
+        Command::Pem(a) => pem::run(a, &global, &mut out)?,
         Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,

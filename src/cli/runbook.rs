@@ -3,8 +3,10 @@
 use super::output::{write_file, Sensitivity};
 use super::Global;
 use anyhow::{bail, Context};
+use certprep::check;
+use certprep::input::Detected;
 use certprep::model::Cert;
-use certprep::runbook::{self, OldCertificate, RunbookOptions, RunbookSpec, Service};
+use certprep::runbook::{self, CheckNote, OldCertificate, RunbookOptions, RunbookSpec, Service};
 use certprep::thumbprint::Thumbprint;
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,6 +68,21 @@ pub(crate) struct RunbookArgs {
     /// Overwrite the output file if it exists.
     #[arg(long)]
     force: bool,
+    /// Intermediates to complete the chain with, for the pre-flight check (files or
+    /// directories), as for `certprep check`. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pool: Vec<String>,
+    /// Roots to trust besides the embedded public ones (an enterprise CA), as for
+    /// `certprep check`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    roots: Vec<String>,
+    /// Trust only --roots, not the embedded Mozilla root store.
+    #[arg(long)]
+    no_embedded_roots: bool,
+    /// Generate the runbook even when `certprep check` finds errors (they are listed at the
+    /// top of the script).
+    #[arg(long)]
+    ignore_check: bool,
 }
 
 /// `--services` values.
@@ -96,13 +113,53 @@ impl From<ServiceArg> for Service {
     }
 }
 
-/// The one server certificate in `path`.
-pub(crate) fn load_leaf(path: &str, global: &Global) -> anyhow::Result<(Cert, bool)> {
+/// The one server certificate in `path`, and everything the file held (for `check`).
+pub(crate) fn load_leaf(path: &str, global: &Global) -> anyhow::Result<(Cert, Detected)> {
     let detected = super::load::load_all(&[path.to_owned()], global)?;
     let certs: Vec<&Cert> = detected.certs().collect();
     let leaf = runbook::select_leaf(&certs, path)?.clone();
-    let is_pfx = detected.pfxs().next().is_some();
-    Ok((leaf, is_pfx))
+    Ok((leaf, detected))
+}
+
+/// What `certprep check` says about the new certificate for these services, as runbook notes.
+fn check_notes(
+    detected: &Detected,
+    args: &RunbookArgs,
+    global: &Global,
+) -> anyhow::Result<Vec<CheckNote>> {
+    let options = check::Options {
+        services: args.services.iter().copied().map(Service::from).collect(),
+        server_fqdn: args.pop_imap_fqdn.clone(),
+        hybrid: args.hybrid,
+        ..check::Options::default()
+    };
+    let stores = check::RootStores {
+        public: if args.no_embedded_roots {
+            Vec::new()
+        } else {
+            check::RootStores::embedded_public_roots()
+        },
+        trusted: super::load::load_certs(&args.roots, global, "--roots")?,
+        pool: super::load::load_pool(&args.pool, global)?,
+    };
+    let report = check::run(detected, None, &stores, &options, global.at);
+    Ok(report
+        .findings()
+        .map(|f| match f.rule {
+            // The runbook carries out this rule's remediation itself (POP/IMAP are pointed at
+            // a covered FQDN with -X509CertificateName), so it informs rather than blocks.
+            "wildcard-pop-imap" => CheckNote {
+                severity: check::Severity::Info,
+                id: f.rule.to_owned(),
+                message: format!("{} (this runbook sets -X509CertificateName)", f.detail),
+            },
+            _ => CheckNote {
+                severity: f.severity,
+                id: f.rule.to_owned(),
+                message: f.detail.clone(),
+            },
+        })
+        .collect())
 }
 
 pub(crate) fn run(
@@ -110,7 +167,9 @@ pub(crate) fn run(
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let (leaf, is_pfx) = load_leaf(&args.file, global)?;
+    let (leaf, detected) = load_leaf(&args.file, global)?;
+    let is_pfx = detected.pfxs().next().is_some();
+    let findings = check_notes(&detected, &args, global)?;
     let pfx_path = match (&args.pfx_path, is_pfx) {
         (Some(p), _) => p.clone(),
         (None, true) if args.file != "-" => std::path::Path::new(&args.file)
@@ -147,10 +206,8 @@ pub(crate) fn run(
         pfx_path,
         friendly_name: args.friendly_name,
         pop_imap_fqdn: args.pop_imap_fqdn,
-        // The check engine's findings go here (refuse on errors, list warnings); see
-        // docs/runbook.md "Check findings".
-        findings: Vec::new(),
-        ignore_check: false,
+        findings,
+        ignore_check: args.ignore_check,
         generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
         script_name: args
             .output

@@ -16,57 +16,7 @@ use crate::dn::{render_windows, tls_name};
 use crate::model::Cert;
 use crate::thumbprint::{HashAlg, Thumbprint};
 
-/// An Exchange service a certificate can be enabled for (`Enable-ExchangeCertificate
-/// -Services`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub enum Service {
-    /// IIS: OWA, ECP, EWS, ActiveSync, Autodiscover, MAPI/HTTP, Outlook Anywhere.
-    Iis,
-    /// SMTP: the transport services (STARTTLS on receive connectors).
-    Smtp,
-    /// POP3.
-    Pop,
-    /// IMAP4.
-    Imap,
-}
-
-impl Service {
-    /// The name `Enable-ExchangeCertificate -Services` takes.
-    pub fn exchange_name(self) -> &'static str {
-        match self {
-            Service::Iis => "IIS",
-            Service::Smtp => "SMTP",
-            Service::Pop => "POP",
-            Service::Imap => "IMAP",
-        }
-    }
-
-    /// Whether this is POP or IMAP (the services a wildcard subject cannot be enabled for).
-    pub fn is_pop_imap(self) -> bool {
-        matches!(self, Service::Pop | Service::Imap)
-    }
-}
-
-/// How serious a check finding listed in the runbook is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub enum NoteSeverity {
-    /// Informational.
-    Info,
-    /// A warning: the runbook is generated and lists it at the top.
-    Warning,
-    /// An error: the runbook is refused unless the caller overrides.
-    Error,
-}
-
-impl std::fmt::Display for NoteSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            NoteSeverity::Info => "info",
-            NoteSeverity::Warning => "warning",
-            NoteSeverity::Error => "error",
-        })
-    }
-}
+pub use crate::check::{Service, Severity as NoteSeverity};
 
 /// One finding of `certprep check` about the new certificate, as the runbook needs it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -193,6 +143,13 @@ pub enum RunbookError {
     /// No service was asked for.
     #[error("no service to enable; give --services (IIS, SMTP, POP, IMAP)")]
     NoServices,
+    /// A service `Enable-ExchangeCertificate` does not take (the Auth certificate is set with
+    /// `Set-AuthConfig`, which this runbook does not do).
+    #[error("the runbook enables IIS, SMTP, POP and IMAP; {service} is not one of them")]
+    UnsupportedService {
+        /// The service.
+        service: Service,
+    },
     /// The old thumbprint is the new certificate's.
     #[error("the old certificate is the new certificate (thumbprint {thumbprint}); give the thumbprint of the certificate being replaced")]
     OldIsNew {
@@ -288,6 +245,9 @@ impl RunbookSpec {
         services.dedup();
         if services.is_empty() {
             return Err(RunbookError::NoServices);
+        }
+        if let Some(&service) = services.iter().find(|s| **s == Service::Auth) {
+            return Err(RunbookError::UnsupportedService { service });
         }
         let thumbprint = Thumbprint::of(&cert.der, HashAlg::Sha1);
         if let Some(old) = &opts.old {

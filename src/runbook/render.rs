@@ -128,7 +128,7 @@ fn fmt_time(t: time::OffsetDateTime) -> String {
 fn names(services: &[Service]) -> String {
     services
         .iter()
-        .map(|s| s.exchange_name())
+        .map(|s| s.name())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -192,7 +192,7 @@ fn header(s: &mut Script, spec: &RunbookSpec) {
 fn services_value(services: &[Service]) -> String {
     services
         .iter()
-        .map(|s| s.exchange_name())
+        .map(|s| s.name())
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -488,7 +488,7 @@ fn verify(s: &mut Script, spec: &RunbookSpec, thumb: &str) {
                 if i > 0 {
                     list.push(C(", "));
                 }
-                list.push(V(svc.exchange_name()));
+                list.push(V(svc.name()));
             }
             list.push(C(")) {"));
             s.open(&list);

@@ -43,6 +43,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 mod chain;
 mod check;
 mod foundation;
+mod pfx;
 mod probe;
 mod runbook;
 mod tls_name;

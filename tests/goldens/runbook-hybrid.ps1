@@ -16,6 +16,10 @@
 #   .\renew.ps1 -Rollback    re-enable the old certificate instead
 # From outside, check what a server presents with
 #   certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE
+#
+# certprep check findings for the new certificate:
+#   ERROR (generated with --ignore-check) hybrid-third-party-ca: issued by a root given with --roots (an enterprise CA); Exchange Online does not trust it
+#   info tls-name-update: the TLS certificate name is <I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US
 param(
     # Show every change without making it; passed to every cmdlet that changes something.
     [switch]$WhatIf,

@@ -18,6 +18,10 @@
 #   .\renew.ps1 -Rollback    re-enable the old certificate instead
 # From outside, check what a server presents with
 #   certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE
+#
+# certprep check findings for the new certificate:
+#   info wildcard-pop-imap: wildcard certificate (*.contoso.com) for POP and IMAP: set X509CertificateName to mail.contoso.com (this runbook sets -X509CertificateName)
+#   warning ecdsa-exchange-support: ECDSA P-256 key: needs Exchange Server 2019 CU14 HU2 / CU13 HU6 or Exchange Server 2016 CU23 HU13 (April 2024) or later, with ECC certificate support enabled
 param(
     # Show every change without making it; passed to every cmdlet that changes something.
     [switch]$WhatIf,

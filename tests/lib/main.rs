@@ -4,5 +4,6 @@ mod check;
 mod dn;
 mod hierarchy;
 mod limbo;
+mod pkcs12;
 mod runbook;
 mod verify;
