@@ -3,13 +3,9 @@
 
 use super::output::{write_file, Sensitivity};
 use super::Global;
-use anyhow::Context;
 use certprep::chain::{self, ChainOptions, ChainReport, Severity};
-use certprep::error::InputError;
-use certprep::input::{self, DetectOptions};
 use certprep::model::Cert;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// `--format`.
@@ -37,7 +33,7 @@ pub(crate) struct ChainArgs {
     /// More candidate intermediates: a file (PEM, DER, .p7b, ZIP …) or a directory, searched
     /// recursively. Repeatable. Pool certificates never count as strays.
     #[arg(long, value_name = "PATH")]
-    pool: Vec<PathBuf>,
+    pool: Vec<String>,
     /// Trust the root certificates in this file (e.g. your organisation's own CA). Repeatable.
     #[arg(long, value_name = "FILE")]
     roots: Vec<String>,
@@ -74,7 +70,7 @@ pub(crate) fn run(
             args.files.join(", ")
         );
     }
-    let pool = load_pool(&args.pool, global)?;
+    let pool = super::load::load_pool(&args.pool, global)?;
     let mut roots = Vec::new();
     if !args.roots.is_empty() {
         let d = super::load::load_all(&args.roots, global)?;
@@ -132,51 +128,4 @@ fn write_report(report: &ChainReport, json: bool, out: &mut dyn Write) -> anyhow
         certprep::report::chain::write_text(report, out)?;
     }
     Ok(())
-}
-
-/// Load every `--pool` path: a file through the usual loader, a directory recursively (sorted
-/// by name, so the result does not depend on the file system's order). In a directory, files
-/// that are not certificate material are skipped silently; other problems are warnings.
-fn load_pool(paths: &[PathBuf], global: &Global) -> anyhow::Result<Vec<Cert>> {
-    let mut certs = Vec::new();
-    let opts = DetectOptions {
-        passwords: global.passwords.clone(),
-        ..DetectOptions::default()
-    };
-    for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("--pool {}", p.display()))?;
-        if !meta.is_dir() {
-            let d = super::load::load_one(&p.to_string_lossy(), global)?;
-            warn(&d.problems, global);
-            certs.extend(d.certs().cloned());
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("reading --pool {}", p.display()))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let d = input::load(&entry.path().to_string_lossy(), &opts);
-            let real: Vec<&InputError> = d
-                .problems
-                .iter()
-                .filter(|e| !matches!(e, InputError::Unrecognized { .. }))
-                .collect();
-            if !global.quiet {
-                for e in real {
-                    eprintln!("certprep: warning: {}", super::load::error_chain(e));
-                }
-            }
-            certs.extend(d.certs().cloned());
-        }
-    }
-    Ok(certs)
-}
-
-fn warn(problems: &[InputError], global: &Global) {
-    if !global.quiet {
-        for e in problems {
-            eprintln!("certprep: warning: {}", super::load::error_chain(e));
-        }
-    }
 }
