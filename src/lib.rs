@@ -7,16 +7,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod csr;
+pub mod csr_match;
 pub mod der_reader;
 pub mod dn;
 pub mod error;
 pub mod input;
 pub mod inspect;
+pub mod keygen;
 pub mod model;
 pub mod oid;
 pub mod pkcs12;
 pub mod report;
 pub mod secret;
+pub mod selfsigned;
 pub mod thumbprint;
 pub mod windows;
 
