@@ -2,10 +2,12 @@
 //! Declared from main.rs, never from lib.rs.
 
 pub(crate) mod args;
+pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod selfsigned;
 pub(crate) mod thumbprint;
 
 use anyhow::Context;
@@ -36,6 +38,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Csr(a) => csr::run(a, &global, &mut out)?,
+        Command::Selfsigned(a) => selfsigned::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)
