@@ -44,7 +44,6 @@ pub enum Status {
 #[serde(rename_all = "PascalCase")]
 pub struct CertReport {
     /// Where it was found.
-    #[serde(rename = "origin")]
     pub origin: Origin,
     /// PKCS#12 friendlyName (Windows FriendlyName), if read from a PFX.
     pub friendly_name: Option<String>,
@@ -84,10 +83,12 @@ pub struct CertReport {
     /// Signature algorithm, e.g. `sha256RSA`.
     pub signature_algorithm: String,
     /// Enhanced key usages by name; `None` when the extension is absent (any usage).
+    #[serde(rename = "EnhancedKeyUsageList")]
     pub enhanced_key_usage: Option<Vec<String>>,
     /// Key usages (RFC names); `None` when the extension is absent.
     pub key_usage: Option<Vec<String>>,
     /// Basic Constraints cA.
+    #[serde(rename = "IsCA")]
     pub is_ca: bool,
     /// The connector TLS name, `<I>issuer<S>subject`.
     pub tls_certificate_name: String,

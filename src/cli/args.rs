@@ -17,7 +17,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// Evaluate validity at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now.
-    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_rfc3339, overrides_with = "at")]
     pub(crate) at: Option<time::OffsetDateTime>,
     /// Read a password for PKCS#12 files and encrypted keys from this file (first line).
     /// Repeat for several files with different passwords; they are tried in order.

@@ -25,6 +25,7 @@ pub(crate) struct Global {
     /// -q.
     pub(crate) quiet: bool,
     /// Whether to colour stdout.
+    #[allow(dead_code)] // TODO(integration): used by check text output
     pub(crate) color: bool,
     /// Whether an interactive password prompt is possible.
     pub(crate) interactive: bool,

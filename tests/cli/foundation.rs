@@ -28,3 +28,73 @@ fn thumbprint_of_missing_file_exits_2_naming_it() {
         .code(2)
         .stderr(predicates::str::contains("no-such-file.crt"));
 }
+
+#[test]
+fn inspect_json_fields_agree_with_openssl() {
+    let path = fixture("deliverable/mail.contoso.com.crt");
+    let x = openssl::x509::X509::from_pem(&std::fs::read(&path).unwrap()).unwrap();
+    let out = certprep()
+        .args(["inspect", "--json", &path])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let c = &v["certificates"][0];
+    let sha1 = hex::encode_upper(x.digest(openssl::hash::MessageDigest::sha1()).unwrap());
+    let sha256 = hex::encode_upper(x.digest(openssl::hash::MessageDigest::sha256()).unwrap());
+    assert_eq!(c["Thumbprint"], sha1.as_str());
+    assert_eq!(c["ThumbprintSHA256"], sha256.as_str());
+    let serial = x
+        .serial_number()
+        .to_bn()
+        .unwrap()
+        .to_hex_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        c["SerialNumber"].as_str().unwrap().trim_start_matches('0'),
+        serial.trim_start_matches('0')
+    );
+    assert_eq!(
+        c["CertificateDomains"],
+        serde_json::json!(["mail.contoso.com", "autodiscover.contoso.com"])
+    );
+    assert_eq!(c["NotAfter"], "2027-05-19T00:00:00Z");
+    assert_eq!(c["Status"], "Valid");
+    assert_eq!(c["PublicKeySize"], x.public_key().unwrap().bits());
+    assert_eq!(c["IsSelfSigned"], false);
+    assert_eq!(c["Revocation"], "not checked");
+}
+
+#[test]
+fn inspect_reports_date_invalid_after_expiry() {
+    let out = certprep()
+        .args([
+            "--at",
+            "2027-06-01T00:00:00Z",
+            "inspect",
+            "--json",
+            &fixture("deliverable/mail.contoso.com.crt"),
+        ])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["certificates"][0]["Status"], "DateInvalid");
+}
+
+#[test]
+fn inspect_text_shows_exchange_fields() {
+    let out = certprep()
+        .args(["inspect", &fixture("deliverable/mail.contoso.com.crt")])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for needle in [
+        "Subject             : CN=mail.contoso.com, O=\"Contoso, Ltd.\", L=Seattle, S=Washington, C=US",
+        "CertificateDomains  : {mail.contoso.com, autodiscover.contoso.com}",
+        "Status              : Valid (revocation not checked)",
+        "PublicKeySize       : 2048",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
