@@ -1,1 +1,2 @@
 //! Library-level oracle, property and registry tests.
+mod csr;
