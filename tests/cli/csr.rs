@@ -38,7 +38,9 @@ fn csr_writes_a_verifying_request_and_an_owner_only_key() {
         .stdout(contains(
             "Subject : CN=mail.contoso.com, O=\"Contoso, Ltd.\", L=Seattle, S=WA, C=US",
         ))
-        .stdout(contains("Names   : mail.contoso.com, autodiscover.contoso.com"));
+        .stdout(contains(
+            "Names   : mail.contoso.com, autodiscover.contoso.com",
+        ));
     let pem = std::fs::read_to_string(req.path()).unwrap();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE REQUEST-----\n"));
     let r = X509Req::from_pem(pem.as_bytes()).unwrap();
@@ -85,7 +87,15 @@ fn csr_utf16_is_what_exchange_writes() {
     let dir = TempDir::new().unwrap();
     let req = dir.child("mail.req");
     certprep()
-        .args(["csr", "-n", "mail.contoso.com", "--key-type", "p256", "--utf16", "-o"])
+        .args([
+            "csr",
+            "-n",
+            "mail.contoso.com",
+            "--key-type",
+            "p256",
+            "--utf16",
+            "-o",
+        ])
         .arg(req.path())
         .arg("--key-out")
         .arg(dir.child("k").path())
@@ -197,7 +207,9 @@ fn csr_bad_subject_and_bad_name_exit_2_with_the_reason() {
     let mut c = certprep();
     c.args(["csr"]);
     base(&mut c);
-    c.assert().code(2).stderr(contains("give at least one --name"));
+    c.assert()
+        .code(2)
+        .stderr(contains("give at least one --name"));
     assert!(!dir.child("k").path().exists());
 }
 
@@ -227,7 +239,8 @@ fn selfsigned_pem_pair_verifies_and_the_key_is_owner_only() {
     assert!(k.public_eq(&x.public_key().unwrap()));
     // Validity starts at --at (the harness pins 2027-01-01).
     assert_eq!(x.not_before().to_string(), "Jan  1 00:00:00 2027 GMT");
-    assert_eq!(x.not_after().to_string(), "Dec 31 00:00:00 2028 GMT" // 730 days; 2028 is a leap year);
+    // 730 days; 2028 is a leap year.
+    assert_eq!(x.not_after().to_string(), "Dec 31 00:00:00 2028 GMT");
     #[cfg(unix)]
     assert_eq!(mode(key.path()), 0o600);
     // The thumbprint printed is the certificate's.

@@ -36,5 +36,5 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-mod foundation;
 mod csr;
+mod foundation;
