@@ -39,11 +39,79 @@ pub fn windows_key(oid: &str) -> Option<&'static str> {
     })
 }
 
+/// One attribute as Windows prints it, before quoting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowsAttribute {
+    /// The key: `CN`, `S`, `E` … or `OID.` + dotted decimal.
+    pub key: String,
+    /// The value text, unquoted; `#` + uppercase hex for non-string values.
+    pub value: String,
+    /// Whether `value` is a `#hex` rendering of a non-string value (never quoted).
+    pub hex: bool,
+}
+
+impl WindowsAttribute {
+    /// The value as Windows prints it: quoted and with `"` doubled where the rules require.
+    pub fn rendered_value(&self) -> String {
+        let mut out = String::new();
+        if self.hex {
+            out.push_str(&self.value);
+        } else {
+            push_value(&mut out, &self.value);
+        }
+        out
+    }
+}
+
+/// The attributes of a name in the order Windows prints them: RDNs reversed, the values of a
+/// multi-valued RDN in encoded order.
+pub fn windows_rdns(name: &DistinguishedName) -> Vec<Vec<WindowsAttribute>> {
+    name.rdns
+        .iter()
+        .rev()
+        .map(|rdn| rdn.iter().map(windows_attribute).collect())
+        .collect()
+}
+
+/// One attribute's Windows key and value text (rules 3–6 of design.md §4.2).
+pub fn windows_attribute(attr: &Attribute) -> WindowsAttribute {
+    let key = match windows_key(&attr.oid) {
+        Some(k) => k.to_owned(),
+        None => format!("OID.{}", attr.oid),
+    };
+    match attr.text() {
+        Some(value) => WindowsAttribute {
+            key,
+            value,
+            hex: false,
+        },
+        None => {
+            // Non-string values print as '#' + hex, never quoted: an OCTET STRING's contents
+            // (CERT_RDN_OCTET_STRING), any other type's whole TLV (CERT_RDN_ENCODED_BLOB).
+            let bytes = if attr.tag == tag::OCTET_STRING {
+                &attr.value
+            } else {
+                &attr.value_tlv
+            };
+            WindowsAttribute {
+                key,
+                value: format!("#{}", hex::encode_upper(bytes)),
+                hex: true,
+            }
+        }
+    }
+}
+
 /// Render a name exactly as Windows prints it: RDNs reversed, `", "` between RDNs, `" + "`
 /// between the values of a multi-valued RDN (in encoded order), Windows quoting.
 pub fn render_windows(name: &DistinguishedName) -> String {
+    render_rdns(&windows_rdns(name))
+}
+
+/// Join attributes already in Windows order into the Windows string.
+pub fn render_rdns(rdns: &[Vec<WindowsAttribute>]) -> String {
     let mut out = String::new();
-    for (i, rdn) in name.rdns.iter().rev().enumerate() {
+    for (i, rdn) in rdns.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -51,35 +119,12 @@ pub fn render_windows(name: &DistinguishedName) -> String {
             if j > 0 {
                 out.push_str(" + ");
             }
-            push_attribute(&mut out, attr);
+            out.push_str(&attr.key);
+            out.push('=');
+            out.push_str(&attr.rendered_value());
         }
     }
     out
-}
-
-fn push_attribute(out: &mut String, attr: &Attribute) {
-    match windows_key(&attr.oid) {
-        Some(k) => out.push_str(k),
-        None => {
-            out.push_str("OID.");
-            out.push_str(&attr.oid);
-        }
-    }
-    out.push('=');
-    match attr.text() {
-        Some(text) => push_value(out, &text),
-        None => {
-            // Non-string values print as '#' + hex, never quoted: an OCTET STRING's contents,
-            // any other type's whole TLV (CERT_RDN_OCTET_STRING vs CERT_RDN_ENCODED_BLOB).
-            out.push('#');
-            let bytes = if attr.tag == tag::OCTET_STRING {
-                &attr.value
-            } else {
-                &attr.value_tlv
-            };
-            out.push_str(&hex::encode_upper(bytes));
-        }
-    }
 }
 
 /// Whether Windows quotes a value: empty, leading/trailing whitespace, or a special character.
@@ -102,13 +147,10 @@ fn push_value(out: &mut String, value: &str) {
     }
 }
 
-/// The Exchange connector TLS certificate name: `<I>` + issuer + `<S>` + subject.
+/// The Exchange connector TLS certificate name: `<I>` + issuer + `<S>` + subject
+/// (see [`crate::tls_name`] for comparing it with what a connector holds).
 pub fn tls_name(cert: &Cert) -> String {
-    format!(
-        "<I>{}<S>{}",
-        render_windows(&cert.issuer),
-        render_windows(&cert.subject)
-    )
+    crate::tls_name::tls_name(&cert.issuer, &cert.subject)
 }
 
 #[cfg(test)]

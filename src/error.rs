@@ -155,6 +155,45 @@ pub enum InputError {
     },
 }
 
+/// Errors from choosing PFX contents and writing PKCS#12 files (`pfx`, `pkcs12::build`).
+/// No variant ever carries a password or key material.
+#[derive(Debug, thiserror::Error)]
+pub enum PfxError {
+    /// DER encoding failed (an oversized or malformed component).
+    #[error("cannot encode the PKCS#12 file")]
+    Encode(#[from] der::Error),
+    /// The operating system's random number generator failed.
+    #[error("cannot get random bytes for salts and IVs from the operating system")]
+    Random(#[source] rand_core::Error),
+    /// No certificate among the inputs.
+    #[error("no certificate among the inputs; give the certificate file (.crt, .cer, .pem, .p7b, .zip or a PFX)")]
+    NoCertificate,
+    /// Several end-entity certificates and nothing (no key) to tell which one is meant.
+    #[error("cannot tell which certificate is the server certificate: {candidates}; give only its files, or its private key")]
+    AmbiguousLeaf {
+        /// The candidates, `subject (origin)`, joined by `; `.
+        candidates: String,
+    },
+    /// A private key that belongs to none of the certificates.
+    #[error("{key}: this private key does not belong to the certificate {subject} in {cert}; give the key generated with that certificate's request")]
+    KeyMismatch {
+        /// Where the key is.
+        key: Box<Origin>,
+        /// Where the certificate is.
+        cert: Box<Origin>,
+        /// The certificate's subject, as Windows prints it.
+        subject: String,
+    },
+    /// No private key and `--no-key` not given.
+    #[error("no private key for {subject} ({cert}) among the inputs; give the key file, or --no-key for a certificate-only PFX")]
+    NoKey {
+        /// Where the certificate is.
+        cert: Box<Origin>,
+        /// The certificate's subject, as Windows prints it.
+        subject: String,
+    },
+}
+
 /// The crate-wide error: every area's error gathered with `#[from]`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -164,6 +203,15 @@ pub enum Error {
     /// Generating a key, request or certificate failed.
     #[error(transparent)]
     Csr(#[from] CsrError),
+    /// A runbook cannot be generated.
+    #[error(transparent)]
+    Runbook(#[from] crate::runbook::RunbookError),
+    /// A probe failed.
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
+    /// Building a PFX failed.
+    #[error(transparent)]
+    Pfx(#[from] PfxError),
 }
 
 /// `Result` with [`Error`].

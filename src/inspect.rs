@@ -6,6 +6,7 @@ use crate::dn::render_windows;
 use crate::input::{Detected, Item, Origin};
 use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
 use crate::thumbprint::{HashAlg, Thumbprint};
+use crate::windows::{pfx_import_verdicts, ImportVerdict};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -27,7 +28,44 @@ pub struct InspectReport {
     /// Private keys.
     pub keys: Vec<KeyReport>,
     /// PKCS#12 files.
-    pub pfx_files: Vec<PfxInfo>,
+    pub pfx_files: Vec<PfxReport>,
+}
+
+/// One PKCS#12 file: its structure (the [`PfxInfo`] fields, flattened) and whether each
+/// Windows version imports it.
+#[derive(Debug, Serialize)]
+pub struct PfxReport {
+    /// Structure, protection, and which password opened it.
+    #[serde(flatten)]
+    pub info: PfxInfo,
+    /// The import verdict per Windows version, oldest first.
+    pub windows: Vec<WindowsImport>,
+}
+
+/// Whether one Windows version imports a PFX.
+#[derive(Debug, Serialize)]
+pub struct WindowsImport {
+    /// The version, e.g. `Windows Server 2016`.
+    pub name: String,
+    /// `{"verdict": "imports"}` or `{"verdict": "cannot-import", "reason": "…"}`.
+    #[serde(flatten)]
+    pub verdict: ImportVerdict,
+}
+
+impl PfxReport {
+    /// The report for one PFX.
+    pub fn new(info: &PfxInfo) -> PfxReport {
+        PfxReport {
+            windows: pfx_import_verdicts(info)
+                .into_iter()
+                .map(|(v, verdict)| WindowsImport {
+                    name: v.to_string(),
+                    verdict,
+                })
+                .collect(),
+            info: info.clone(),
+        }
+    }
 }
 
 /// Get-ExchangeCertificate's `Status`, as far as it can be known offline.
@@ -166,7 +204,7 @@ impl InspectReport {
                         .map(|c| Thumbprint::of(&c.der, HashAlg::Sha1))
                         .collect(),
                 }),
-                Item::Pfx(p) => report.pfx_files.push(p.clone()),
+                Item::Pfx(p) => report.pfx_files.push(PfxReport::new(p)),
             }
         }
         report

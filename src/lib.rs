@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check;
+pub mod config;
 pub mod csr;
 pub mod csr_match;
 pub mod der_reader;
@@ -17,11 +19,16 @@ pub mod inspect;
 pub mod keygen;
 pub mod model;
 pub mod oid;
+pub mod pfx;
 pub mod pkcs12;
+pub mod powershell;
+pub mod probe;
 pub mod report;
+pub mod runbook;
 pub mod secret;
 pub mod selfsigned;
 pub mod thumbprint;
+pub mod tls_name;
 pub mod windows;
 
 pub use error::{Error, InputError, Result};

@@ -97,3 +97,79 @@ pub const EXT_EXTENDED_KEY_USAGE: &str = "2.5.29.37";
 pub const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
 /// subjectKeyIdentifier.
 pub const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";
+
+// PKCS#7 / CMS content types (RFC 5652 §4–§8), as PKCS#12 uses them (RFC 7292 §4.1).
+/// id-data.
+pub const CMS_DATA: &str = "1.2.840.113549.1.7.1";
+/// id-signedData (PKCS#12 public-key integrity mode).
+pub const CMS_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+/// id-envelopedData (PKCS#12 public-key privacy mode).
+pub const CMS_ENVELOPED_DATA: &str = "1.2.840.113549.1.7.3";
+/// id-encryptedData (PKCS#12 password privacy mode).
+pub const CMS_ENCRYPTED_DATA: &str = "1.2.840.113549.1.7.6";
+
+// PKCS#12 password-based encryption (RFC 7292 Appendix C).
+/// pbeWithSHAAnd128BitRC4.
+pub const PBE_SHA1_RC4_128: &str = "1.2.840.113549.1.12.1.1";
+/// pbeWithSHAAnd40BitRC4.
+pub const PBE_SHA1_RC4_40: &str = "1.2.840.113549.1.12.1.2";
+/// pbeWithSHAAnd3-KeyTripleDES-CBC.
+pub const PBE_SHA1_3DES: &str = "1.2.840.113549.1.12.1.3";
+/// pbeWithSHAAnd2-KeyTripleDES-CBC.
+pub const PBE_SHA1_2DES: &str = "1.2.840.113549.1.12.1.4";
+/// pbeWithSHAAnd128BitRC2-CBC.
+pub const PBE_SHA1_RC2_128: &str = "1.2.840.113549.1.12.1.5";
+/// pbeWithSHAAnd40BitRC2-CBC.
+pub const PBE_SHA1_RC2_40: &str = "1.2.840.113549.1.12.1.6";
+
+// PKCS#12 bag types (RFC 7292 §4.2) and certificate types (§4.2.3).
+/// keyBag.
+pub const BAG_KEY: &str = "1.2.840.113549.1.12.10.1.1";
+/// pkcs8ShroudedKeyBag.
+pub const BAG_SHROUDED_KEY: &str = "1.2.840.113549.1.12.10.1.2";
+/// certBag.
+pub const BAG_CERT: &str = "1.2.840.113549.1.12.10.1.3";
+/// crlBag.
+pub const BAG_CRL: &str = "1.2.840.113549.1.12.10.1.4";
+/// secretBag.
+pub const BAG_SECRET: &str = "1.2.840.113549.1.12.10.1.5";
+/// safeContentsBag.
+pub const BAG_SAFE_CONTENTS: &str = "1.2.840.113549.1.12.10.1.6";
+/// x509Certificate certificate type (PKCS#9).
+pub const CERT_TYPE_X509: &str = "1.2.840.113549.1.9.22.1";
+
+// PKCS#5 v2 (RFC 8018 Appendix A–C) and PBMAC1 for PKCS#12 (RFC 9579).
+/// PBKDF2.
+pub const PBKDF2: &str = "1.2.840.113549.1.5.12";
+/// PBES2.
+pub const PBES2: &str = "1.2.840.113549.1.5.13";
+/// PBMAC1.
+pub const PBMAC1: &str = "1.2.840.113549.1.5.14";
+/// hmacWithSHA1.
+pub const HMAC_SHA1: &str = "1.2.840.113549.2.7";
+/// hmacWithSHA256.
+pub const HMAC_SHA256: &str = "1.2.840.113549.2.9";
+/// hmacWithSHA384.
+pub const HMAC_SHA384: &str = "1.2.840.113549.2.10";
+/// hmacWithSHA512.
+pub const HMAC_SHA512: &str = "1.2.840.113549.2.11";
+/// aes128-CBC (NIST CSOR).
+pub const AES128_CBC: &str = "2.16.840.1.101.3.4.1.2";
+/// aes192-CBC.
+pub const AES192_CBC: &str = "2.16.840.1.101.3.4.1.22";
+/// aes256-CBC.
+pub const AES256_CBC: &str = "2.16.840.1.101.3.4.1.42";
+/// des-ede3-cbc (RFC 8018 §B.2.2).
+pub const DES_EDE3_CBC: &str = "1.2.840.113549.3.7";
+/// desCBC (RFC 8018 §B.2.1).
+pub const DES_CBC: &str = "1.3.14.3.2.7";
+
+// Digest algorithms (RFC 3279, RFC 5754), as the PKCS#12 MAC names them.
+/// id-sha1.
+pub const DIGEST_SHA1: &str = "1.3.14.3.2.26";
+/// id-sha256.
+pub const DIGEST_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+/// id-sha384.
+pub const DIGEST_SHA384: &str = "2.16.840.1.101.3.4.2.2";
+/// id-sha512.
+pub const DIGEST_SHA512: &str = "2.16.840.1.101.3.4.2.3";

@@ -5,7 +5,7 @@
 //! versions refuse such files with the misleading "The specified network password is not
 //! correct".
 
-use crate::model::pfx::{Encryption, MacDigest, PfxInfo};
+use crate::model::pfx::{BagKind, Cipher, Encryption, MacDigest, PfxInfo, Prf};
 
 /// A Windows Server version certprep knows the PKCS#12 support of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -64,44 +64,76 @@ pub enum ImportVerdict {
 }
 
 /// Whether `version` can import the PFX described by `info`.
+///
+/// Judged from what is visible: every bag (or, for a file no password opened, every visible
+/// bag and encrypted safe) and the MAC. Before Server 2019 any PBES2 bag or SHA-2 MAC is
+/// refused; every version refuses algorithms Windows never implemented (RC4 aside, which old
+/// CryptoAPI reads) and MACs other than the PKCS#12 HMAC ones (e.g. PBMAC1, RFC 9579).
 pub fn pfx_import_verdict(info: &PfxInfo, version: WindowsVersion) -> ImportVerdict {
-    if version.supports_pbes2() {
-        // Unknown schemes are refused everywhere.
-        if let Some(b) = info
-            .bags
-            .iter()
-            .find(|b| matches!(b.encryption, Encryption::Other { .. }))
-        {
-            return ImportVerdict::CannotImport {
-                reason: format!("{} in bag {}", b.encryption, b.index),
-            };
-        }
-        return ImportVerdict::Imports;
-    }
     for b in &info.bags {
-        match &b.encryption {
-            Encryption::Pbes2 { .. } | Encryption::Other { .. } => {
-                return ImportVerdict::CannotImport {
-                    reason: format!("{} {} bag", b.encryption, bag_noun(&b.kind)),
-                };
+        let refused = match &b.encryption {
+            Encryption::Other { .. } => true,
+            Encryption::Pbes2 { prf, cipher } => {
+                !version.supports_pbes2()
+                    || matches!(prf, Prf::Other(_))
+                    || matches!(cipher, Cipher::Other(_) | Cipher::DesCbc)
             }
-            _ => {}
+            _ => false,
+        };
+        if refused {
+            return ImportVerdict::CannotImport {
+                reason: format!("{} {}", short_name(&b.encryption), bag_noun(&b.kind)),
+            };
         }
     }
     match info.mac.as_ref().map(|m| &m.digest) {
         None | Some(MacDigest::Sha1) => ImportVerdict::Imports,
+        Some(MacDigest::Other(name)) => ImportVerdict::CannotImport {
+            reason: format!("{name} MAC"),
+        },
+        Some(_) if version.supports_pbes2() => ImportVerdict::Imports,
         Some(d) => ImportVerdict::CannotImport {
             reason: format!("{d:?} MAC").to_uppercase().replace("SHA", "SHA-"),
         },
     }
 }
 
-fn bag_noun(kind: &crate::model::pfx::BagKind) -> &'static str {
-    use crate::model::pfx::BagKind;
+/// The verdict for every version, oldest first.
+pub fn pfx_import_verdicts(info: &PfxInfo) -> Vec<(WindowsVersion, ImportVerdict)> {
+    WindowsVersion::ALL
+        .iter()
+        .map(|&v| (v, pfx_import_verdict(info, v)))
+        .collect()
+}
+
+/// A short name for an encryption, as an administrator would say it: `AES-256 PBES2`.
+fn short_name(e: &Encryption) -> String {
+    match e {
+        Encryption::Pbes2 { cipher, prf } => {
+            let c = match cipher {
+                Cipher::Aes128Cbc => "AES-128",
+                Cipher::Aes192Cbc => "AES-192",
+                Cipher::Aes256Cbc => "AES-256",
+                Cipher::DesEde3Cbc => "3DES",
+                Cipher::DesCbc => "DES",
+                Cipher::Other(o) => return format!("PBES2 with cipher {o}"),
+            };
+            match prf {
+                Prf::Other(o) => format!("{c} PBES2 with key derivation {o}"),
+                _ => format!("{c} PBES2"),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn bag_noun(kind: &BagKind) -> &'static str {
     match kind {
-        BagKind::Key | BagKind::ShroudedKey => "key",
-        BagKind::Cert => "certificate",
-        _ => "other",
+        BagKind::Key | BagKind::ShroudedKey => "key bag",
+        BagKind::Cert => "certificate bag",
+        // A safe no password opened yet (PfxInfo lists it by its content type).
+        BagKind::Other(o) if o == crate::oid::CMS_ENCRYPTED_DATA => "encrypted safe",
+        _ => "bag",
     }
 }
 
@@ -140,10 +172,12 @@ mod tests {
             },
             MacDigest::Sha256,
         );
-        assert!(matches!(
+        assert_eq!(
             pfx_import_verdict(&aes, WindowsVersion::Server2016),
-            ImportVerdict::CannotImport { .. }
-        ));
+            ImportVerdict::CannotImport {
+                reason: "AES-256 PBES2 key bag".into()
+            }
+        );
         assert_eq!(
             pfx_import_verdict(&aes, WindowsVersion::Server2019),
             ImportVerdict::Imports
@@ -159,5 +193,24 @@ mod tests {
                 reason: "SHA-256 MAC".into()
             }
         );
+    }
+
+    #[test]
+    fn pbmac1_is_refused_everywhere_and_sha256_mac_only_before_2019() {
+        let p = info(
+            Encryption::PbeSha1TripleDes,
+            MacDigest::Other("PBMAC1 (PBKDF2-HMAC-SHA256, HMAC-SHA256)".into()),
+        );
+        for v in WindowsVersion::ALL {
+            assert!(matches!(
+                pfx_import_verdict(&p, v),
+                ImportVerdict::CannotImport { .. }
+            ));
+        }
+        let m = info(Encryption::PbeSha1TripleDes, MacDigest::Sha256);
+        let v = pfx_import_verdicts(&m);
+        assert_eq!(v.len(), 5);
+        assert!(matches!(v[1].1, ImportVerdict::CannotImport { .. }));
+        assert_eq!(v[2].1, ImportVerdict::Imports);
     }
 }

@@ -56,6 +56,18 @@ pub(crate) enum Command {
     Csr(super::csr::CsrArgs),
     /// Make a self-signed certificate and key (lab or Edge).
     Selfsigned(super::selfsigned::SelfsignedArgs),
+    /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
+    Check(super::check::CheckArgs),
+    /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.
+    Pfx(super::pfx::PfxArgs),
+    /// Split a PFX or other inputs into key.pem, cert.pem, chain.pem and fullchain.pem.
+    Pem(super::pem::PemArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
+    /// Write the PowerShell script that renews the certificate on Exchange, every value computed.
+    Runbook(Box<super::runbook::RunbookArgs>),
+    /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
+    Probe(super::probe::ProbeArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

@@ -5,7 +5,9 @@ use super::Global;
 use anyhow::{bail, Context};
 use certprep::error::{InputError, ObjectKind};
 use certprep::input::{self, DetectOptions, Detected, Origin};
+use certprep::model::Cert;
 use std::io::Read;
+use std::path::PathBuf;
 
 /// Load every input. Problems are printed as warnings; a file that yields nothing usable is an
 /// error (exit 2) naming the file.
@@ -85,4 +87,47 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         src = c.source();
     }
     s
+}
+
+/// Certificates from `--roots`-style files: each must hold at least one.
+pub(crate) fn load_certs(
+    paths: &[String],
+    global: &Global,
+    flag: &str,
+) -> anyhow::Result<Vec<Cert>> {
+    let mut certs = Vec::new();
+    for p in paths {
+        let d = load_all(std::slice::from_ref(p), global)?;
+        let found: Vec<Cert> = d.certs().cloned().collect();
+        if found.is_empty() {
+            bail!("{flag} {p}: no certificate in the file");
+        }
+        certs.extend(found);
+    }
+    Ok(certs)
+}
+
+/// Pool paths: files, or directories read recursively (files that hold no certificate are
+/// skipped with a warning).
+pub(crate) fn load_pool(paths: &[String], global: &Global) -> anyhow::Result<Vec<Cert>> {
+    let mut certs = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("--pool {p}"))?;
+        if meta.is_dir() {
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .collect();
+            files.sort();
+            for f in files {
+                let d = load_one(&f.to_string_lossy(), global)?;
+                certs.extend(d.certs().cloned());
+            }
+        } else {
+            certs.extend(load_certs(std::slice::from_ref(p), global, "--pool")?);
+        }
+    }
+    Ok(certs)
 }

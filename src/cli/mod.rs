@@ -2,13 +2,19 @@
 //! Declared from main.rs, never from lib.rs.
 
 pub(crate) mod args;
+pub(crate) mod check;
 pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;
+pub(crate) mod pem;
+pub(crate) mod pfx;
+pub(crate) mod probe;
+pub(crate) mod runbook;
 pub(crate) mod selfsigned;
 pub(crate) mod thumbprint;
+pub(crate) mod tls_name;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -41,6 +47,12 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
         Command::Csr(a) => csr::run(a, &global, &mut out)?,
         Command::Selfsigned(a) => selfsigned::run(a, &global, &mut out)?,
+        Command::Check(a) => check::run(a, &global, &mut out)?,
+        Command::Pfx(a) => pfx::run(a, &global, &mut out)?,
+        Command::Pem(a) => pem::run(a, &global, &mut out)?,
+        Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
+        Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
+        Command::Probe(a) => probe::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

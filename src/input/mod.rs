@@ -130,6 +130,21 @@ pub fn detect(bytes: &[u8], origin: &Origin, _opts: &DetectOptions) -> Detected 
     // Provisional: DER certificates and PEM CERTIFICATE blocks only; replaced by the full
     // detector (sniff, pem, der, pkcs7, pkcs12, key, zip).
     let mut out = Detected::default();
+    // PROVISIONAL (pkcs12 helper): PFX files and PEM PKCS#8 keys, until the input helper's
+    // detector replaces this function.
+    if crate::pkcs12::looks_like_pfx(bytes) {
+        return crate::pkcs12::read(bytes, origin, _opts);
+    }
+    if let Some(der) = provisional_pem_pkcs8(bytes) {
+        match PrivateKey::from_pkcs8_der(&der, origin.clone(), crate::model::KeyFormat::Pkcs8) {
+            Ok(k) => out.items.push(Item::Key(k)),
+            Err(e) => out.problems.push(InputError::Malformed {
+                origin: origin.clone(),
+                kind: crate::error::ObjectKind::PrivateKey,
+                source: Box::new(e),
+            }),
+        }
+    }
     if bytes.first() == Some(&0x30) {
         match Cert::from_der(bytes.to_vec(), origin.clone()) {
             Ok(c) => out.items.push(Item::Cert(c)),
@@ -169,4 +184,17 @@ pub fn detect(bytes: &[u8], origin: &Origin, _opts: &DetectOptions) -> Detected 
         });
     }
     out
+}
+
+/// PROVISIONAL (pkcs12 helper): the DER of a PEM `PRIVATE KEY` block, if there is one.
+fn provisional_pem_pkcs8(bytes: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    use base64::Engine;
+    let text = std::str::from_utf8(bytes).ok()?;
+    let body = text.split("-----BEGIN PRIVATE KEY-----").nth(1)?;
+    let body: zeroize::Zeroizing<String> =
+        zeroize::Zeroizing::new(body.split("-----END").next()?.split_whitespace().collect());
+    base64::engine::general_purpose::STANDARD
+        .decode(body.as_bytes())
+        .ok()
+        .map(zeroize::Zeroizing::new)
 }

@@ -161,17 +161,60 @@ fn parse_attribute(atv: Tlv<'_>) -> Result<Attribute, NameError> {
     if oid.tag != crate::der_reader::TAG_OID {
         return Err(NameError("attribute type is not an OID"));
     }
-    let oid = crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?;
-    let value = r.read().map_err(NameError)?;
-    if !r.is_empty() {
-        return Err(NameError("trailing data in attribute"));
-    }
+    let oid_text = crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?;
+    // The value is whatever follows the type; its tag can be anything (Windows prints unknown
+    // types as '#' + hex), including a high tag number, which the shared reader refuses.
+    let rest = &atv.content[oid.raw.len()..];
+    let (tag, value, raw) = split_value(rest)?;
     Ok(Attribute {
-        oid,
-        tag: value.tag,
-        value: value.content.to_vec(),
-        value_tlv: value.raw.to_vec(),
+        oid: oid_text,
+        tag,
+        value: value.to_vec(),
+        value_tlv: raw.to_vec(),
     })
+}
+
+/// Split one TLV that must fill `bytes` exactly: (first identifier octet, content, whole TLV).
+/// Accepts multi-octet (high-number) tags; definite lengths only.
+fn split_value(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), NameError> {
+    let first = *bytes.first().ok_or(NameError("attribute has no value"))?;
+    let mut i = 1;
+    if first & 0x1F == 0x1F {
+        // High tag number: base-128 octets follow, the last one with bit 8 clear.
+        loop {
+            let b = *bytes.get(i).ok_or(NameError("truncated tag"))?;
+            i += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+            if i > 6 {
+                return Err(NameError("tag number too large"));
+            }
+        }
+    }
+    let l = *bytes.get(i).ok_or(NameError("missing length"))?;
+    i += 1;
+    let len = if l < 0x80 {
+        usize::from(l)
+    } else {
+        let n = usize::from(l & 0x7F);
+        if n == 0 || n > 4 {
+            return Err(NameError("unsupported length form"));
+        }
+        let lb = bytes.get(i..i + n).ok_or(NameError("truncated length"))?;
+        i += n;
+        lb.iter()
+            .fold(0usize, |acc, &x| (acc << 8) | usize::from(x))
+    };
+    let end = i.checked_add(len).ok_or(NameError("length overflow"))?;
+    if end != bytes.len() {
+        return Err(if end > bytes.len() {
+            NameError("truncated value")
+        } else {
+            NameError("trailing data in attribute")
+        });
+    }
+    Ok((first, &bytes[i..end], bytes))
 }
 
 #[cfg(test)]
@@ -219,5 +262,27 @@ mod tests {
             value_tlv: vec![],
         };
         assert_eq!(b.text().unwrap(), "Mø");
+    }
+
+    #[test]
+    fn name_from_der_accepts_high_tag_number_values() {
+        // SEQ { SET { SEQ { OID 2.5.4.3, [UNIVERSAL 31] 01 } } }: rendered as the whole TLV.
+        let der = hex::decode("300d310b300906035504031f1f0141").unwrap();
+        let name = DistinguishedName::from_der(&der).unwrap();
+        assert_eq!(name.rdns[0][0].value_tlv, vec![0x1f, 0x1f, 0x01, 0x41]);
+        assert_eq!(name.rdns[0][0].value, vec![0x41]);
+        assert!(
+            DistinguishedName::from_der(&hex::decode("300b3109300706035504031f9f").unwrap())
+                .is_err()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn name_from_der_is_total(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            if let Ok(n) = DistinguishedName::from_der(&bytes) {
+                let _ = crate::dn::render_windows(&n);
+            }
+        }
     }
 }

@@ -1,22 +1,20 @@
-//! PKCS#12 (PFX) reading and writing.
+//! PKCS#12 (PFX) reading and writing (RFC 7292), as Windows and OpenSSL write it.
 //!
-//! Provisional entry point: the reader is being written; until then every PFX is reported as
-//! unreadable rather than guessed at.
+//! - [`read`]: every bag's algorithm and iteration count, the MAC, the certificates (with
+//!   friendlyName and localKeyId) and keys (with the CSP name) as ordinary items. Decrypts
+//!   pbeWithSHAAnd40BitRC2-CBC, 128-bit RC2, 2- and 3-key 3DES, and PBES2 (PBKDF2 with
+//!   HMAC-SHA1/256/384/512; AES-128/192/256-CBC, DES-EDE3-CBC); verifies SHA-1/256/384/512 MACs
+//!   and PBMAC1 (RFC 9579). Iteration counts above the caller's cap are refused before any
+//!   key derivation.
+//! - [`build`]: the two profiles of design.md §4.3 with the bag attributes Windows writes.
+//!
+//! This module decides nothing about which certificates belong in a file; that is
+//! [`crate::pfx`]. It never sees a file name, and no password reaches an error or a report.
 
-use crate::error::{InputError, ObjectKind};
-use crate::input::{DetectOptions, Detected, Origin};
+mod alg;
+mod kdf;
+mod read;
+mod write;
 
-/// Read a PKCS#12 file: its structure as an [`Item::Pfx`](crate::input::Item::Pfx), and its
-/// certificates and keys as ordinary items (origins point at their bags). When no password
-/// opens it, the structure that is visible without one is still returned, with a
-/// [`InputError::PasswordNeeded`] problem.
-pub fn read(_bytes: &[u8], origin: &Origin, _opts: &DetectOptions) -> Detected {
-    Detected {
-        items: Vec::new(),
-        problems: vec![InputError::UnsupportedAlgorithm {
-            origin: origin.clone(),
-            kind: ObjectKind::Pkcs12,
-            algorithm: "PKCS#12 (reader not yet available)".into(),
-        }],
-    }
-}
+pub use read::{looks_like_pfx, read};
+pub use write::{build, PfxSpec, Profile, WINDOWS_LOCAL_KEY_ID};

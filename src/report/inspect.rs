@@ -1,7 +1,9 @@
 //! Text rendering of [`InspectReport`]: `Format-List`-style blocks per object.
 
-use crate::inspect::{CertReport, InspectReport};
+use crate::inspect::{CertReport, InspectReport, PfxReport};
+use crate::model::pfx::{BagKind, MacDigest, PasswordUsed};
 use crate::report::sanitize_line;
+use crate::windows::ImportVerdict;
 use std::io::{self, Write};
 
 /// Write the report as text.
@@ -71,27 +73,7 @@ pub fn write_text(report: &InspectReport, out: &mut dyn Write) -> io::Result<()>
     }
     for p in &report.pfx_files {
         sep(out, &mut first)?;
-        writeln!(out, "{}", sanitize_line(&p.origin.to_string()))?;
-        field(out, "Type", "PKCS#12 (PFX)")?;
-        match &p.mac {
-            Some(m) => field(
-                out,
-                "MAC",
-                &format!("{:?}, {} iterations", m.digest, m.iterations),
-            )?,
-            None => field(out, "MAC", "none")?,
-        }
-        for b in &p.bags {
-            let it = b
-                .iterations
-                .map(|i| format!(", {i} iterations"))
-                .unwrap_or_default();
-            field(
-                out,
-                &format!("Bag {}", b.index),
-                &format!("{:?}: {}{}", b.kind, b.encryption, it),
-            )?;
-        }
+        write_pfx(p, out)?;
     }
     Ok(())
 }
@@ -164,4 +146,92 @@ fn write_cert(c: &CertReport, out: &mut dyn Write) -> io::Result<()> {
     field(out, "IsCA", &c.is_ca.to_string())?;
     field(out, "TlsCertificateName", &c.tls_certificate_name)?;
     Ok(())
+}
+
+fn write_pfx(p: &PfxReport, out: &mut dyn Write) -> io::Result<()> {
+    let info = &p.info;
+    writeln!(out, "{}", sanitize_line(&info.origin.to_string()))?;
+    field(out, "Type", "PKCS#12 (PFX)")?;
+    field(
+        out,
+        "Password",
+        match info.password {
+            PasswordUsed::Null => "none (null password)",
+            PasswordUsed::Empty => "empty",
+            PasswordUsed::Supplied => "supplied",
+            PasswordUsed::NotOpened => "not opened (only unencrypted parts shown)",
+        },
+    )?;
+    match &info.mac {
+        Some(m) => {
+            let digest = match &m.digest {
+                MacDigest::Sha1 => "HMAC-SHA1".to_owned(),
+                MacDigest::Sha256 => "HMAC-SHA256".to_owned(),
+                MacDigest::Sha384 => "HMAC-SHA384".to_owned(),
+                MacDigest::Sha512 => "HMAC-SHA512".to_owned(),
+                MacDigest::Other(o) => o.clone(),
+            };
+            field(
+                out,
+                "MAC",
+                &format!("{digest}, {} iterations", m.iterations),
+            )?
+        }
+        None => field(out, "MAC", "none")?,
+    }
+    for b in &info.bags {
+        let kind = match &b.kind {
+            BagKind::Key => "key".to_owned(),
+            BagKind::ShroudedKey => "shrouded key".to_owned(),
+            BagKind::Cert => "certificate".to_owned(),
+            BagKind::Crl => "CRL".to_owned(),
+            BagKind::Secret => "secret".to_owned(),
+            BagKind::SafeContents => "nested safe".to_owned(),
+            BagKind::Other(o) if o == crate::oid::CMS_ENCRYPTED_DATA => {
+                "encrypted safe (contents need the password)".to_owned()
+            }
+            BagKind::Other(o) => format!("bag type {o}"),
+        };
+        let mut text = format!("{kind}: {}", b.encryption);
+        if let Some(i) = b.iterations {
+            text.push_str(&format!(", {i} iterations"));
+        }
+        if let Some(n) = &b.friendly_name {
+            text.push_str(&format!("; friendlyName \"{n}\""));
+        }
+        if let Some(id) = &b.local_key_id {
+            text.push_str(&format!("; localKeyId {id}"));
+        }
+        if let Some(c) = &b.csp_name {
+            text.push_str(&format!("; CSP \"{c}\""));
+        }
+        field(out, &format!("Bag {}", b.index), &text)?;
+    }
+    for w in &p.windows {
+        match &w.verdict {
+            ImportVerdict::Imports => writeln!(out, "  {}: imports", w.name)?,
+            ImportVerdict::CannotImport { reason } => writeln!(
+                out,
+                "  {}: cannot import ({}); convert with: certprep pfx {} --profile compat -o OUT.pfx",
+                w.name,
+                sanitize_line(reason),
+                sanitize_line(&shell_word(&info.origin.file_name()))
+            )?,
+        }
+    }
+    Ok(())
+}
+
+/// A path as one POSIX/PowerShell shell word: bare when it is plainly safe, else in single
+/// quotes with `'` doubled (PowerShell) — paths with quotes are rare enough that one form is
+/// enough for a hint line.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./\\:@+=,".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
 }

@@ -1,5 +1,6 @@
 //! Reporters: presentation of report structs. Only this module knows layout.
 
+pub mod check;
 pub mod inspect;
 
 /// Make a value safe to print on one terminal line: control characters (CR, LF, TAB, ESC …)

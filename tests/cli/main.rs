@@ -28,13 +28,22 @@ pub fn fixture(rel: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// The shared real-world corpus beside the checkout (`../shared/realworld`), if present.
+/// The shared real-world corpus beside the checkout (`../shared/realworld`; from a git
+/// worktree one level deeper, `../../shared/realworld`), if present.
 pub fn realworld(rel: &str) -> Option<PathBuf> {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "shared", "realworld", rel]
-        .iter()
-        .collect();
-    p.exists().then_some(p)
+    ["..", "../.."].iter().find_map(|up| {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(up)
+            .join("shared/realworld")
+            .join(rel);
+        p.exists().then_some(p)
+    })
 }
 
+mod check;
 mod csr;
 mod foundation;
+mod pfx;
+mod probe;
+mod runbook;
+mod tls_name;

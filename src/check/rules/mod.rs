@@ -1,0 +1,118 @@
+//! One file per rule; the file name is the rule id with `_` (style.md §3). The helpers here
+//! are shared formatting for details and remediations, not rule logic.
+
+pub mod chain_duplicate;
+pub mod chain_incomplete;
+pub mod chain_order;
+pub mod chain_stray;
+pub mod cn_not_in_san;
+pub mod csr_mismatch;
+pub mod ecdsa_exchange_support;
+pub mod edge_same_issuer_subject;
+pub mod eku_server_auth;
+pub mod expired;
+pub mod expiring_soon;
+pub mod friendly_name_missing;
+pub mod hybrid_names;
+pub mod hybrid_third_party_ca;
+pub mod internal_name;
+pub mod key_mismatch;
+pub mod key_usage;
+pub mod lifetime_over_limit;
+pub mod missing_autodiscover;
+pub mod name_not_covered;
+pub mod not_yet_valid;
+pub mod pfx_no_private_key;
+pub mod pfx_windows_compat;
+pub mod self_signed;
+pub mod subject_not_fqdn;
+pub mod tls_name_update;
+pub mod weak_rsa_key;
+pub mod weak_signature;
+pub mod wildcard_pop_imap;
+
+use crate::model::Cert;
+use time::OffsetDateTime;
+
+/// The DNS names a client matches against: the subjectAltName DNS names, or, when the
+/// certificate has no subjectAltName names at all, the subject CN (the legacy fallback
+/// Windows still applies).
+pub fn host_names(cert: &Cert) -> Vec<String> {
+    if cert.dns_names.is_empty() && cert.ip_addresses.is_empty() {
+        cert.subject.common_name().into_iter().collect()
+    } else {
+        cert.dns_names.clone()
+    }
+}
+
+/// A date as `2027-05-19 12:00:00 UTC`.
+pub fn when(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Whole days in a duration, rounded toward zero.
+pub fn days(d: time::Duration) -> i64 {
+    d.whole_days()
+}
+
+/// A path for a POSIX shell or PowerShell command line: as is when it has only safe
+/// characters, else in single quotes (with `'` doubled for PowerShell and closed/escaped for
+/// sh, both readings giving the same path for paths without `'`).
+pub fn shell_path(path: &str) -> String {
+    if !path.is_empty()
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/:\\+@".contains(&b))
+    {
+        path.to_owned()
+    } else {
+        format!("'{}'", path.replace('\'', "''"))
+    }
+}
+
+/// A PowerShell single-quoted string literal: `'` doubled, nothing expanded (design.md §4.2).
+pub fn ps_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// `file.pfx` → `file`, for naming a fixed output beside the input.
+pub fn stem(path: &str) -> String {
+    let name = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "certificate".into());
+    if name.is_empty() {
+        "certificate".into()
+    } else {
+        name
+    }
+}
+
+/// The certprep command that starts a renewal for `cert` (a new key and request with the
+/// same names).
+pub fn renew_fix(cert: &Cert) -> String {
+    format!(
+        "certprep csr --from {} -o {}-renewal.req --key-out {}-renewal.key",
+        shell_path(&cert.origin.file_name()),
+        stem(&cert.origin.path),
+        stem(&cert.origin.path)
+    )
+}
+
+/// Names joined for a detail line: `a, b and c`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {}", init.join(", "), last),
+    }
+}

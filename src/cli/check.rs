@@ -1,0 +1,206 @@
+//! `certprep check`: the Exchange pre-flight. Turns flags and `certprep.toml` into
+//! [`certprep::check::Options`], loads inputs, pool and roots, runs the registry and picks the
+//! reporter and the exit code (0: nothing at or above --fail-on, 1: something is, 2: errors).
+
+use super::Global;
+use anyhow::{bail, Context};
+use certprep::check::{self as engine, Options, RootStores, Service, Severity};
+use certprep::config::{CheckConfig, Config, WindowsName};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Check certificates, keys, requests and PFX files against Exchange's requirements.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Settings also come from certprep.toml in the working directory (or --config).\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.\n\nExamples:\n  $ certprep check mail.contoso.com.crt ca-bundle.crt --name mail.contoso.com --name autodiscover.contoso.com\n  $ certprep check new.pfx --password-file pw.txt --services IIS,SMTP,POP,IMAP --windows 2016\n  $ certprep check new.pfx --hybrid --format sarif > certprep.sarif\n  $ certprep check --list-rules --format markdown"
+)]
+pub(crate) struct CheckArgs {
+    /// Files to check (any format; `-` for standard input).
+    #[arg(value_name = "FILE", required_unless_present = "list_rules")]
+    files: Vec<String>,
+    /// A name the certificate must cover. Repeatable.
+    #[arg(long = "name", value_name = "NAME")]
+    names: Vec<String>,
+    /// Services the certificate is for: IIS, SMTP, POP, IMAP, AUTH (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    services: Vec<Service>,
+    /// The server's FQDN, used in POP/IMAP remediation.
+    #[arg(long, value_name = "FQDN")]
+    server_fqdn: Option<String>,
+    /// Oldest Windows Server the PFX must import on: 2012r2, 2016, 2019, 2022, 2025.
+    #[arg(long, value_name = "VERSION")]
+    windows: Option<WindowsName>,
+    /// The request the certificate was issued for.
+    #[arg(long, value_name = "REQ")]
+    csr: Option<String>,
+    /// Hybrid deployment checks (third-party CA, names, TLS name reminder).
+    #[arg(long)]
+    hybrid: bool,
+    /// Edge Transport checks.
+    #[arg(long)]
+    edge: bool,
+    /// Warn when the certificate expires within this many days (default: max(30, lifetime/3)).
+    #[arg(long, value_name = "N")]
+    min_days: Option<u32>,
+    /// Extra candidate issuers: a file or a directory. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pool: Vec<String>,
+    /// Trusted roots (e.g. an enterprise CA); counts as trusted, not as public. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    roots: Vec<String>,
+    /// Do not trust the embedded Mozilla root store.
+    #[arg(long)]
+    no_embedded_roots: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Lowest severity that makes the exit code 1 [default: error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+    /// Print the rule registry (text, json or markdown) and exit.
+    #[arg(long)]
+    list_rules: bool,
+    /// Configuration file (default: ./certprep.toml when present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    /// Findings grouped by file.
+    Text,
+    /// The report as JSON (docs/check.md).
+    Json,
+    /// JUnit XML, one test case per rule per certificate.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Markdown (only with --list-rules).
+    Markdown,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+}
+
+pub(crate) fn run(
+    args: CheckArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    if args.list_rules {
+        use certprep::report::check::rules;
+        match args.format {
+            CheckFormat::Text => rules::write_text(out)?,
+            CheckFormat::Json => rules::write_json(out)?,
+            CheckFormat::Markdown => rules::write_markdown(out)?,
+            f => bail!("--list-rules prints text, json or markdown, not {f:?}"),
+        }
+        return Ok(super::exit::success());
+    }
+    if args.format == CheckFormat::Markdown {
+        bail!("--format markdown is only for --list-rules; use text, json, junit or sarif");
+    }
+    let config = load_config(args.config.as_deref())?;
+    let (options, fail_on) = merge(&args, config.check);
+
+    let detected = super::load::load_all(&args.files, global)?;
+    let mut csr_items = match &args.csr {
+        Some(path) => {
+            let d = super::load::load_one(path, global)?;
+            let c: Vec<_> = d.csrs().cloned().collect();
+            if c.is_empty() {
+                bail!("--csr {path}: no certificate request found in the file");
+            }
+            c
+        }
+        None => Vec::new(), // the engine uses a request among the inputs
+    };
+    let csr = if csr_items.is_empty() {
+        None
+    } else {
+        Some(csr_items.remove(0))
+    };
+
+    let stores = RootStores {
+        public: if args.no_embedded_roots {
+            Vec::new()
+        } else {
+            RootStores::embedded_public_roots()
+        },
+        trusted: super::load::load_certs(&args.roots, global, "--roots")?,
+        pool: super::load::load_pool(&args.pool, global)?,
+    };
+    if !detected.certs().any(engine::is_end_entity) {
+        bail!(
+            "no end-entity certificate among the inputs (only CA certificates, keys or requests); give the server certificate, PFX or bundle"
+        );
+    }
+    let report = engine::run(&detected, csr.as_ref(), &stores, &options, global.at);
+    use certprep::report::check as rep;
+    match args.format {
+        CheckFormat::Text => rep::text::write(&report, global.color, out)?,
+        CheckFormat::Json => rep::write_json(&report, out)?,
+        CheckFormat::Junit => rep::junit::write(&report, fail_on, out)?,
+        CheckFormat::Sarif => rep::sarif::write(&report, env!("CARGO_PKG_VERSION"), out)?,
+        CheckFormat::Markdown => unreachable!("rejected above"),
+    }
+    Ok(if report.fails_at(fail_on) {
+        super::exit::findings()
+    } else {
+        super::exit::success()
+    })
+}
+
+/// `--config FILE` (must exist), else `./certprep.toml` when present, else defaults.
+fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
+    let (path, must) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => (PathBuf::from("certprep.toml"), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if !must && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return Err(e).with_context(|| format!("reading configuration {}", path.display()))
+        }
+    };
+    Ok(Config::parse(&text, &path.display().to_string())?)
+}
+
+/// Flags over configuration: lists add up, single values from flags win, switches OR.
+fn merge(args: &CheckArgs, c: CheckConfig) -> (Options, Severity) {
+    let mut names = c.names;
+    for n in &args.names {
+        if !names.contains(n) {
+            names.push(n.clone());
+        }
+    }
+    let options = Options {
+        names,
+        services: if args.services.is_empty() {
+            c.services
+        } else {
+            args.services.clone()
+        },
+        server_fqdn: args.server_fqdn.clone().or(c.server_fqdn),
+        windows: args.windows.or(c.windows).map(|w| w.0),
+        hybrid: args.hybrid || c.hybrid.unwrap_or(false),
+        edge: args.edge || c.edge.unwrap_or(false),
+        min_days: args.min_days.or(c.min_days),
+        suppress: c.suppress,
+    };
+    let fail_on = match args.fail_on {
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        None => c.fail_on.unwrap_or(Severity::Error),
+    };
+    (options, fail_on)
+}

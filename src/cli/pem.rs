@@ -1,0 +1,118 @@
+//! `certprep pem`: split a PFX (or any inputs) into the PEM files load balancers and reverse
+//! proxies want: key.pem (PKCS#8, 0600), cert.pem, chain.pem, fullchain.pem.
+
+use super::output::{write_file, Sensitivity};
+use super::Global;
+use anyhow::{bail, Context};
+use certprep::model::{Cert, PrivateKey};
+use certprep::pfx::{self, SelectOptions};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Split into key.pem, cert.pem, chain.pem and fullchain.pem.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  $ certprep pem mail.pfx --out-dir nginx/ --password-file pw.txt
+  $ certprep pem mail.contoso.com.crt ca-bundle.crt mail.contoso.com.key --out-dir haproxy/")]
+pub(crate) struct PemArgs {
+    /// Inputs: a PFX, or certificates, keys, bundles, .p7b, ZIP (`-` for stdin).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Directory to write the four files to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// Include the self-signed root in chain.pem and fullchain.pem.
+    #[arg(long)]
+    include_root: bool,
+    /// Certificates to take missing intermediates from (files; repeatable).
+    #[arg(long, value_name = "PATH")]
+    pool: Vec<String>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+}
+
+pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let names = ["key.pem", "cert.pem", "chain.pem", "fullchain.pem"];
+    let paths: Vec<PathBuf> = names.iter().map(|n| args.out_dir.join(n)).collect();
+    // All or nothing: refuse before writing any file if one of them exists.
+    if !args.force {
+        if let Some(p) = paths.iter().find(|p| p.symlink_metadata().is_ok()) {
+            bail!(
+                "{} already exists; use --force to overwrite it",
+                p.display()
+            );
+        }
+    }
+    let detected = super::load::load_all(&args.files, global)?;
+    let pool = if args.pool.is_empty() {
+        certprep::input::Detected::default()
+    } else {
+        super::load::load_all(&args.pool, global)?
+    };
+    let certs: Vec<&Cert> = detected.certs().collect();
+    let keys: Vec<&PrivateKey> = detected.keys().collect();
+    let pool_certs: Vec<&Cert> = pool.certs().collect();
+    let sel = pfx::select(
+        &certs,
+        &keys,
+        &pool_certs,
+        SelectOptions {
+            include_root: args.include_root,
+            no_chain: false,
+            allow_no_key: true,
+        },
+    )?;
+    let files = pfx::split(&sel)?;
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("creating {}", args.out_dir.display()))?;
+    let mut written = Vec::new();
+    let mut write = |path: &PathBuf, bytes: &[u8], s: Sensitivity| -> anyhow::Result<()> {
+        let r = write_file(path, bytes, args.force, s);
+        if r.is_err() {
+            // Nothing lost: remove what this run already wrote, unless it replaced a file.
+            if !args.force {
+                for p in &written {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+        } else {
+            written.push(path.clone());
+        }
+        r.with_context(|| format!("writing {}", path.display()))
+    };
+    match &files.key {
+        Some(k) => write(&paths[0], k.as_bytes(), Sensitivity::Secret)?,
+        None => {
+            if !global.quiet {
+                eprintln!(
+                    "certprep: warning: no private key among the inputs; key.pem was not written"
+                );
+            }
+        }
+    }
+    write(&paths[1], files.cert.as_bytes(), Sensitivity::Public)?;
+    write(&paths[2], files.chain.as_bytes(), Sensitivity::Public)?;
+    write(&paths[3], files.fullchain.as_bytes(), Sensitivity::Public)?;
+    if !global.quiet {
+        let n = written.len();
+        writeln!(
+            out,
+            "wrote {n} files to {} (leaf {}, {} chain certificate(s))",
+            args.out_dir.display(),
+            certprep::report::sanitize_line(&sel.leaf.display_name()),
+            sel.chain.len()
+        )?;
+        for l in &sel.left_out {
+            writeln!(
+                out,
+                "  left out: {} ({}): {}",
+                certprep::report::sanitize_line(&l.what),
+                l.origin,
+                l.reason
+            )?;
+        }
+    }
+    Ok(super::exit::success())
+}

@@ -1,0 +1,237 @@
+//! `certprep runbook`: write the PowerShell script that applies a new certificate on Exchange.
+
+use super::output::{write_file, Sensitivity};
+use super::Global;
+use anyhow::{bail, Context};
+use certprep::check;
+use certprep::input::Detected;
+use certprep::model::Cert;
+use certprep::runbook::{self, CheckNote, OldCertificate, RunbookOptions, RunbookSpec, Service};
+use certprep::thumbprint::Thumbprint;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Write the PowerShell runbook that imports, enables and verifies a new certificate on every
+/// Exchange server, sets the connectors' TLS name, and removes the old certificate only after
+/// you confirm. Every value in it (thumbprint, TLS name, services) is computed by certprep.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  $ certprep runbook mail.pfx --server EX01 --server EX02 --old-thumbprint 9F3A…  -o renew.ps1\n  $ certprep runbook mail.crt --pfx-path 'C:\\certs\\mail.pfx' --server EX01 --services IIS,SMTP,POP,IMAP -o renew.ps1\n  $ certprep runbook mail.pfx --server EX01 --hybrid --send-connector 'Outbound to Office 365' --old old.cer -o renew.ps1"
+)]
+pub(crate) struct RunbookArgs {
+    /// The new certificate: the PFX you will import, or its certificate (then give --pfx-path).
+    #[arg(value_name = "FILE")]
+    file: String,
+    /// An Exchange server to install on. Repeat, or separate with commas.
+    #[arg(
+        long = "server",
+        value_name = "SERVER",
+        required = true,
+        value_delimiter = ','
+    )]
+    servers: Vec<String>,
+    /// Services to enable, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', ignore_case = true, default_values_t = [ServiceArg::Iis, ServiceArg::Smtp])]
+    services: Vec<ServiceArg>,
+    /// Thumbprint of the certificate being replaced (as Get-ExchangeCertificate shows it).
+    #[arg(long, value_name = "THUMBPRINT", conflicts_with = "old")]
+    old_thumbprint: Option<String>,
+    /// The certificate being replaced, as a file: gives its thumbprint and its TLS name for
+    /// the rollback.
+    #[arg(long, value_name = "FILE")]
+    old: Option<String>,
+    /// A send connector whose TlsCertificateName to set (organisation-wide). Repeatable.
+    #[arg(long = "send-connector", value_name = "NAME")]
+    send_connectors: Vec<String>,
+    /// A receive connector whose TlsCertificateName to set: `SERVER\NAME`, or a bare NAME to
+    /// set on every server. Repeatable. Default with SMTP: `SERVER\Default Frontend SERVER`.
+    #[arg(long = "receive-connector", value_name = "NAME")]
+    receive_connectors: Vec<String>,
+    /// Also set Set-HybridConfiguration -TlsCertificateName.
+    #[arg(long)]
+    hybrid: bool,
+    /// Where the PFX file is on the machine that runs the script. Default: FILE's name, found
+    /// in the directory the script is run from.
+    #[arg(long, value_name = "PATH")]
+    pfx_path: Option<String>,
+    /// FriendlyName to import with (under 64 characters). Default: name and expiry date.
+    #[arg(long, value_name = "NAME")]
+    friendly_name: Option<String>,
+    /// The FQDN POP/IMAP announce (`-X509CertificateName`). Default for a wildcard
+    /// certificate: its first non-wildcard DNS name.
+    #[arg(long, value_name = "FQDN", alias = "server-fqdn")]
+    pop_imap_fqdn: Option<String>,
+    /// Where to write the script (`-` for standard output).
+    #[arg(short = 'o', long = "output", value_name = "OUT.ps1")]
+    output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Intermediates to complete the chain with, for the pre-flight check (files or
+    /// directories), as for `certprep check`. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pool: Vec<String>,
+    /// Roots to trust besides the embedded public ones (an enterprise CA), as for
+    /// `certprep check`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    roots: Vec<String>,
+    /// Trust only --roots, not the embedded Mozilla root store.
+    #[arg(long)]
+    no_embedded_roots: bool,
+    /// Generate the runbook even when `certprep check` finds errors (they are listed at the
+    /// top of the script).
+    #[arg(long)]
+    ignore_check: bool,
+}
+
+/// `--services` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ServiceArg {
+    /// IIS (OWA, EWS, ActiveSync, Autodiscover, MAPI).
+    #[value(name = "IIS")]
+    Iis,
+    /// SMTP (transport, STARTTLS).
+    #[value(name = "SMTP")]
+    Smtp,
+    /// POP3.
+    #[value(name = "POP")]
+    Pop,
+    /// IMAP4.
+    #[value(name = "IMAP")]
+    Imap,
+}
+
+impl From<ServiceArg> for Service {
+    fn from(s: ServiceArg) -> Service {
+        match s {
+            ServiceArg::Iis => Service::Iis,
+            ServiceArg::Smtp => Service::Smtp,
+            ServiceArg::Pop => Service::Pop,
+            ServiceArg::Imap => Service::Imap,
+        }
+    }
+}
+
+/// The one server certificate in `path`, and everything the file held (for `check`).
+pub(crate) fn load_leaf(path: &str, global: &Global) -> anyhow::Result<(Cert, Detected)> {
+    let detected = super::load::load_all(&[path.to_owned()], global)?;
+    let certs: Vec<&Cert> = detected.certs().collect();
+    let leaf = runbook::select_leaf(&certs, path)?.clone();
+    Ok((leaf, detected))
+}
+
+/// What `certprep check` says about the new certificate for these services, as runbook notes.
+fn check_notes(
+    detected: &Detected,
+    args: &RunbookArgs,
+    global: &Global,
+) -> anyhow::Result<Vec<CheckNote>> {
+    let options = check::Options {
+        services: args.services.iter().copied().map(Service::from).collect(),
+        server_fqdn: args.pop_imap_fqdn.clone(),
+        hybrid: args.hybrid,
+        ..check::Options::default()
+    };
+    let stores = check::RootStores {
+        public: if args.no_embedded_roots {
+            Vec::new()
+        } else {
+            check::RootStores::embedded_public_roots()
+        },
+        trusted: super::load::load_certs(&args.roots, global, "--roots")?,
+        pool: super::load::load_pool(&args.pool, global)?,
+    };
+    let report = check::run(detected, None, &stores, &options, global.at);
+    Ok(report
+        .findings()
+        .map(|f| match f.rule {
+            // The runbook carries out this rule's remediation itself (POP/IMAP are pointed at
+            // a covered FQDN with -X509CertificateName), so it informs rather than blocks.
+            "wildcard-pop-imap" => CheckNote {
+                severity: check::Severity::Info,
+                id: f.rule.to_owned(),
+                message: format!("{} (this runbook sets -X509CertificateName)", f.detail),
+            },
+            _ => CheckNote {
+                severity: f.severity,
+                id: f.rule.to_owned(),
+                message: f.detail.clone(),
+            },
+        })
+        .collect())
+}
+
+pub(crate) fn run(
+    args: RunbookArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let (leaf, detected) = load_leaf(&args.file, global)?;
+    let is_pfx = detected.pfxs().next().is_some();
+    let findings = check_notes(&detected, &args, global)?;
+    let pfx_path = match (&args.pfx_path, is_pfx) {
+        (Some(p), _) => p.clone(),
+        (None, true) if args.file != "-" => std::path::Path::new(&args.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| args.file.clone()),
+        _ => bail!(
+            "{}: not a PFX file, and Exchange imports the certificate with its key from a PFX; \
+             build one (certprep pfx {} KEY -o mail.pfx) and give --pfx-path mail.pfx",
+            args.file,
+            args.file
+        ),
+    };
+    let old = match (&args.old_thumbprint, &args.old) {
+        (Some(t), _) => Some(OldCertificate {
+            thumbprint: Thumbprint::parse(t).with_context(|| {
+                format!("--old-thumbprint {t}: not a thumbprint (40 hex digits, as Get-ExchangeCertificate prints it)")
+            })?,
+            tls_name: None,
+        }),
+        (None, Some(path)) => {
+            let (cert, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
+            Some(OldCertificate::from_cert(&cert))
+        }
+        (None, None) => None,
+    };
+    let options = RunbookOptions {
+        servers: args.servers,
+        services: args.services.into_iter().map(Service::from).collect(),
+        old,
+        send_connectors: args.send_connectors,
+        receive_connectors: args.receive_connectors,
+        hybrid: args.hybrid,
+        pfx_path,
+        friendly_name: args.friendly_name,
+        pop_imap_fqdn: args.pop_imap_fqdn,
+        findings,
+        ignore_check: args.ignore_check,
+        generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
+        script_name: args
+            .output
+            .file_name()
+            .filter(|_| args.output.as_os_str() != "-")
+            .map(|n| n.to_string_lossy().into_owned()),
+    };
+    let spec = RunbookSpec::plan(&leaf, options).with_context(|| args.file.clone())?;
+    let script = runbook::render(&spec);
+    if args.output.as_os_str() == "-" {
+        out.write_all(script.as_bytes())?;
+    } else {
+        let mut bytes = runbook::UTF8_BOM.as_bytes().to_vec();
+        bytes.extend_from_slice(script.as_bytes());
+        write_file(&args.output, &bytes, args.force, Sensitivity::Public)?;
+        if !global.quiet {
+            eprintln!(
+                "certprep: wrote {} for {} (thumbprint {}) on {}",
+                args.output.display(),
+                certprep::report::sanitize_line(&spec.subject),
+                spec.thumbprint,
+                certprep::report::sanitize_line(&spec.servers.join(", "))
+            );
+        }
+    }
+    Ok(super::exit::success())
+}

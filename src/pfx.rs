@@ -1,0 +1,357 @@
+//! PFX operations: choose the leaf, its key and the ordered chain from whatever was given,
+//! build a PFX from that choice ([`build`]), or split it into the PEM files servers want
+//! ([`split`]). Pure: passwords and options are arguments; nothing here reads files or prints.
+//!
+//! The encoding itself is [`crate::pkcs12`]; whether a PFX imports on a Windows version is
+//! [`crate::windows::pfx_import_verdict`].
+
+use crate::dn::render_windows;
+use crate::error::PfxError;
+use crate::input::Origin;
+use crate::model::{Cert, PrivateKey};
+use crate::pkcs12::{self, PfxSpec, Profile};
+use crate::secret::Secret;
+use zeroize::Zeroizing;
+
+/// The CSP Windows should put an RSA key in: a CAPI provider that Exchange (forms-based auth,
+/// EdgeSync) can use, unlike the CNG key storage provider a PFX without the attribute gets.
+pub const DEFAULT_CSP: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
+
+/// What to put in the file.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SelectOptions {
+    /// Include a self-signed root at the end of the chain.
+    pub include_root: bool,
+    /// Leave the chain out (leaf and key only).
+    pub no_chain: bool,
+    /// Accept a certificate without a private key.
+    pub allow_no_key: bool,
+}
+
+/// Why an input certificate or key is not in the output.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeftOutReason {
+    /// The same certificate as the leaf (a duplicated leaf makes Windows lose the key).
+    DuplicateOfLeaf,
+    /// The same certificate as one already in the chain.
+    Duplicate,
+    /// A self-signed root, left out unless `--include-root`.
+    Root,
+    /// `--no-chain` was given.
+    ChainNotWanted,
+    /// Not in the leaf's chain.
+    NotInChain,
+    /// A private key that belongs to another certificate.
+    OtherKey,
+}
+
+impl std::fmt::Display for LeftOutReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LeftOutReason::DuplicateOfLeaf => {
+                "same certificate as the leaf (a PFX with the leaf twice loses its private key on import)"
+            }
+            LeftOutReason::Duplicate => "duplicate of a certificate already in the chain",
+            LeftOutReason::Root => "root certificate (add --include-root to include it)",
+            LeftOutReason::ChainNotWanted => "chain certificate (--no-chain)",
+            LeftOutReason::NotInChain => "not in the leaf's chain",
+            LeftOutReason::OtherKey => "private key of another certificate",
+        })
+    }
+}
+
+/// One input left out of the output, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// Where it was found.
+    pub origin: Origin,
+    /// What it is: a subject (Windows form) or `private key (RSA 2048)`.
+    pub what: String,
+    /// Why.
+    pub reason: LeftOutReason,
+}
+
+/// The chosen contents of a PFX: leaf, key, chain in order, and what was left out.
+#[derive(Debug)]
+pub struct Selection<'a> {
+    /// The end-entity certificate.
+    pub leaf: &'a Cert,
+    /// Its private key, if any.
+    pub key: Option<&'a PrivateKey>,
+    /// Issuers after the leaf, in order (the root last, only when wanted).
+    pub chain: Vec<&'a Cert>,
+    /// Inputs not used, with reasons.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Choose the leaf, its key and the chain from `certs` and `keys` (every input, in order);
+/// `pool` only supplies missing issuers.
+///
+/// The leaf is the certificate a given key belongs to; without keys, the one end-entity
+/// certificate that issues none of the others. A key matching no certificate is refused
+/// ([`PfxError::KeyMismatch`]), and no key at all unless `opts.allow_no_key`.
+pub fn select<'a>(
+    certs: &[&'a Cert],
+    keys: &[&'a PrivateKey],
+    pool: &[&'a Cert],
+    opts: SelectOptions,
+) -> Result<Selection<'a>, PfxError> {
+    if certs.is_empty() {
+        return Err(PfxError::NoCertificate);
+    }
+    let (leaf, key) = choose_leaf(certs, keys)?;
+    if key.is_none() {
+        if let Some(k) = keys.first() {
+            return Err(PfxError::KeyMismatch {
+                key: Box::new(k.origin.clone()),
+                cert: Box::new(leaf.origin.clone()),
+                subject: render_windows(&leaf.subject),
+            });
+        }
+        if !opts.allow_no_key {
+            return Err(PfxError::NoKey {
+                cert: Box::new(leaf.origin.clone()),
+                subject: render_windows(&leaf.subject),
+            });
+        }
+    }
+    let mut candidates: Vec<&Cert> = certs.to_vec();
+    candidates.extend_from_slice(pool);
+    let mut chain = order_chain(leaf, &candidates);
+    let mut left_out = Vec::new();
+    let root_dropped = match chain.last() {
+        Some(last) if last.is_self_issued() && !opts.include_root => chain.pop(),
+        _ => None,
+    };
+    if opts.no_chain {
+        for c in chain.drain(..) {
+            left_out.push(left(c, LeftOutReason::ChainNotWanted));
+        }
+    }
+    let mut seen: Vec<&[u8]> = vec![&leaf.der];
+    seen.extend(chain.iter().map(|c| c.der.as_slice()));
+    let mut reported_root = false;
+    for c in certs.iter().filter(|c| !std::ptr::eq(**c, leaf)) {
+        if c.der == leaf.der {
+            left_out.push(left(c, LeftOutReason::DuplicateOfLeaf));
+        } else if chain.iter().any(|x| std::ptr::eq(*x, *c)) {
+            continue;
+        } else if seen.contains(&c.der.as_slice()) {
+            left_out.push(left(c, LeftOutReason::Duplicate));
+        } else if root_dropped.is_some_and(|r| r.der == c.der) && !reported_root {
+            reported_root = true;
+            left_out.push(left(c, LeftOutReason::Root));
+        } else if root_dropped.is_some_and(|r| r.der == c.der) {
+            left_out.push(left(c, LeftOutReason::Duplicate));
+        } else if opts.no_chain && left_out.iter().any(|l| l.origin == c.origin) {
+            continue;
+        } else {
+            left_out.push(left(c, LeftOutReason::NotInChain));
+        }
+    }
+    for k in keys {
+        if key.is_some_and(|chosen| std::ptr::eq(chosen, *k)) {
+            continue;
+        }
+        left_out.push(LeftOut {
+            origin: k.origin.clone(),
+            what: format!("private key ({})", k.public_key.algorithm),
+            reason: LeftOutReason::OtherKey,
+        });
+    }
+    Ok(Selection {
+        leaf,
+        key,
+        chain,
+        left_out,
+    })
+}
+
+fn left(c: &Cert, reason: LeftOutReason) -> LeftOut {
+    LeftOut {
+        origin: c.origin.clone(),
+        what: render_windows(&c.subject),
+        reason,
+    }
+}
+
+fn choose_leaf<'a>(
+    certs: &[&'a Cert],
+    keys: &[&'a PrivateKey],
+) -> Result<(&'a Cert, Option<&'a PrivateKey>), PfxError> {
+    // Certificates some key belongs to, end-entity ones first.
+    let mut with_key: Vec<(&Cert, &PrivateKey)> = Vec::new();
+    for c in certs {
+        if let Some(k) = keys.iter().find(|k| k.matches(&c.public_key)) {
+            if !with_key.iter().any(|(x, _)| x.der == c.der) {
+                with_key.push((c, k));
+            }
+        }
+    }
+    with_key.sort_by_key(|(c, _)| c.is_ca());
+    if let Some(&(c, k)) = with_key.first() {
+        let same_rank: Vec<&(&Cert, &PrivateKey)> = with_key
+            .iter()
+            .filter(|(x, _)| x.is_ca() == c.is_ca())
+            .collect();
+        if same_rank.len() > 1 {
+            return Err(ambiguous(same_rank.iter().map(|(c, _)| *c)));
+        }
+        return Ok((c, Some(k)));
+    }
+    // No key matches: the end-entity certificate that issues no other input.
+    let mut leaves: Vec<&Cert> = Vec::new();
+    for c in certs {
+        let issues_another = certs
+            .iter()
+            .any(|o| o.der != c.der && o.issuer.der == c.subject.der);
+        if !c.is_ca() && !issues_another && !leaves.iter().any(|l| l.der == c.der) {
+            leaves.push(c);
+        }
+    }
+    if leaves.is_empty() {
+        // Only CA certificates: take the one lowest in the hierarchy if it is unique.
+        for c in certs {
+            let issues_another = certs
+                .iter()
+                .any(|o| o.der != c.der && o.issuer.der == c.subject.der);
+            if !issues_another && !leaves.iter().any(|l| l.der == c.der) {
+                leaves.push(c);
+            }
+        }
+    }
+    match leaves.as_slice() {
+        [one] => Ok((one, None)),
+        [] => Ok((certs[0], None)),
+        many => Err(ambiguous(many.iter().copied())),
+    }
+}
+
+fn ambiguous<'a>(certs: impl Iterator<Item = &'a Cert>) -> PfxError {
+    let list: Vec<String> = certs
+        .map(|c| format!("{} ({})", render_windows(&c.subject), c.origin))
+        .collect();
+    PfxError::AmbiguousLeaf {
+        candidates: list.join("; "),
+    }
+}
+
+/// Issuers of `leaf` among `candidates`, nearest first, following subject/issuer names (and
+/// key identifiers where both are present). Verifies no signature and stops at a
+/// self-issued certificate, a loop, or 16 steps.
+///
+/// Provisional stand-in for `chain::assemble` (a separate module with an embedded root
+/// store); swap this one function for it when it lands.
+pub fn order_chain<'a>(leaf: &'a Cert, candidates: &[&'a Cert]) -> Vec<&'a Cert> {
+    let mut out: Vec<&Cert> = Vec::new();
+    let mut cur = leaf;
+    for _ in 0..16 {
+        if cur.is_self_issued() {
+            break;
+        }
+        let fits = |c: &&&Cert| {
+            c.subject.der == cur.issuer.der
+                && c.der != cur.der
+                && c.der != leaf.der
+                && !out.iter().any(|o| o.der == c.der)
+        };
+        let key_id_fits = |c: &&&Cert| match (&cur.authority_key_id, &c.subject_key_id) {
+            (Some(a), Some(s)) => a == s,
+            _ => true,
+        };
+        let next = candidates
+            .iter()
+            .filter(fits)
+            .find(key_id_fits)
+            .or_else(|| candidates.iter().find(fits));
+        match next {
+            Some(n) => {
+                out.push(n);
+                cur = n;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// The default friendly name: `mail.contoso.com 2026-11-22..2027-06-10` (subject CN or first
+/// DNS name, then the validity dates), so two generations are told apart in the MMC.
+pub fn default_friendly_name(leaf: &Cert) -> String {
+    format!(
+        "{} {}..{}",
+        leaf.display_name(),
+        leaf.not_before.date(),
+        leaf.not_after.date()
+    )
+}
+
+/// How to build the file.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildOptions<'a> {
+    /// Protection profile.
+    pub profile: Profile,
+    /// Output password.
+    pub password: &'a Secret,
+    /// Friendly name; `None` keeps the leaf's own (from an input PFX) or uses the default.
+    pub friendly_name: Option<&'a str>,
+    /// CSP name for an RSA key; `None` for no attribute. Ignored for other keys.
+    pub csp_name: Option<&'a str>,
+}
+
+/// Build the PFX for a selection.
+pub fn build(sel: &Selection<'_>, opts: BuildOptions<'_>) -> Result<Vec<u8>, PfxError> {
+    let name = opts
+        .friendly_name
+        .map(str::to_owned)
+        .or_else(|| sel.leaf.friendly_name.clone())
+        .unwrap_or_else(|| default_friendly_name(sel.leaf));
+    let rsa = sel.key.is_some_and(|k| k.public_key.algorithm.is_rsa());
+    pkcs12::build(&PfxSpec {
+        profile: opts.profile,
+        password: opts.password,
+        key: sel.key.map(|k| k.pkcs8_der.as_slice()),
+        leaf: &sel.leaf.der,
+        chain: sel.chain.iter().map(|c| c.der.as_slice()).collect(),
+        friendly_name: Some(&name),
+        // design.md §4.3: ECDSA keys get no CAPI CSP name.
+        csp_name: opts.csp_name.filter(|_| rsa),
+    })
+}
+
+/// The PEM files load balancers and reverse proxies want.
+#[derive(Debug)]
+pub struct PemFiles {
+    /// `key.pem`: unencrypted PKCS#8 (`PRIVATE KEY`), if there is a key. Zeroed on drop.
+    pub key: Option<Zeroizing<String>>,
+    /// `cert.pem`: the leaf.
+    pub cert: String,
+    /// `chain.pem`: the chain after the leaf, in order (may be empty).
+    pub chain: String,
+    /// `fullchain.pem`: leaf then chain.
+    pub fullchain: String,
+}
+
+/// Split a selection into PEM texts (LF line ends, 64-column base64).
+pub fn split(sel: &Selection<'_>) -> Result<PemFiles, PfxError> {
+    let pem = |label: &str, der: &[u8]| -> Result<String, PfxError> {
+        der::pem::encode_string(label, der::pem::LineEnding::LF, der)
+            .map_err(|e| PfxError::Encode(e.into()))
+    };
+    let cert = pem("CERTIFICATE", &sel.leaf.der)?;
+    let mut chain = String::new();
+    for c in &sel.chain {
+        chain.push_str(&pem("CERTIFICATE", &c.der)?);
+    }
+    let key = match sel.key {
+        Some(k) => Some(Zeroizing::new(pem("PRIVATE KEY", &k.pkcs8_der)?)),
+        None => None,
+    };
+    Ok(PemFiles {
+        key,
+        fullchain: format!("{cert}{chain}"),
+        cert,
+        chain,
+    })
+}

@@ -1,0 +1,111 @@
+//! SARIF 2.1.0 (OASIS) for code-scanning dashboards: one run, the registry as
+//! `tool.driver.rules`, one result per finding located at its input file. Validated in tests
+//! against the official schema (tests/schemas/sarif-schema-2.1.0.json).
+
+use crate::check::registry::RULES;
+use crate::check::{CheckReport, Severity};
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// Where the certprep documentation lives (rule help links point into docs/rules.md).
+pub const INFORMATION_URI: &str = "https://github.com/certprep/certprep";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative or absolute path as a URI reference: unreserved characters and `/` kept,
+/// everything else percent-encoded (RFC 3986 §2), `\` turned into `/`.
+pub fn path_uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The SARIF log as a JSON value.
+pub fn to_value(report: &CheckReport, tool_version: &str) -> Value {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            let mut help = format!("{}. Source: {}.", r.summary, r.citation);
+            if let Some(fix) = r.remediation {
+                help.push_str(&format!(" Fix: {fix}"));
+            }
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.summary },
+                "help": { "text": help },
+                "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules.md#{}", r.id),
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": { "citation": r.citation, "severity": r.severity.to_string() }
+            })
+        })
+        .collect();
+    let artifacts: Vec<Value> = report
+        .files
+        .iter()
+        .map(|f| json!({ "location": { "uri": path_uri(&f.path) } }))
+        .collect();
+    let mut results = Vec::new();
+    for (ai, file) in report.files.iter().enumerate() {
+        for cert in &file.certificates {
+            for f in &cert.findings {
+                let rule_index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
+                let mut props = json!({
+                    "subject": cert.subject,
+                    "thumbprint": cert.thumbprint,
+                    "origin": cert.origin.to_string(),
+                });
+                if let Some(fix) = &f.remediation {
+                    props["remediation"] = Value::String(fix.clone());
+                }
+                results.push(json!({
+                    "ruleId": f.rule,
+                    "ruleIndex": rule_index,
+                    "level": level(f.severity),
+                    "message": { "text": format!("{}: {}", f.summary, f.detail) },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": path_uri(&file.path), "index": ai }
+                        },
+                        "logicalLocations": [{ "name": cert.subject, "kind": "object" }]
+                    }],
+                    "partialFingerprints": { "certprep/thumbprint-rule": format!("{}:{}", cert.thumbprint, f.rule) },
+                    "properties": props
+                }));
+            }
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "certprep",
+                "version": tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": rules
+            }},
+            "artifacts": artifacts,
+            "results": results,
+            "columnKind": "unicodeCodePoints"
+        }]
+    })
+}
+
+/// Write the SARIF log.
+pub fn write(report: &CheckReport, tool_version: &str, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(report, tool_version))?;
+    writeln!(out)
+}
