@@ -61,10 +61,10 @@ pub(crate) struct KeyPasswordArgs {
     /// Encrypt the new key (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) with the password on this
     /// file's first line.
     #[arg(long, value_name = "FILE", conflicts_with = "key_password_env")]
-    key_password_file: Option<PathBuf>,
+    pub(crate) key_password_file: Option<PathBuf>,
     /// Encrypt the new key with the password in this environment variable.
     #[arg(long, value_name = "VAR")]
-    key_password_env: Option<String>,
+    pub(crate) key_password_env: Option<String>,
 }
 
 impl KeyPasswordArgs {

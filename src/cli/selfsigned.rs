@@ -1,11 +1,19 @@
 //! `certprep selfsigned`: a self-signed lab or Edge certificate like `New-ExchangeCertificate`
-//! makes, written as a PEM pair (certificate + owner-only key) or a PFX.
+//! makes, written as a PEM pair (certificate + owner-only key) or a compat-profile PFX.
+//!
+//! Passwords: the PEM key is encrypted with `--key-password-file/--key-password-env`; the PFX
+//! takes its password as `certprep pfx` does (global `--password-file`/`--password-env`, a
+//! prompt on a terminal, or `--empty-password`).
 
 use super::csr::{check_outputs, key_pem, write_pair, KeyPasswordArgs, KeyTypeArg};
 use super::output::Sensitivity;
 use super::Global;
 use anyhow::bail;
 use certprep::csr::SanEntry;
+use certprep::input::Origin;
+use certprep::model::Cert;
+use certprep::pfx::{self, BuildOptions, Selection};
+use certprep::pkcs12::Profile;
 use certprep::selfsigned::{self, SelfSignedSpec, DEFAULT_DAYS};
 use certprep::thumbprint::{HashAlg, Thumbprint};
 use std::io::Write;
@@ -49,6 +57,12 @@ pub(crate) struct SelfsignedArgs {
     key_out: Option<PathBuf>,
     #[command(flatten)]
     key_password: KeyPasswordArgs,
+    /// For PFX output: Windows FriendlyName [default: `CN notBefore..notAfter`].
+    #[arg(long, value_name = "NAME")]
+    friendly_name: Option<String>,
+    /// For PFX output: write it with the empty password (an explicit choice).
+    #[arg(long)]
+    empty_password: bool,
     /// Overwrite existing output files.
     #[arg(long)]
     force: bool,
@@ -59,7 +73,7 @@ pub(crate) struct SelfsignedArgs {
 pub(crate) enum OutFormat {
     /// Certificate PEM plus a separate key PEM.
     Pem,
-    /// One PKCS#12 file (compat profile).
+    /// One PKCS#12 file, compat profile (3DES, SHA-1 MAC: every Windows imports it).
     Pfx,
 }
 
@@ -72,10 +86,10 @@ pub(crate) fn run(
         .format
         .unwrap_or_else(|| format_from_extension(&args.out));
     if format == OutFormat::Pfx {
-        bail!(
-            "{}: PFX output is not available yet in this build; write a PEM pair instead (-o cert.pem, or --format pem) and build the PFX from it",
-            args.out.display()
-        );
+        return run_pfx(&args, global, out);
+    }
+    if args.friendly_name.is_some() || args.empty_password {
+        bail!("--friendly-name and --empty-password are for PFX output; give -o OUT.pfx or --format pfx");
     }
     let key_out = args
         .key_out
@@ -83,17 +97,7 @@ pub(crate) fn run(
         .unwrap_or_else(|| args.out.with_extension("key"));
     let password = args.key_password.read()?;
     check_outputs(&[&args.out, &key_out], args.force)?;
-    let mut names = Vec::new();
-    for n in &args.names {
-        names.push(SanEntry::parse(n.trim())?);
-    }
-    let spec = SelfSignedSpec {
-        names,
-        days: args.days,
-        key_type: args.key_type.into(),
-        not_before: global.at,
-    };
-    let generated = selfsigned::generate(&spec, &mut rand_core::OsRng)?;
+    let generated = selfsigned::generate(&spec(&args, global)?, &mut rand_core::OsRng)?;
     let key = key_pem(&generated.key, password.as_ref())?;
     write_pair(
         &key_out,
@@ -115,6 +119,75 @@ pub(crate) fn run(
             } else {
                 "unencrypted PKCS#8"
             }
+        )?;
+        writeln!(
+            out,
+            "Thumbprint  : {}",
+            Thumbprint::of(&generated.der, HashAlg::Sha1)
+        )?;
+    }
+    Ok(super::exit::success())
+}
+
+fn spec(args: &SelfsignedArgs, global: &Global) -> anyhow::Result<SelfSignedSpec> {
+    let mut names = Vec::new();
+    for n in &args.names {
+        names.push(SanEntry::parse(n.trim())?);
+    }
+    Ok(SelfSignedSpec {
+        names,
+        days: args.days,
+        key_type: args.key_type.into(),
+        not_before: global.at,
+    })
+}
+
+/// One compat-profile PFX holding the certificate and its key (mode 0600).
+fn run_pfx(
+    args: &SelfsignedArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    if args.key_out.is_some()
+        || args.key_password.key_password_file.is_some()
+        || args.key_password.key_password_env.is_some()
+    {
+        bail!("a PFX holds the key itself: leave out --key-out and --key-password-*, and give the PFX password with --password-file/--password-env (or --empty-password)");
+    }
+    check_outputs(&[&args.out], args.force)?;
+    let spec = spec(args, global)?;
+    let password = super::pfx::output_password(global, args.empty_password)?;
+    let generated = selfsigned::generate(&spec, &mut rand_core::OsRng)?;
+    let origin = Origin::file(args.out.display().to_string());
+    let cert = Cert::from_der(generated.der.clone(), origin.clone())?;
+    let key = generated.key.to_private_key(origin)?;
+    let selection = Selection {
+        leaf: &cert,
+        key: Some(&key),
+        chain: Vec::new(),
+        left_out: Vec::new(),
+    };
+    let bytes = pfx::build(
+        &selection,
+        BuildOptions {
+            profile: Profile::Compat,
+            password: &password,
+            friendly_name: args.friendly_name.as_deref(),
+            csp_name: Some(pfx::DEFAULT_CSP),
+        },
+    )?;
+    super::output::write_file(&args.out, &bytes, args.force, Sensitivity::Secret)?;
+    if !global.quiet {
+        writeln!(
+            out,
+            "PFX         : {} ({})",
+            args.out.display(),
+            Profile::Compat
+        )?;
+        writeln!(
+            out,
+            "Key         : {} (inside the PFX)",
+            generated.key.key_type()
         )?;
         writeln!(
             out,

@@ -253,14 +253,137 @@ fn selfsigned_pem_pair_verifies_and_the_key_is_owner_only() {
 }
 
 #[test]
-fn selfsigned_pfx_output_says_it_is_not_available_yet() {
+fn selfsigned_pfx_is_a_compat_pfx_openssl_opens() {
+    let dir = TempDir::new().unwrap();
+    let pw = dir.child("pw.txt");
+    pw.write_str("Lab-Pa55\n").unwrap();
+    let pfx = dir.child("lab.pfx");
+    certprep()
+        .arg("--password-file")
+        .arg(pw.path())
+        .args([
+            "selfsigned",
+            "-n",
+            "mail.lab.contoso.com",
+            "--friendly-name",
+            "Lab 2027",
+            "-o",
+        ])
+        .arg(pfx.path())
+        .assert()
+        .success()
+        .stdout(contains("compat"));
+    #[cfg(unix)]
+    assert_eq!(mode(pfx.path()), 0o600);
+    assert!(
+        !dir.child("lab.key").path().exists(),
+        "the key is inside the PFX only"
+    );
+    let parsed = openssl::pkcs12::Pkcs12::from_der(&std::fs::read(pfx.path()).unwrap())
+        .unwrap()
+        .parse2("Lab-Pa55")
+        .unwrap();
+    let cert = parsed.cert.unwrap();
+    let key = parsed.pkey.unwrap();
+    assert!(cert.verify(&cert.public_key().unwrap()).unwrap());
+    assert!(key.public_eq(&cert.public_key().unwrap()));
+    // The bags are 3DES-protected and the MAC is HMAC-SHA1 (what every Windows imports).
+    let out = certprep()
+        .arg("--password-file")
+        .arg(pw.path())
+        .args(["inspect", "--json"])
+        .arg(pfx.path())
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["certificates"][0]["FriendlyName"], "Lab 2027");
+    let text = json["pfx_files"][0].to_string().to_lowercase();
+    assert!(text.contains("3des") || text.contains("triple"), "{text}");
+    assert!(text.contains("sha1") || text.contains("sha-1"), "{text}");
+}
+
+#[test]
+fn selfsigned_pfx_refuses_a_separate_key_file() {
     let dir = TempDir::new().unwrap();
     certprep()
-        .args(["selfsigned", "-n", "a.contoso.com", "-o"])
+        .args([
+            "selfsigned",
+            "-n",
+            "a.contoso.com",
+            "--empty-password",
+            "--key-out",
+        ])
+        .arg(dir.child("a.key").path())
+        .arg("-o")
         .arg(dir.child("a.pfx").path())
         .assert()
         .code(2)
-        .stderr(contains("PFX output is not available yet"));
+        .stderr(contains("a PFX holds the key itself"));
     assert!(!dir.child("a.pfx").path().exists());
-    assert!(!dir.child("a.key").path().exists());
+}
+
+#[test]
+fn selfsigned_certificate_passes_check_for_smtp() {
+    let dir = TempDir::new().unwrap();
+    let cert = dir.child("edge.pem");
+    certprep()
+        .args(["selfsigned", "-n", "edge01.contoso.com", "-o"])
+        .arg(cert.path())
+        .assert()
+        .success();
+    let out = certprep()
+        .arg("check")
+        .arg(cert.path())
+        .arg(dir.child("edge.key").path())
+        .args(["--services", "SMTP", "--format", "json"])
+        .assert()
+        .code(0);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let results = json["files"][0]["certificates"][0]["results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let outcome = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .map(|r| r["outcome"].as_str().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("rule {rule} not run"))
+    };
+    for rule in [
+        "expired",
+        "not-yet-valid",
+        "eku-server-auth",
+        "key-usage",
+        "cn-not-in-san",
+        "key-mismatch",
+        "weak-rsa-key",
+    ] {
+        assert_eq!(outcome(rule), "pass", "{rule}");
+    }
+}
+
+#[test]
+fn csr_from_a_pfx_renews_its_certificate() {
+    let dir = TempDir::new().unwrap();
+    let req = dir.child("renew.req");
+    certprep()
+        .arg("--password-file")
+        .arg(fixture("deliverable/pfx-password.txt"))
+        .args(["csr", "--key-type", "p256", "--from"])
+        .arg(fixture("deliverable/mail.contoso.com-3des.pfx"))
+        .arg("-o")
+        .arg(req.path())
+        .arg("--key-out")
+        .arg(dir.child("renew.key").path())
+        .assert()
+        .success();
+    let x = X509::from_der(&std::fs::read(fixture("deliverable/mail.contoso.com.cer")).unwrap())
+        .unwrap();
+    let r = X509Req::from_pem(&std::fs::read(req.path()).unwrap()).unwrap();
+    assert!(r.verify(&r.public_key().unwrap()).unwrap());
+    assert_eq!(
+        r.subject_name().to_der().unwrap(),
+        x.subject_name().to_der().unwrap()
+    );
 }
