@@ -212,6 +212,9 @@ pub enum Error {
     /// Building a PFX failed.
     #[error(transparent)]
     Pfx(#[from] PfxError),
+    /// Chain assembly could not start.
+    #[error(transparent)]
+    Chain(#[from] crate::chain::ChainError),
 }
 
 /// `Result` with [`Error`].

@@ -108,7 +108,8 @@ pub struct CertReport {
     pub status: Status,
     /// Revocation is never checked offline; always "not checked".
     pub revocation: &'static str,
-    /// Subject and issuer are the same name.
+    /// Subject and issuer are the same name and the signature verifies under the certificate's
+    /// own key ([`crate::verify::is_self_signed`]).
     pub is_self_signed: bool,
     /// A matching private key is among the inputs.
     pub has_private_key: bool,
@@ -145,6 +146,8 @@ pub struct CsrReport {
     pub key_algorithm: String,
     /// Signature algorithm.
     pub signature_algorithm: String,
+    /// Whether the request's self-signature verifies (proof that its maker holds the key).
+    pub signature_valid: bool,
     /// Certificates among the inputs that carry this request's public key.
     pub issued_certificates: Vec<Thumbprint>,
     /// How each likely issued certificate among the inputs compares with the request: those
@@ -230,7 +233,7 @@ fn cert_report(c: &Cert, keys: &[&PrivateKey], at: OffsetDateTime) -> CertReport
             Status::DateInvalid
         },
         revocation: "not checked",
-        is_self_signed: c.is_self_issued(),
+        is_self_signed: crate::verify::is_self_signed(c),
         has_private_key: key.is_some(),
         private_key_origin: key.map(|k| k.origin.clone()),
         public_key_size: c.public_key.algorithm.exchange_public_key_size(),
@@ -256,6 +259,7 @@ fn csr_report(r: &Csr, certs: &[&Cert]) -> CsrReport {
         requested_names: r.dns_names.clone(),
         key_algorithm: r.public_key.algorithm.to_string(),
         signature_algorithm: r.signature.algorithm_name(),
+        signature_valid: crate::verify::csr_signature_ok(r).is_ok(),
         issued_certificates: certs
             .iter()
             .filter(|c| c.public_key.same_key(&r.public_key))

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod chain;
 pub mod check;
 pub mod config;
 pub mod csr;
@@ -24,11 +25,13 @@ pub mod pkcs12;
 pub mod powershell;
 pub mod probe;
 pub mod report;
+pub mod roots;
 pub mod runbook;
 pub mod secret;
 pub mod selfsigned;
 pub mod thumbprint;
 pub mod tls_name;
+pub mod verify;
 pub mod windows;
 
 pub use error::{Error, InputError, Result};

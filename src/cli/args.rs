@@ -68,6 +68,8 @@ pub(crate) enum Command {
     Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
     Probe(super::probe::ProbeArgs),
+    /// Assemble, order and verify the certificate chain; say exactly what is missing.
+    Chain(super::chain::ChainArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

@@ -2,6 +2,7 @@
 //! Declared from main.rs, never from lib.rs.
 
 pub(crate) mod args;
+pub(crate) mod chain;
 pub(crate) mod check;
 pub(crate) mod csr;
 pub(crate) mod exit;
@@ -53,6 +54,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,
+        Command::Chain(a) => chain::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

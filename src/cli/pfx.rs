@@ -144,6 +144,7 @@ pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow
             include_root: args.include_root,
             no_chain: args.no_chain,
             allow_no_key: args.no_key,
+            at: Some(global.at),
         },
     )?;
     if args.csp.is_some()

@@ -25,6 +25,7 @@ pub fn write_text(report: &InspectReport, out: &mut dyn Write) -> io::Result<()>
         )?;
         field(out, "KeyAlgorithm", &r.key_algorithm)?;
         field(out, "SignatureAlgorithm", &r.signature_algorithm)?;
+        field(out, "SignatureValid", &r.signature_valid.to_string())?;
         let issued: Vec<String> = r
             .issued_certificates
             .iter()
