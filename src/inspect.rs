@@ -150,6 +150,21 @@ pub struct CsrReport {
     pub signature_valid: bool,
     /// Certificates among the inputs that carry this request's public key.
     pub issued_certificates: Vec<Thumbprint>,
+    /// How each likely issued certificate among the inputs compares with the request: those
+    /// with its public key, and end-entity certificates with another key that share a
+    /// requested name.
+    pub comparisons: Vec<CsrComparison>,
+}
+
+/// One certificate compared with a request ([`crate::csr_match::compare`]).
+#[derive(Debug, Serialize)]
+pub struct CsrComparison {
+    /// The certificate's SHA-1 thumbprint.
+    pub thumbprint: Thumbprint,
+    /// It carries the request's key and every requested name.
+    pub fulfils_request: bool,
+    /// Every difference, failures and facts alike.
+    pub differences: Vec<crate::csr_match::CsrMismatch>,
 }
 
 /// One private key. Never includes key material.
@@ -250,5 +265,29 @@ fn csr_report(r: &Csr, certs: &[&Cert]) -> CsrReport {
             .filter(|c| c.public_key.same_key(&r.public_key))
             .map(|c| Thumbprint::of(&c.der, HashAlg::Sha1))
             .collect(),
+        comparisons: csr_comparisons(r, certs),
     }
+}
+
+fn csr_comparisons(r: &Csr, certs: &[&Cert]) -> Vec<CsrComparison> {
+    let requested = crate::csr_match::requested_names(r);
+    certs
+        .iter()
+        .filter(|c| {
+            c.public_key.same_key(&r.public_key)
+                || (!c.is_ca()
+                    && c.dns_names
+                        .iter()
+                        .chain(c.subject.common_name().as_ref())
+                        .any(|n| requested.iter().any(|q| q.eq_ignore_ascii_case(n))))
+        })
+        .map(|c| {
+            let differences = crate::csr_match::compare(c, r);
+            CsrComparison {
+                thumbprint: Thumbprint::of(&c.der, HashAlg::Sha1),
+                fulfils_request: !differences.iter().any(|d| d.is_failure()),
+                differences,
+            }
+        })
+        .collect()
 }

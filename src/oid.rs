@@ -107,6 +107,14 @@ pub const MS_LOCAL_MACHINE_KEYSET: &str = "1.3.6.1.4.1.311.17.2";
 // Extensions (RFC 5280 §4.2).
 /// subjectAltName.
 pub const EXT_SUBJECT_ALT_NAME: &str = "2.5.29.17";
+/// keyUsage.
+pub const EXT_KEY_USAGE: &str = "2.5.29.15";
+/// extKeyUsage.
+pub const EXT_EXTENDED_KEY_USAGE: &str = "2.5.29.37";
+/// basicConstraints.
+pub const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
+/// subjectKeyIdentifier.
+pub const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";
 
 // PKCS#7 / CMS content types (RFC 5652 §4–§8), as PKCS#12 uses them (RFC 7292 §4.1).
 /// id-data.

@@ -52,6 +52,10 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Make a new key and a certificate signing request (or renew one with --from).
+    Csr(super::csr::CsrArgs),
+    /// Make a self-signed certificate and key (lab or Edge).
+    Selfsigned(super::selfsigned::SelfsignedArgs),
     /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
     Check(super::check::CheckArgs),
     /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.

@@ -4,6 +4,7 @@
 pub(crate) mod args;
 pub(crate) mod chain;
 pub(crate) mod check;
+pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
@@ -12,6 +13,7 @@ pub(crate) mod pem;
 pub(crate) mod pfx;
 pub(crate) mod probe;
 pub(crate) mod runbook;
+pub(crate) mod selfsigned;
 pub(crate) mod thumbprint;
 pub(crate) mod tls_name;
 
@@ -43,6 +45,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
+        Command::Csr(a) => csr::run(a, &global, &mut out)?,
+        Command::Selfsigned(a) => selfsigned::run(a, &global, &mut out)?,
         Command::Check(a) => check::run(a, &global, &mut out)?,
         Command::Pfx(a) => pfx::run(a, &global, &mut out)?,
         Command::Pem(a) => pem::run(a, &global, &mut out)?,

@@ -40,6 +40,17 @@ pub fn write_text(report: &InspectReport, out: &mut dyn Write) -> io::Result<()>
                 issued.join(", ")
             },
         )?;
+        for c in &r.comparisons {
+            let verdict = if c.fulfils_request {
+                "fulfils the request"
+            } else {
+                "does NOT fulfil the request"
+            };
+            field(out, "Certificate", &format!("{} {verdict}", c.thumbprint))?;
+            for d in &c.differences {
+                field(out, "  Difference", &d.to_string())?;
+            }
+        }
     }
     for k in &report.keys {
         sep(out, &mut first)?;
