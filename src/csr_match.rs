@@ -86,14 +86,19 @@ impl std::fmt::Display for CsrMismatch {
     }
 }
 
-/// The names a request asks for: its subjectAltName DNS names, or its CN when it has none
-/// (what CAs use for legacy requests).
+/// The names a request asks for: its subjectAltName DNS names, plus its CN when the CN is a
+/// host name the SAN does not list (or when there is no SAN at all, as in legacy requests).
 pub fn requested_names(csr: &Csr) -> Vec<String> {
-    if csr.dns_names.is_empty() {
-        csr.subject.common_name().into_iter().collect()
-    } else {
-        csr.dns_names.clone()
+    let mut names = csr.dns_names.clone();
+    // A subject CN that is a host name is requested too (CAs copy it into the SAN; clients
+    // that fall back to the CN need it), unless the SAN already lists it.
+    if let Some(cn) = csr.subject.common_name() {
+        let host = cn.contains('.') && !cn.contains(' ');
+        if (names.is_empty() || host) && !names.iter().any(|n| n.eq_ignore_ascii_case(&cn)) {
+            names.push(cn);
+        }
     }
+    names
 }
 
 /// Every difference between `cert` and the request `csr`, in this order: key, missing or

@@ -37,10 +37,10 @@ pub fn parse_subject(text: &str) -> Result<Vec<u8>, CsrError> {
         subject: text.to_owned(),
         problem,
     };
-    let mut t = text.trim();
+    let mut t = text.trim_matches(is_edge_space);
     for prefix in ["subject=", "subject:"] {
         if t.len() >= prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix) {
-            t = t[prefix.len()..].trim();
+            t = t[prefix.len()..].trim_matches(is_edge_space);
         }
     }
     let rdns = if t.is_empty() {
@@ -78,6 +78,12 @@ pub fn common_name(cn: &str) -> Result<Vec<u8>, CsrError> {
     let atv = encode_ava("CN", Value::Text(cn.as_bytes().to_vec())).map_err(bad)?;
     let rdn = tlv(Tag::Set, &atv).map_err(CsrError::Encoding)?;
     tlv(Tag::Sequence, &rdn).map_err(CsrError::Encoding)
+}
+
+/// The white space Windows trims from (and quotes at) the edges of a value: space, TAB, LF,
+/// VT, FF, CR — not other Unicode spaces, which are part of the value (design.md §4.2 rule 7).
+fn is_edge_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r')
 }
 
 /// A value as written: text (already unquoted and unescaped) or `#hex`.
@@ -143,7 +149,7 @@ fn parse_comma(t: &str, openssl: bool) -> Result<Rdns, SubjectProblem> {
                     }
                 }
             }
-            while i < c.len() && c[i].is_whitespace() {
+            while i < c.len() && is_edge_space(c[i]) {
                 i += 1;
             }
             if i < c.len() && !matches!(c[i], ',' | ';' | '+') {
@@ -158,7 +164,7 @@ fn parse_comma(t: &str, openssl: bool) -> Result<Rdns, SubjectProblem> {
                     trailing_ws_start = bytes.len();
                 } else {
                     push_char(&mut bytes, c[i]);
-                    if !c[i].is_whitespace() {
+                    if !is_edge_space(c[i]) {
                         trailing_ws_start = bytes.len();
                     }
                     i += 1;
@@ -285,6 +291,12 @@ fn lookup(key: &str) -> Option<(&'static str, Kind)> {
         "POBOX" | "POSTOFFICEBOX" => ("2.5.4.18", Directory(40)),
         "PHONE" | "TELEPHONENUMBER" => ("2.5.4.20", Printable),
         "DNQUALIFIER" => ("2.5.4.46", Printable),
+        // x121Address is a NumericString in X.520; digits are PrintableString-safe too, and
+        // Windows prints both the same way.
+        "X21ADDRESS" => ("2.5.4.24", Printable),
+        "TPMMANUFACTURER" => ("2.23.133.2.1", Directory(usize::MAX)),
+        "TPMMODEL" => ("2.23.133.2.2", Directory(usize::MAX)),
+        "TPMVERSION" => ("2.23.133.2.3", Directory(usize::MAX)),
         "BUSINESSCATEGORY" => ("2.5.4.15", Directory(128)),
         "ORGANIZATIONIDENTIFIER" => ("2.5.4.97", Directory(64)),
         "JURISDICTIONC" | "JURISDICTIONCOUNTRYNAME" => ("1.3.6.1.4.1.311.60.2.1.3", Country),
