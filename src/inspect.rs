@@ -108,7 +108,8 @@ pub struct CertReport {
     pub status: Status,
     /// Revocation is never checked offline; always "not checked".
     pub revocation: &'static str,
-    /// Subject and issuer are the same name.
+    /// Subject and issuer are the same name and the signature verifies under the certificate's
+    /// own key ([`crate::verify::is_self_signed`]).
     pub is_self_signed: bool,
     /// A matching private key is among the inputs.
     pub has_private_key: bool,
@@ -145,8 +146,25 @@ pub struct CsrReport {
     pub key_algorithm: String,
     /// Signature algorithm.
     pub signature_algorithm: String,
+    /// Whether the request's self-signature verifies (proof that its maker holds the key).
+    pub signature_valid: bool,
     /// Certificates among the inputs that carry this request's public key.
     pub issued_certificates: Vec<Thumbprint>,
+    /// How each likely issued certificate among the inputs compares with the request: those
+    /// with its public key, and end-entity certificates with another key that share a
+    /// requested name.
+    pub comparisons: Vec<CsrComparison>,
+}
+
+/// One certificate compared with a request ([`crate::csr_match::compare`]).
+#[derive(Debug, Serialize)]
+pub struct CsrComparison {
+    /// The certificate's SHA-1 thumbprint.
+    pub thumbprint: Thumbprint,
+    /// It carries the request's key and every requested name.
+    pub fulfils_request: bool,
+    /// Every difference, failures and facts alike.
+    pub differences: Vec<crate::csr_match::CsrMismatch>,
 }
 
 /// One private key. Never includes key material.
@@ -215,7 +233,7 @@ fn cert_report(c: &Cert, keys: &[&PrivateKey], at: OffsetDateTime) -> CertReport
             Status::DateInvalid
         },
         revocation: "not checked",
-        is_self_signed: c.is_self_issued(),
+        is_self_signed: crate::verify::is_self_signed(c),
         has_private_key: key.is_some(),
         private_key_origin: key.map(|k| k.origin.clone()),
         public_key_size: c.public_key.algorithm.exchange_public_key_size(),
@@ -241,10 +259,35 @@ fn csr_report(r: &Csr, certs: &[&Cert]) -> CsrReport {
         requested_names: r.dns_names.clone(),
         key_algorithm: r.public_key.algorithm.to_string(),
         signature_algorithm: r.signature.algorithm_name(),
+        signature_valid: crate::verify::csr_signature_ok(r).is_ok(),
         issued_certificates: certs
             .iter()
             .filter(|c| c.public_key.same_key(&r.public_key))
             .map(|c| Thumbprint::of(&c.der, HashAlg::Sha1))
             .collect(),
+        comparisons: csr_comparisons(r, certs),
     }
+}
+
+fn csr_comparisons(r: &Csr, certs: &[&Cert]) -> Vec<CsrComparison> {
+    let requested = crate::csr_match::requested_names(r);
+    certs
+        .iter()
+        .filter(|c| {
+            c.public_key.same_key(&r.public_key)
+                || (!c.is_ca()
+                    && c.dns_names
+                        .iter()
+                        .chain(c.subject.common_name().as_ref())
+                        .any(|n| requested.iter().any(|q| q.eq_ignore_ascii_case(n))))
+        })
+        .map(|c| {
+            let differences = crate::csr_match::compare(c, r);
+            CsrComparison {
+                thumbprint: Thumbprint::of(&c.der, HashAlg::Sha1),
+                fulfils_request: !differences.iter().any(|d| d.is_failure()),
+                differences,
+            }
+        })
+        .collect()
 }

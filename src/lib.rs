@@ -7,13 +7,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod chain;
 pub mod check;
 pub mod config;
+pub mod csr;
+pub mod csr_match;
 pub mod der_reader;
 pub mod dn;
 pub mod error;
 pub mod input;
 pub mod inspect;
+pub mod keygen;
 pub mod model;
 pub mod oid;
 pub mod pfx;
@@ -21,11 +25,14 @@ pub mod pkcs12;
 pub mod powershell;
 pub mod probe;
 pub mod report;
+pub mod roots;
 pub mod runbook;
 pub mod scan;
 pub mod secret;
+pub mod selfsigned;
 pub mod thumbprint;
 pub mod tls_name;
+pub mod verify;
 pub mod windows;
 
 pub use error::{Error, InputError, Result};

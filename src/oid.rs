@@ -74,6 +74,24 @@ pub const SIG_ECDSA_SHA512: &str = "1.2.840.10045.4.3.4";
 /// Ed25519 signature (RFC 8410).
 pub const SIG_ED25519: &str = "1.3.101.112";
 
+// Hash algorithms inside RSASSA-PSS parameters (RFC 4055 §2.1, §3.1).
+/// id-sha1.
+pub const HASH_SHA1: &str = "1.3.14.3.2.26";
+/// id-sha256.
+pub const HASH_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+/// id-sha384.
+pub const HASH_SHA384: &str = "2.16.840.1.101.3.4.2.2";
+/// id-sha512.
+pub const HASH_SHA512: &str = "2.16.840.1.101.3.4.2.3";
+/// id-mgf1.
+pub const MGF1: &str = "1.2.840.113549.1.1.8";
+
+// PKCS#7 / CMS content types (RFC 5652 §4, §5.1).
+/// id-data.
+pub const PKCS7_DATA: &str = "1.2.840.113549.1.7.1";
+/// id-signedData.
+pub const PKCS7_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+
 // PKCS#9 attributes (RFC 2985) used in CSRs and PKCS#12 bags.
 /// extensionRequest (CSR attribute carrying requested extensions).
 pub const PKCS9_EXTENSION_REQUEST: &str = "1.2.840.113549.1.9.14";
@@ -89,6 +107,14 @@ pub const MS_LOCAL_MACHINE_KEYSET: &str = "1.3.6.1.4.1.311.17.2";
 // Extensions (RFC 5280 §4.2).
 /// subjectAltName.
 pub const EXT_SUBJECT_ALT_NAME: &str = "2.5.29.17";
+/// keyUsage.
+pub const EXT_KEY_USAGE: &str = "2.5.29.15";
+/// extKeyUsage.
+pub const EXT_EXTENDED_KEY_USAGE: &str = "2.5.29.37";
+/// basicConstraints.
+pub const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
+/// subjectKeyIdentifier.
+pub const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";
 
 // PKCS#7 / CMS content types (RFC 5652 §4–§8), as PKCS#12 uses them (RFC 7292 §4.1).
 /// id-data.

@@ -26,6 +26,8 @@ pub struct SelectOptions {
     pub no_chain: bool,
     /// Accept a certificate without a private key.
     pub allow_no_key: bool,
+    /// The instant that decides between alternative chains (`--at`); see [`order_chain`].
+    pub at: Option<time::OffsetDateTime>,
 }
 
 /// Why an input certificate or key is not in the output.
@@ -118,7 +120,7 @@ pub fn select<'a>(
     }
     let mut candidates: Vec<&Cert> = certs.to_vec();
     candidates.extend_from_slice(pool);
-    let mut chain = order_chain(leaf, &candidates);
+    let mut chain = order_chain(leaf, &candidates, opts.at);
     let mut left_out = Vec::new();
     let root_dropped = match chain.last() {
         Some(last) if last.is_self_issued() && !opts.include_root => chain.pop(),
@@ -237,43 +239,26 @@ fn ambiguous<'a>(certs: impl Iterator<Item = &'a Cert>) -> PfxError {
     }
 }
 
-/// Issuers of `leaf` among `candidates`, nearest first, following subject/issuer names (and
-/// key identifiers where both are present). Verifies no signature and stops at a
-/// self-issued certificate, a loop, or 16 steps.
+/// Issuers of `leaf` among `candidates`, nearest first: the best path [`crate::chain`] builds
+/// through them (names with AKI/SKI preferred, every signature verified, loops and look-alikes
+/// bounded), ending at a self-issued root when one is among the candidates. `at` ranks
+/// alternatives (an expired intermediate loses to its current replacement); without it, the
+/// leaf's notBefore is used (when the leaf was issued its issuer had to be valid).
 ///
-/// Provisional stand-in for `chain::assemble` (a separate module with an embedded root
-/// store); swap this one function for it when it lands.
-pub fn order_chain<'a>(leaf: &'a Cert, candidates: &[&'a Cert]) -> Vec<&'a Cert> {
-    let mut out: Vec<&Cert> = Vec::new();
-    let mut cur = leaf;
-    for _ in 0..16 {
-        if cur.is_self_issued() {
-            break;
-        }
-        let fits = |c: &&&Cert| {
-            c.subject.der == cur.issuer.der
-                && c.der != cur.der
-                && c.der != leaf.der
-                && !out.iter().any(|o| o.der == c.der)
-        };
-        let key_id_fits = |c: &&&Cert| match (&cur.authority_key_id, &c.subject_key_id) {
-            (Some(a), Some(s)) => a == s,
-            _ => true,
-        };
-        let next = candidates
-            .iter()
-            .filter(fits)
-            .find(key_id_fits)
-            .or_else(|| candidates.iter().find(fits));
-        match next {
-            Some(n) => {
-                out.push(n);
-                cur = n;
-            }
-            None => break,
-        }
-    }
-    out
+/// No trust anchors are consulted: a PFX carries what was given, it does not add roots.
+pub fn order_chain<'a>(
+    leaf: &'a Cert,
+    candidates: &[&'a Cert],
+    at: Option<time::OffsetDateTime>,
+) -> Vec<&'a Cert> {
+    let owned: Vec<Cert> = candidates.iter().map(|c| (*c).clone()).collect();
+    let opts = crate::chain::ChainOptions::at(at.unwrap_or(leaf.not_before));
+    let report = crate::chain::assemble(leaf, &[], &owned, &[], &[], &opts);
+    report
+        .issuers()
+        .iter()
+        .filter_map(|c| candidates.iter().copied().find(|x| x.der == c.der))
+        .collect()
 }
 
 /// The default friendly name: `mail.contoso.com 2026-11-22..2027-06-10` (subject CN or first

@@ -54,6 +54,10 @@ pub(crate) enum Command {
     Thumbprint(super::thumbprint::ThumbprintArgs),
     /// Scan directories: one row per certificate, with expiry and findings, fast.
     Scan(super::scan::ScanArgs),
+    /// Make a new key and a certificate signing request (or renew one with --from).
+    Csr(super::csr::CsrArgs),
+    /// Make a self-signed certificate and key (lab or Edge).
+    Selfsigned(super::selfsigned::SelfsignedArgs),
     /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
     Check(super::check::CheckArgs),
     /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.
@@ -66,6 +70,8 @@ pub(crate) enum Command {
     Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
     Probe(super::probe::ProbeArgs),
+    /// Assemble, order and verify the certificate chain; say exactly what is missing.
+    Chain(super::chain::ChainArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

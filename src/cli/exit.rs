@@ -9,7 +9,6 @@ pub(crate) fn success() -> ExitCode {
 }
 
 /// Findings at or above `--fail-on`, a comparison that differs, or an incomplete chain.
-#[allow(dead_code)] // TODO(integration): used by chain/check/tls-name; remove once they land
 pub(crate) fn findings() -> ExitCode {
     ExitCode::from(1)
 }

@@ -7,7 +7,6 @@ use certprep::error::{InputError, ObjectKind};
 use certprep::input::{self, DetectOptions, Detected, Origin};
 use certprep::model::Cert;
 use std::io::Read;
-use std::path::PathBuf;
 
 /// Load every input. Problems are printed as warnings; a file that yields nothing usable is an
 /// error (exit 2) naming the file.
@@ -107,27 +106,54 @@ pub(crate) fn load_certs(
     Ok(certs)
 }
 
-/// Pool paths: files, or directories read recursively (files that hold no certificate are
-/// skipped with a warning).
+/// Load every `--pool` path: a file through the usual loader, a directory recursively (sorted
+/// by name, so the result does not depend on the file system's order). In a directory, files
+/// that are not certificate material are skipped silently; other problems are warnings.
 pub(crate) fn load_pool(paths: &[String], global: &Global) -> anyhow::Result<Vec<Cert>> {
     let mut certs = Vec::new();
+    let opts = DetectOptions {
+        passwords: global.passwords.clone(),
+        ..DetectOptions::default()
+    };
     for p in paths {
         let meta = std::fs::metadata(p).with_context(|| format!("--pool {p}"))?;
-        if meta.is_dir() {
-            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-                .collect();
-            files.sort();
-            for f in files {
-                let d = load_one(&f.to_string_lossy(), global)?;
-                certs.extend(d.certs().cloned());
+        if !meta.is_dir() {
+            let d = load_one(p, global)?;
+            if d.items.is_empty() {
+                let msgs: Vec<String> = d.problems.iter().map(|e| error_chain(e)).collect();
+                bail!("--pool {p}: {}", msgs.join("; "));
             }
-        } else {
-            certs.extend(load_certs(std::slice::from_ref(p), global, "--pool")?);
+            warn(&d.problems, global);
+            certs.extend(d.certs().cloned());
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("reading --pool {p}"))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let d = input::load(&entry.path().to_string_lossy(), &opts);
+            let real: Vec<&InputError> = d
+                .problems
+                .iter()
+                .filter(|e| !matches!(e, InputError::Unrecognized { .. }))
+                .collect();
+            if !global.quiet {
+                for e in real {
+                    eprintln!("certprep: warning: {}", error_chain(e));
+                }
+            }
+            certs.extend(d.certs().cloned());
         }
     }
     Ok(certs)
+}
+
+/// Print problems as warnings unless `-q`.
+pub(crate) fn warn(problems: &[InputError], global: &Global) {
+    if !global.quiet {
+        for e in problems {
+            eprintln!("certprep: warning: {}", error_chain(e));
+        }
+    }
 }

@@ -2,7 +2,9 @@
 //! Declared from main.rs, never from lib.rs.
 
 pub(crate) mod args;
+pub(crate) mod chain;
 pub(crate) mod check;
+pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod inspect;
 pub(crate) mod load;
@@ -12,6 +14,7 @@ pub(crate) mod pfx;
 pub(crate) mod probe;
 pub(crate) mod runbook;
 pub(crate) mod scan;
+pub(crate) mod selfsigned;
 pub(crate) mod thumbprint;
 pub(crate) mod tls_name;
 
@@ -30,7 +33,6 @@ pub(crate) struct Global {
     /// -q.
     pub(crate) quiet: bool,
     /// Whether to colour stdout.
-    #[allow(dead_code)] // TODO(integration): used by check text output
     pub(crate) color: bool,
     /// Whether an interactive password prompt is possible.
     pub(crate) interactive: bool,
@@ -45,12 +47,15 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect(a) => inspect::run(a, &global, &mut out)?,
         Command::Thumbprint(a) => thumbprint::run(a, &global, &mut out)?,
         Command::Scan(a) => scan::run(a, &global, &mut out)?,
+        Command::Csr(a) => csr::run(a, &global, &mut out)?,
+        Command::Selfsigned(a) => selfsigned::run(a, &global, &mut out)?,
         Command::Check(a) => check::run(a, &global, &mut out)?,
         Command::Pfx(a) => pfx::run(a, &global, &mut out)?,
         Command::Pem(a) => pem::run(a, &global, &mut out)?,
         Command::TlsName(a) => tls_name::run(a, &global, &mut out)?,
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,
+        Command::Chain(a) => chain::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

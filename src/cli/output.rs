@@ -7,7 +7,6 @@ use std::path::Path;
 
 /// Whether a file holds secrets (keys, PFX files) and must be owner-only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // TODO(integration): used by pfx/chain/csr; remove once they land
 pub(crate) enum Sensitivity {
     /// Certificates, chains, scripts: default permissions.
     Public,
@@ -17,7 +16,6 @@ pub(crate) enum Sensitivity {
 
 /// Write `bytes` to `path` atomically. Refuses an existing file unless `force`. On any error
 /// no partial file is left behind (the temporary file is removed when dropped).
-#[allow(dead_code)] // TODO(integration): see above
 pub(crate) fn write_file(
     path: &Path,
     bytes: &[u8],

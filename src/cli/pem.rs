@@ -62,6 +62,7 @@ pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow
             include_root: args.include_root,
             no_chain: false,
             allow_no_key: true,
+            at: Some(global.at),
         },
     )?;
     let files = pfx::split(&sel)?;

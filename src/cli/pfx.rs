@@ -8,7 +8,6 @@
 use super::output::{write_file, Sensitivity};
 use super::Global;
 use anyhow::{bail, Context};
-use certprep::input::Detected;
 use certprep::model::{Cert, PrivateKey};
 use certprep::pfx::{self, BuildOptions, SelectOptions, Selection};
 use certprep::pkcs12::Profile;
@@ -126,7 +125,7 @@ pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow
         &password,
     )?;
     let detected = super::load::load_all(&args.files, &input)?;
-    let pool = load_pool(&args.pool, &input)?;
+    let pool = super::load::load_pool(&args.pool, &input)?;
     let csp = match args.csp.as_deref() {
         Some("none") => None,
         Some(name) => Some(name.to_owned()),
@@ -135,7 +134,7 @@ pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow
 
     let certs: Vec<&Cert> = detected.certs().collect();
     let keys: Vec<&PrivateKey> = detected.keys().collect();
-    let pool_certs: Vec<&Cert> = pool.certs().collect();
+    let pool_certs: Vec<&Cert> = pool.iter().collect();
     let sel = pfx::select(
         &certs,
         &keys,
@@ -144,6 +143,7 @@ pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow
             include_root: args.include_root,
             no_chain: args.no_chain,
             allow_no_key: args.no_key,
+            at: Some(global.at),
         },
     )?;
     if args.csp.is_some()
@@ -265,11 +265,4 @@ fn input_global(
         color: global.color,
         interactive: global.interactive,
     })
-}
-
-fn load_pool(paths: &[String], global: &Global) -> anyhow::Result<Detected> {
-    if paths.is_empty() {
-        return Ok(Detected::default());
-    }
-    super::load::load_all(paths, global)
 }

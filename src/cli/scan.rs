@@ -71,8 +71,8 @@ pub(crate) struct ScanArgs {
     /// Rule option: trusted roots (e.g. an enterprise CA). Repeatable.
     #[arg(long, value_name = "FILE")]
     roots: Vec<String>,
-    /// Rule option: extra candidate issuers (files). Repeatable.
-    #[arg(long, value_name = "FILE")]
+    /// Rule option: extra candidate issuers: a file or a directory. Repeatable.
+    #[arg(long, value_name = "PATH")]
     pool: Vec<String>,
     /// Rule option: do not trust the embedded Mozilla root store.
     #[arg(long)]
@@ -125,15 +125,6 @@ pub(crate) fn run(
     };
     let scanner = Scanner::new(opts)?;
     // The one place rules are plugged in: the `check` registry, per file.
-    let certs_of = |paths: &[String]| -> anyhow::Result<Vec<certprep::model::Cert>> {
-        if paths.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(super::load::load_all(paths, global)?
-            .certs()
-            .cloned()
-            .collect())
-    };
     let rules = CheckRules {
         options: Options {
             names: args.names.clone(),
@@ -151,8 +142,8 @@ pub(crate) fn run(
             } else {
                 RootStores::embedded_public_roots()
             },
-            trusted: certs_of(&args.roots)?,
-            pool: certs_of(&args.pool)?,
+            trusted: super::load::load_certs(&args.roots, global, "--roots")?,
+            pool: super::load::load_pool(&args.pool, global)?,
         },
         as_of: global.at,
     };

@@ -65,7 +65,7 @@ pub(crate) fn run(
     if certs.is_empty() {
         bail!("{}: no certificate in the file", args.file);
     }
-    // Name-based leaf choice; chain::find_leaf (with signature checks) will replace it.
+    // The certificate that issues none of the others (names); ambiguity is an error, not a guess.
     let index = find_leaf_by_name(&certs).with_context(|| args.file.clone())?;
     let leaf = &certs[index];
     if certs.len() > 1 && !global.quiet {

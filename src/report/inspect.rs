@@ -25,6 +25,7 @@ pub fn write_text(report: &InspectReport, out: &mut dyn Write) -> io::Result<()>
         )?;
         field(out, "KeyAlgorithm", &r.key_algorithm)?;
         field(out, "SignatureAlgorithm", &r.signature_algorithm)?;
+        field(out, "SignatureValid", &r.signature_valid.to_string())?;
         let issued: Vec<String> = r
             .issued_certificates
             .iter()
@@ -39,6 +40,17 @@ pub fn write_text(report: &InspectReport, out: &mut dyn Write) -> io::Result<()>
                 issued.join(", ")
             },
         )?;
+        for c in &r.comparisons {
+            let verdict = if c.fulfils_request {
+                "fulfils the request"
+            } else {
+                "does NOT fulfil the request"
+            };
+            field(out, "Certificate", &format!("{} {verdict}", c.thumbprint))?;
+            for d in &c.differences {
+                field(out, "  Difference", &d.to_string())?;
+            }
+        }
     }
     for k in &report.keys {
         sep(out, &mut first)?;

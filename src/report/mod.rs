@@ -1,5 +1,6 @@
 //! Reporters: presentation of report structs. Only this module knows layout.
 
+pub mod chain;
 pub mod check;
 pub mod inspect;
 pub mod scan;

@@ -40,7 +40,9 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
     })
 }
 
+mod chain;
 mod check;
+mod csr;
 mod foundation;
 mod pfx;
 mod probe;

@@ -775,3 +775,21 @@ fn scan_reads_p7b_and_zip_entries() {
     assert!(zip.contains(&("mail_contoso_com.crt".to_owned(), leaf.clone())));
     assert!(of_type(&records, "fault").is_empty());
 }
+
+#[test]
+fn scan_pool_supplies_issuers_the_files_lack() {
+    let t = TempDir::new().unwrap();
+    copy(t.path(), "leaf.cer", "deliverable/mail.contoso.com.cer");
+    let root = t.path().to_string_lossy().into_owned();
+    let a = certprep()
+        .args(["scan", &root, "--format", "jsonl"])
+        .args(["--pool", &fixture("deliverable/ca-bundle.crt")])
+        .args(["--roots", &fixture("deliverable/contoso-root.crt")])
+        .assert()
+        .code(0);
+    let records = jsonl(&stdout_of(&a));
+    assert_eq!(
+        of_type(&records, "certificate")[0]["findings"],
+        serde_json::json!([])
+    );
+}

@@ -1,5 +1,10 @@
 //! Library-level oracle, property and registry tests.
+mod chain;
 mod check;
+mod csr;
 mod dn;
+mod hierarchy;
+mod limbo;
 mod pkcs12;
 mod runbook;
+mod verify;

@@ -1,0 +1,348 @@
+//! Chain assembly: find the leaf, build every path from it to a trust anchor through the
+//! certificates given, a pool and the roots, verify each link, pick the best path, and say
+//! exactly what is wrong or missing (with the fix).
+//!
+//! Pure: the evaluation time, the roots and the work budget are arguments. The search is bounded
+//! by a [`Budget`] (as webpki bounds its path building), so a hostile pool of cross-signed loops
+//! or thousands of decoys ends quickly with [`Diagnostic::BudgetExhausted`]. Output is
+//! deterministic: candidates are ordered by fixed rules and input position, never by hash order.
+//!
+//! Entry points: [`assemble_bundle`] (the `chain` command: the leaf is found among the given
+//! certificates) and [`assemble`] (`pfx`/`pem`: the leaf is known, e.g. from the private key).
+//! [`ChainReport::chain_certs`] is the ordered chain to write out.
+
+mod diagnose;
+mod pkcs7;
+mod problems;
+mod search;
+
+pub use diagnose::{Diagnosis, Diagnostic, Severity};
+pub use pkcs7::{to_pem, to_pkcs7_der};
+
+use crate::dn::render_windows;
+use crate::input::Origin;
+use crate::model::Cert;
+use crate::thumbprint::{HashAlg, Thumbprint};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Limits on path-building work (webpki's budget idea). When either runs out the search stops
+/// and the report says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Budget {
+    /// Signature verifications allowed (each distinct child/key pair is verified once).
+    pub signatures: usize,
+    /// Issuer candidates that may be considered, over the whole search.
+    pub candidates: usize,
+}
+
+impl Default for Budget {
+    /// 256 signature checks and 20,000 candidates: far more than any real chain needs (a
+    /// cross-signed chain takes under ten checks), and well under a second of work.
+    fn default() -> Self {
+        Budget {
+            signatures: 256,
+            candidates: 20_000,
+        }
+    }
+}
+
+/// How to assemble.
+#[derive(Clone, Debug)]
+pub struct ChainOptions {
+    /// The instant validity is checked at.
+    pub at: OffsetDateTime,
+    /// The work budget.
+    pub budget: Budget,
+    /// The most intermediates (certificates between the leaf and the anchor) a path may have.
+    pub max_intermediates: usize,
+}
+
+impl ChainOptions {
+    /// Options at `at` with the default budget and at most 8 intermediates.
+    pub fn at(at: OffsetDateTime) -> Self {
+        ChainOptions {
+            at,
+            budget: Budget::default(),
+            max_intermediates: 8,
+        }
+    }
+}
+
+/// Where a trust anchor came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnchorSource {
+    /// The roots given by the caller (`--roots`).
+    Roots,
+    /// The embedded Mozilla root store.
+    Embedded,
+}
+
+/// Where a certificate in a path came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", content = "index", rename_all = "kebab-case")]
+pub enum Source {
+    /// The leaf.
+    Leaf,
+    /// The given certificates (the input files), at this position (0-based).
+    Given(usize),
+    /// The pool.
+    Pool,
+    /// A trust anchor.
+    Anchor(AnchorSource),
+}
+
+/// A certificate, as reports name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CertRef {
+    /// Subject, as Windows prints it.
+    pub subject: String,
+    /// Issuer, as Windows prints it.
+    pub issuer: String,
+    /// SHA-1 thumbprint.
+    pub thumbprint: Thumbprint,
+    /// Where it was read.
+    pub origin: Origin,
+    /// notBefore.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_before: OffsetDateTime,
+    /// notAfter.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+}
+
+impl CertRef {
+    /// Describe `c`.
+    pub fn of(c: &Cert) -> CertRef {
+        CertRef {
+            subject: render_windows(&c.subject),
+            issuer: render_windows(&c.issuer),
+            thumbprint: Thumbprint::of(&c.der, HashAlg::Sha1),
+            origin: c.origin.clone(),
+            not_before: c.not_before,
+            not_after: c.not_after,
+        }
+    }
+}
+
+/// One certificate of the chosen path.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    /// The certificate.
+    pub cert: CertRef,
+    /// Where it came from.
+    pub source: Source,
+    /// The algorithm of the signature on this certificate that the next one verified
+    /// (`None` for the last certificate of the path).
+    pub verified_with: Option<crate::verify::SignatureAlgorithm>,
+}
+
+/// Why a path other than the chosen one was not taken.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum NotChosen {
+    /// It is valid but has more certificates than the chosen path.
+    Longer {
+        /// Its length.
+        len: usize,
+        /// The chosen path's length.
+        chosen_len: usize,
+    },
+    /// It is valid, as long as the chosen path, and came later in the search order.
+    LaterInOrder,
+    /// It has problems (listed).
+    Problems {
+        /// What is wrong with it.
+        problems: Vec<Diagnosis>,
+    },
+}
+
+/// A path that was found but not chosen.
+#[derive(Clone, Debug, Serialize)]
+pub struct Alternative {
+    /// The certificates, leaf first (ending at its anchor, if it has one).
+    pub certs: Vec<CertRef>,
+    /// Whether it ends at a trust anchor.
+    pub anchored: bool,
+    /// Why it was not chosen.
+    pub reason: NotChosen,
+}
+
+/// Where the chosen path ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PathEnd {
+    /// At a trust anchor from this source (the path may still be invalid: see `complete`).
+    Anchor {
+        /// Where the anchor came from.
+        source: AnchorSource,
+    },
+    /// At a self-issued certificate that is not a trust anchor.
+    UntrustedRoot {
+        /// Its subject, as Windows prints it.
+        root: String,
+    },
+    /// No available certificate issued the last one.
+    MissingIssuer {
+        /// The missing issuer's name, as Windows prints it.
+        issuer: String,
+    },
+    /// The path reached the intermediate limit.
+    TooLong,
+    /// The budget ran out before any path ended.
+    BudgetExhausted,
+}
+
+/// Work done by the search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Work {
+    /// Signature verifications done.
+    pub signatures: usize,
+    /// Issuer candidates considered.
+    pub candidates: usize,
+    /// Whether the budget ran out before the search finished.
+    pub exhausted: bool,
+}
+
+/// A duplicated certificate among the given ones.
+#[derive(Clone, Debug, Serialize)]
+pub struct Duplicate {
+    /// The certificate (first occurrence).
+    pub cert: CertRef,
+    /// Every place it was found, in input order.
+    pub origins: Vec<Origin>,
+}
+
+/// Everything chain assembly found out.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChainReport {
+    /// The evaluation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The leaf (end-entity) certificate.
+    pub leaf: CertRef,
+    /// Whether a valid path to a trusted, currently valid anchor was found.
+    pub complete: bool,
+    /// The chosen path, leaf first; it ends with the anchor when `anchor` is set. When nothing
+    /// is complete this is the best partial path.
+    pub path: Vec<Link>,
+    /// The trust anchor the chosen path ends at.
+    pub anchor: Option<CertRef>,
+    /// Where that anchor came from.
+    pub anchor_source: Option<AnchorSource>,
+    /// Where the chosen path ends.
+    pub end: PathEnd,
+    /// Problems, warnings and notes, most important first, each with its fix.
+    pub diagnostics: Vec<Diagnosis>,
+    /// Other paths and why each was not chosen.
+    pub alternatives: Vec<Alternative>,
+    /// Whether the given certificates on the path were in leaf-to-root order.
+    pub input_order_ok: bool,
+    /// Certificates given more than once.
+    pub duplicates: Vec<Duplicate>,
+    /// Given certificates that belong to no path from the leaf.
+    pub strays: Vec<CertRef>,
+    /// Work done.
+    pub work: Work,
+    #[serde(skip)]
+    certs: Vec<Cert>,
+}
+
+impl ChainReport {
+    /// The chosen path's certificates, leaf first, including the anchor when there is one.
+    pub fn path_certs(&self) -> &[Cert] {
+        &self.certs
+    }
+
+    /// The chain to install or bundle: leaf first, without the anchor unless `include_root`.
+    /// For an incomplete chain this is the best partial chain.
+    pub fn chain_certs(&self, include_root: bool) -> &[Cert] {
+        if self.anchor.is_some() && !include_root && self.certs.len() > 1 {
+            &self.certs[..self.certs.len() - 1]
+        } else {
+            &self.certs
+        }
+    }
+
+    /// The issuers of the chosen path, leaf excluded, anchor included when there is one.
+    pub fn issuers(&self) -> &[Cert] {
+        self.certs.get(1..).unwrap_or(&[])
+    }
+
+    /// The chain without the leaf and without the anchor: what a server sends after its
+    /// certificate (`chain.pem`), and what a PFX carries besides the leaf and root.
+    pub fn intermediates(&self) -> &[Cert] {
+        let c = self.chain_certs(false);
+        if c.is_empty() {
+            c
+        } else {
+            &c[1..]
+        }
+    }
+
+    /// The most severe diagnostic level present.
+    pub fn worst(&self) -> Option<Severity> {
+        self.diagnostics.iter().map(|d| d.severity).max()
+    }
+}
+
+/// Errors that stop chain assembly before it starts.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// No certificate was given.
+    #[error("no certificate in the input; give the certificate file the CA sent (.crt, .cer, .pem, .p7b, .zip or .pfx)")]
+    NoCertificates,
+}
+
+/// The leaf among `certs`: the certificate that issues none of the others (by name, ignoring
+/// self-issued links). Ties go to a non-CA certificate, then to one that is not self-issued,
+/// then to the earliest in input order. `None` only for an empty slice.
+pub fn find_leaf(certs: &[Cert]) -> Option<usize> {
+    let issues_another = |i: usize| {
+        certs.iter().enumerate().any(|(j, o)| {
+            j != i
+                && !o.is_self_issued()
+                && o.issuer.der == certs[i].subject.der
+                && o.der != certs[i].der
+        })
+    };
+    (0..certs.len()).min_by_key(|&i| {
+        (
+            issues_another(i),
+            certs[i].is_ca(),
+            certs[i].is_self_issued(),
+            i,
+        )
+    })
+}
+
+/// Find the leaf among `given` with [`find_leaf`], then [`assemble`].
+pub fn assemble_bundle(
+    given: &[Cert],
+    pool: &[Cert],
+    roots: &[Cert],
+    embedded: &[Cert],
+    opts: &ChainOptions,
+) -> Result<ChainReport, ChainError> {
+    let leaf = find_leaf(given).ok_or(ChainError::NoCertificates)?;
+    Ok(assemble(&given[leaf], given, pool, roots, embedded, opts))
+}
+
+/// Build the best chain for `leaf`.
+///
+/// - `given`: the certificates the user supplied, in order (it may contain the leaf). Order,
+///   duplicates and strays are judged against it.
+/// - `pool`: more candidate issuers (directories, other bundles); never reported as strays.
+/// - `roots`: trust anchors from the caller; `embedded`: the embedded store
+///   ([`crate::roots::embedded`]) or an empty slice.
+pub fn assemble(
+    leaf: &Cert,
+    given: &[Cert],
+    pool: &[Cert],
+    roots: &[Cert],
+    embedded: &[Cert],
+    opts: &ChainOptions,
+) -> ChainReport {
+    search::run(leaf, given, pool, roots, embedded, opts)
+}

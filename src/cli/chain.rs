@@ -1,0 +1,131 @@
+//! `certprep chain`: assemble, order and verify a certificate chain, write it as PEM or PKCS#7,
+//! and say exactly what is missing.
+
+use super::output::{write_file, Sensitivity};
+use super::Global;
+use certprep::chain::{self, ChainOptions, ChainReport, Severity};
+use certprep::model::Cert;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ChainFormat {
+    /// PEM CERTIFICATE blocks, leaf first.
+    Pem,
+    /// A DER certs-only PKCS#7 (.p7b), certificates leaf first.
+    P7b,
+}
+
+/// Find the leaf, build the chain to a trusted root from the inputs, a pool and the embedded
+/// Mozilla root store (offline), verify every link, and write the ordered chain.
+///
+/// Exit status: 0 complete chain; 1 no complete chain (the best partial chain is still written
+/// and the report says what is missing and how to get it); 2 bad input.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  $ certprep chain mail.contoso.com.crt ca-bundle.crt -o fullchain.pem\n  $ certprep chain deliverable.zip --format p7b -o mail.p7b\n  $ certprep chain server.crt --pool /etc/ssl/intermediates --roots corp-root.crt\n  $ certprep chain server.crt --json"
+)]
+pub(crate) struct ChainArgs {
+    /// Certificate files (any format; `-` for standard input). The leaf is found among them.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// More candidate intermediates: a file (PEM, DER, .p7b, ZIP …) or a directory, searched
+    /// recursively. Repeatable. Pool certificates never count as strays.
+    #[arg(long, value_name = "PATH")]
+    pool: Vec<String>,
+    /// Trust the root certificates in this file (e.g. your organisation's own CA). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    roots: Vec<String>,
+    /// Do not trust the embedded Mozilla root store (only --roots).
+    #[arg(long)]
+    no_embedded_roots: bool,
+    /// Write the chain to this file (`-` for standard output; the report then goes to stderr).
+    #[arg(short = 'o', long = "out", value_name = "OUT")]
+    out: Option<String>,
+    /// Format of the written chain.
+    #[arg(long, value_enum, default_value_t = ChainFormat::Pem)]
+    format: ChainFormat,
+    /// Include the root certificate at the end of the written chain.
+    #[arg(long)]
+    include_root: bool,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Print the report as JSON (docs/chain.md) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(
+    args: ChainArgs,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let detected = super::load::load_all(&args.files, global)?;
+    let given: Vec<Cert> = detected.certs().cloned().collect();
+    if given.is_empty() {
+        anyhow::bail!(
+            "no certificate in {}; give the certificate file the CA sent (.crt, .cer, .pem, .p7b, .zip or .pfx)",
+            args.files.join(", ")
+        );
+    }
+    let pool = super::load::load_pool(&args.pool, global)?;
+    let mut roots = Vec::new();
+    if !args.roots.is_empty() {
+        let d = super::load::load_all(&args.roots, global)?;
+        roots.extend(d.certs().cloned());
+        if roots.is_empty() {
+            anyhow::bail!("--roots {}: no certificate in it", args.roots.join(", "));
+        }
+    }
+    let embedded: &[Cert] = if args.no_embedded_roots {
+        &[]
+    } else {
+        certprep::roots::embedded()
+    };
+    let opts = ChainOptions::at(global.at);
+    let report = chain::assemble_bundle(&given, &pool, &roots, embedded, &opts)?;
+
+    let ok = report.complete && report.worst() != Some(Severity::Error);
+    if let Some(path) = &args.out {
+        let certs = report.chain_certs(args.include_root);
+        let bytes = match args.format {
+            ChainFormat::Pem => chain::to_pem(certs).into_bytes(),
+            ChainFormat::P7b => chain::to_pkcs7_der(certs),
+        };
+        if path == "-" {
+            out.write_all(&bytes)?;
+            if !global.quiet || !ok {
+                write_report(&report, args.json, &mut std::io::stderr().lock())?;
+            }
+        } else {
+            write_file(
+                std::path::Path::new(path),
+                &bytes,
+                args.force,
+                Sensitivity::Public,
+            )?;
+            if !global.quiet || !ok {
+                write_report(&report, args.json, out)?;
+            }
+        }
+    } else {
+        write_report(&report, args.json, out)?;
+    }
+    Ok(if ok {
+        super::exit::success()
+    } else {
+        super::exit::findings()
+    })
+}
+
+fn write_report(report: &ChainReport, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        writeln!(out)?;
+    } else {
+        certprep::report::chain::write_text(report, out)?;
+    }
+    Ok(())
+}
