@@ -96,6 +96,10 @@ enum Format {
     Csv,
     /// One JSON document.
     Json,
+    /// JUnit XML: a test suite per file, a test case per certificate.
+    Junit,
+    /// SARIF 2.1.0: one result per finding.
+    Sarif,
 }
 
 /// `--fail-on`.
@@ -154,6 +158,8 @@ pub(crate) fn run(
         Format::Jsonl => ScanFormat::Jsonl,
         Format::Csv => ScanFormat::Csv,
         Format::Json => ScanFormat::Json,
+        Format::Junit => ScanFormat::Junit,
+        Format::Sarif => ScanFormat::Sarif,
     };
     let mode = if args.expiring_within.is_some() {
         ScanMode::Expiring
@@ -169,7 +175,9 @@ pub(crate) fn run(
         .map(|days| ExpiryCollector::new(global.at, days));
 
     let out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    let mut writer = ScanWriter::new(out, format, mode, args.verbose, global.at);
+    let mut writer = ScanWriter::new(out, format, mode, args.verbose, global.at)
+        .fail_on(threshold)
+        .tool_version(env!("CARGO_PKG_VERSION"));
     writer.begin()?;
 
     let progress = Progress::new(!global.quiet && std::io::stderr().is_terminal());

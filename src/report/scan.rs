@@ -1,10 +1,13 @@
-//! Reporters for `scan`: table, JSON Lines, CSV and one JSON document. Field names and column
-//! lists are a contract, documented in `docs/scan.md`; they only gain fields.
+//! Reporters for `scan`: table, JSON Lines, CSV, one JSON document, JUnit XML and SARIF 2.1.0.
+//! Field names and column lists are a contract, documented in `docs/scan.md`; they only gain
+//! fields. JUnit and SARIF follow `check`'s reporters (same XML escaping, URIs and rule list).
 //!
 //! Every format but the table streams: rows are written as the scan hands files over, so memory
 //! does not grow with the tree. The table aligns its columns, so it holds its rows until the end.
 
+use crate::check::registry::RULES;
 use crate::input::Origin;
+use crate::report::check::{sarif, xml_escape};
 use crate::scan::{ExpiringCert, FileReport, FileStatus, Finding, ScanSummary, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -25,6 +28,11 @@ pub enum ScanFormat {
     Csv,
     /// One JSON document.
     Json,
+    /// JUnit XML: a test suite per file, a test case per certificate (failures at or above
+    /// the fail-on severity), an error case per fault.
+    Junit,
+    /// SARIF 2.1.0: one result per finding, faults as tool execution notifications.
+    Sarif,
 }
 
 /// Whether rows are per certificate occurrence or per expiring thumbprint.
@@ -47,6 +55,8 @@ pub struct ScanWriter<W: Write> {
     table: Vec<[String; 6]>,
     json_faults: Vec<serde_json::Value>,
     json_skipped: Vec<serde_json::Value>,
+    fail_on: Severity,
+    tool_version: String,
 }
 
 #[derive(Serialize)]
@@ -87,6 +97,31 @@ struct ExpiringOut<'a> {
     days_left: i64,
     findings: Vec<FindingOut<'a>>,
     locations: Vec<LocationOut<'a>>,
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The rule registry as SARIF `tool.driver.rules` (as `check --format sarif` gives it).
+fn sarif_rules() -> Vec<serde_json::Value> {
+    RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.summary },
+                "help": { "text": format!("{}. Source: {}.", r.summary, r.citation) },
+                "helpUri": format!("{}/blob/main/docs/rules.md#{}", sarif::INFORMATION_URI, r.id),
+                "defaultConfiguration": { "level": sarif_level(r.severity) },
+            })
+        })
+        .collect()
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -224,7 +259,21 @@ impl<W: Write> ScanWriter<W> {
             table: Vec::new(),
             json_faults: Vec::new(),
             json_skipped: Vec::new(),
+            fail_on: Severity::Error,
+            tool_version: String::new(),
         }
+    }
+
+    /// The severity JUnit counts as a failure (default: error).
+    pub fn fail_on(mut self, severity: Severity) -> Self {
+        self.fail_on = severity;
+        self
+    }
+
+    /// The tool version SARIF reports.
+    pub fn tool_version(mut self, version: &str) -> Self {
+        self.tool_version = version.to_owned();
+        self
     }
 
     /// Write what comes before the first file (CSV header, JSON document start).
@@ -241,6 +290,28 @@ impl<W: Write> ScanWriter<W> {
                     ScanMode::Expiring => "expiring",
                 }
             ),
+            (ScanFormat::Junit, _) => self.out.write_all(
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"certprep scan\">\n",
+            ),
+            (ScanFormat::Sarif, _) => {
+                let head = serde_json::json!({
+                    "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                    "version": "2.1.0",
+                });
+                let head = serde_json::to_string(&head).map_err(io::Error::from)?;
+                let driver = serde_json::json!({
+                    "name": "certprep",
+                    "version": self.tool_version,
+                    "informationUri": sarif::INFORMATION_URI,
+                    "rules": sarif_rules(),
+                });
+                write!(
+                    self.out,
+                    "{},\"runs\":[{{\"tool\":{{\"driver\":{}}},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+                    head.trim_end_matches('}'),
+                    serde_json::to_string(&driver).map_err(io::Error::from)?
+                )
+            }
             _ => Ok(()),
         }
     }
@@ -251,6 +322,11 @@ impl<W: Write> ScanWriter<W> {
 
     /// One file's report: its rows (in row mode), faults and (verbose) skip.
     pub fn file(&mut self, f: &FileReport) -> io::Result<()> {
+        match self.format {
+            ScanFormat::Junit => return self.junit_file(f),
+            ScanFormat::Sarif => return self.sarif_file(f),
+            _ => {}
+        }
         if self.mode == ScanMode::Rows {
             for row in &f.rows {
                 match self.format {
@@ -303,6 +379,7 @@ impl<W: Write> ScanWriter<W> {
                             self.out.write_all(b"\n")?;
                         }
                     }
+                    ScanFormat::Junit | ScanFormat::Sarif => {}
                 }
             }
         }
@@ -344,6 +421,16 @@ impl<W: Write> ScanWriter<W> {
 
     /// In `--expiring-within` mode: the merged certificates, soonest first.
     pub fn expiring(&mut self, certs: &[ExpiringCert]) -> io::Result<()> {
+        match self.format {
+            ScanFormat::Junit => return self.junit_expiring(certs),
+            ScanFormat::Sarif => {
+                for c in certs {
+                    self.sarif_results(&c.thumbprint, &c.findings, &c.locations)?;
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
         for c in certs {
             match self.format {
                 ScanFormat::Table => {
@@ -410,6 +497,7 @@ impl<W: Write> ScanWriter<W> {
                         self.out.write_all(b"\n")?;
                     }
                 }
+                ScanFormat::Junit | ScanFormat::Sarif => {}
             }
         }
         Ok(())
@@ -437,8 +525,192 @@ impl<W: Write> ScanWriter<W> {
                 self.json_value(summary)?;
                 self.out.write_all(b"}\n")?;
             }
+            ScanFormat::Junit => self.out.write_all(b"</testsuites>\n")?,
+            ScanFormat::Sarif => {
+                let notes = std::mem::take(&mut self.json_faults);
+                let invocations = serde_json::json!([{
+                    "executionSuccessful": true,
+                    "toolExecutionNotifications": notes,
+                }]);
+                self.out.write_all(b"],\"invocations\":")?;
+                self.json_value(&invocations)?;
+                self.out.write_all(b"}]}\n")?;
+            }
         }
         self.out.flush()
+    }
+
+    fn junit_case(&mut self, class: &str, name: &str, findings: &[Finding]) -> io::Result<()> {
+        let (failing, other): (Vec<&Finding>, Vec<&Finding>) =
+            findings.iter().partition(|f| f.severity >= self.fail_on);
+        write!(
+            self.out,
+            "    <testcase classname=\"{}\" name=\"{}\"",
+            xml_escape(class),
+            xml_escape(name)
+        )?;
+        if failing.is_empty() && other.is_empty() {
+            return self.out.write_all(b"/>\n");
+        }
+        self.out.write_all(b">\n")?;
+        if let Some(first) = failing.first() {
+            let body: Vec<String> = failing
+                .iter()
+                .map(|f| format!("{} ({}): {}", f.rule, f.severity, f.message))
+                .collect();
+            writeln!(
+                self.out,
+                "      <failure message=\"{}: {}\" type=\"{}\">{}</failure>",
+                xml_escape(&first.rule),
+                xml_escape(&first.message),
+                first.severity,
+                xml_escape(&body.join("\n"))
+            )?;
+        }
+        if !other.is_empty() {
+            let body: Vec<String> = other
+                .iter()
+                .map(|f| format!("{} ({}): {}", f.rule, f.severity, f.message))
+                .collect();
+            writeln!(
+                self.out,
+                "      <system-out>{}</system-out>",
+                xml_escape(&body.join("\n"))
+            )?;
+        }
+        self.out.write_all(b"    </testcase>\n")
+    }
+
+    fn junit_file(&mut self, f: &FileReport) -> io::Result<()> {
+        let rows: &[crate::scan::CertRow] = if self.mode == ScanMode::Rows {
+            &f.rows
+        } else {
+            &[]
+        };
+        let skipped = matches!(f.status, FileStatus::Skipped(_)) && self.verbose;
+        if rows.is_empty() && f.faults.is_empty() && !skipped {
+            return Ok(());
+        }
+        let failures = rows
+            .iter()
+            .filter(|r| r.findings.iter().any(|x| x.severity >= self.fail_on))
+            .count();
+        writeln!(
+            self.out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" skipped=\"{}\">",
+            xml_escape(&f.path),
+            rows.len() + f.faults.len() + usize::from(skipped),
+            f.faults.len(),
+            usize::from(skipped)
+        )?;
+        for row in rows {
+            let name = format!(
+                "{} [{}] {}",
+                row.origin,
+                row.thumbprint,
+                row.subject_cn.as_deref().unwrap_or("")
+            );
+            self.junit_case(&f.path, name.trim_end(), &row.findings)?;
+        }
+        for fault in &f.faults {
+            writeln!(
+                self.out,
+                "    <testcase classname=\"{0}\" name=\"read {0}\">\n      <error message=\"{1}\"/>\n    </testcase>",
+                xml_escape(&f.path),
+                xml_escape(&error_chain(fault))
+            )?;
+        }
+        if let (FileStatus::Skipped(reason), true) = (f.status, skipped) {
+            writeln!(
+                self.out,
+                "    <testcase classname=\"{0}\" name=\"read {0}\">\n      <skipped message=\"{1}\"/>\n    </testcase>",
+                xml_escape(&f.path),
+                xml_escape(&reason.to_string())
+            )?;
+        }
+        self.out.write_all(b"  </testsuite>\n")
+    }
+
+    fn junit_expiring(&mut self, certs: &[ExpiringCert]) -> io::Result<()> {
+        let failures = certs
+            .iter()
+            .filter(|c| c.findings.iter().any(|x| x.severity >= self.fail_on))
+            .count();
+        writeln!(
+            self.out,
+            "  <testsuite name=\"expiring\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+            certs.len()
+        )?;
+        for c in certs {
+            let name = format!(
+                "{} {} (expires {}, {} days; {} locations)",
+                c.thumbprint,
+                c.subject_cn.as_deref().unwrap_or(""),
+                date(c.not_after),
+                c.days_left,
+                c.locations.len()
+            );
+            let first = c
+                .locations
+                .first()
+                .map(|o| o.path.clone())
+                .unwrap_or_default();
+            self.junit_case(&first, &name, &c.findings)?;
+        }
+        self.out.write_all(b"  </testsuite>\n")
+    }
+
+    fn sarif_file(&mut self, f: &FileReport) -> io::Result<()> {
+        if self.mode == ScanMode::Rows {
+            for row in &f.rows {
+                self.sarif_results(
+                    &row.thumbprint,
+                    &row.findings,
+                    std::slice::from_ref(&row.origin),
+                )?;
+            }
+        }
+        for fault in &f.faults {
+            self.json_faults.push(serde_json::json!({
+                "level": "error",
+                "message": { "text": error_chain(fault) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": sarif::path_uri(&f.path) }
+                }}],
+            }));
+        }
+        Ok(())
+    }
+
+    fn sarif_results(
+        &mut self,
+        thumbprint: &crate::thumbprint::Thumbprint,
+        findings: &[Finding],
+        locations: &[Origin],
+    ) -> io::Result<()> {
+        for f in findings {
+            let rule_index = RULES.iter().position(|r| r.id == f.rule);
+            let mut result = serde_json::json!({
+                "ruleId": f.rule,
+                "level": sarif_level(f.severity),
+                "message": { "text": f.message },
+                "locations": locations.iter().map(|o| serde_json::json!({
+                    "physicalLocation": { "artifactLocation": { "uri": sarif::path_uri(&o.path) } },
+                    "logicalLocations": [{ "name": o.to_string(), "kind": "object" }],
+                })).collect::<Vec<_>>(),
+                "partialFingerprints": { "certprep/thumbprint-rule": format!("{thumbprint}:{}", f.rule) },
+                "properties": { "thumbprint": thumbprint.to_string() },
+            });
+            if let Some(i) = rule_index {
+                result["ruleIndex"] = i.into();
+            }
+            if !self.first_row {
+                self.out.write_all(b",")?;
+            }
+            self.first_row = false;
+            self.json_value(&result)?;
+        }
+        Ok(())
     }
 
     fn write_table(&mut self) -> io::Result<()> {

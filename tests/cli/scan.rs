@@ -793,3 +793,121 @@ fn scan_pool_supplies_issuers_the_files_lack() {
         serde_json::json!([])
     );
 }
+
+/// The official SARIF schema (vendored for check's tests), with its one known defect moved
+/// where it was meant to be (see tests/cli/check.rs).
+fn sarif_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-schema-2.1.0.json");
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let region = &mut schema["definitions"]["region"];
+    let any_of = region["properties"]
+        .as_object_mut()
+        .and_then(|p| p.remove("anyOf"))
+        .unwrap();
+    region["anyOf"] = any_of;
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+#[test]
+fn scan_sarif_validates_and_has_one_result_per_finding() {
+    let t = mixed_tree();
+    let d = t.path();
+    let (soon, _) = self_signed("soon.contoso.example", "20270110000000Z");
+    put(d, "s/soon.pem", &soon);
+    let root = d.to_string_lossy().into_owned();
+    let validator = sarif_validator();
+    for extra in [&[][..], &["--expiring-within", "200"][..]] {
+        let sarif: Value = serde_json::from_str(&stdout_of(
+            &certprep()
+                .args(["scan", &root, "--format", "sarif", "--follow-links"])
+                .args(extra)
+                .assert(),
+        ))
+        .unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        // The same findings as the JSON output, one result each.
+        let json: Value = serde_json::from_str(&stdout_of(
+            &certprep()
+                .args(["scan", &root, "--format", "json", "--follow-links"])
+                .args(extra)
+                .assert(),
+        ))
+        .unwrap();
+        let key = if extra.is_empty() {
+            "certificates"
+        } else {
+            "expiring"
+        };
+        let findings: usize = json[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["findings"].as_array().unwrap().len())
+            .sum();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), findings);
+        assert!(findings > 0);
+        let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert_eq!(notes.len(), json["faults"].as_array().unwrap().len());
+    }
+}
+
+#[test]
+fn scan_junit_has_a_case_per_certificate_and_an_error_per_fault() {
+    let t = mixed_tree();
+    let root = t.path().to_string_lossy().into_owned();
+    let xml = stdout_of(
+        &certprep()
+            .args(["scan", &root, "--format", "junit", "--follow-links"])
+            .assert()
+            .code(1),
+    );
+    let json: Value = serde_json::from_str(&stdout_of(
+        &certprep()
+            .args(["scan", &root, "--format", "json", "--follow-links"])
+            .assert(),
+    ))
+    .unwrap();
+    // Parse it as XML (quick-xml): count test cases, failures and errors.
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut errors) = (0, 0, 0);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"testcase" => cases += 1,
+                    b"failure" => failures += 1,
+                    b"error" => errors += 1,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let certs = json["certificates"].as_array().unwrap();
+    let failing = certs
+        .iter()
+        .filter(|c| {
+            c["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["severity"] == "error")
+        })
+        .count();
+    let faults = json["faults"].as_array().unwrap().len();
+    assert_eq!(cases, certs.len() + faults);
+    assert_eq!(failures, failing);
+    assert_eq!(errors, faults);
+    assert!(failing > 0 && faults > 0);
+}
