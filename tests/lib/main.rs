@@ -1,6 +1,7 @@
 //! Library-level oracle, property and registry tests.
 mod chain;
 mod check;
+mod check_chain;
 mod dn;
 mod hierarchy;
 mod limbo;
