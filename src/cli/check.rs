@@ -131,9 +131,9 @@ pub(crate) fn run(
 
     let stores = RootStores {
         public: if args.no_embedded_roots {
-            Vec::new()
+            &[]
         } else {
-            RootStores::embedded_public_roots()
+            certprep::roots::embedded()
         },
         trusted: super::load::load_certs(&args.roots, global, "--roots")?,
         pool: super::load::load_pool(&args.pool, global)?,

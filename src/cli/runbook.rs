@@ -135,9 +135,9 @@ fn check_notes(
     };
     let stores = check::RootStores {
         public: if args.no_embedded_roots {
-            Vec::new()
+            &[]
         } else {
-            check::RootStores::embedded_public_roots()
+            certprep::roots::embedded()
         },
         trusted: super::load::load_certs(&args.roots, global, "--roots")?,
         pool: super::load::load_pool(&args.pool, global)?,

@@ -1,6 +1,7 @@
 //! Library-level oracle, property and registry tests.
 mod chain;
 mod check;
+mod check_chain;
 mod csr;
 mod dn;
 mod hierarchy;
