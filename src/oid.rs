@@ -89,3 +89,14 @@ pub const MS_LOCAL_MACHINE_KEYSET: &str = "1.3.6.1.4.1.311.17.2";
 // Extensions (RFC 5280 §4.2).
 /// subjectAltName.
 pub const EXT_SUBJECT_ALT_NAME: &str = "2.5.29.17";
+
+// Content types and password-based encryption read by `input::detect` (RFC 5652 §3/§5,
+// RFC 8018 §6.2 and App. A.2, RFC 7292 App. D).
+/// id-data (CMS content type).
+pub const CT_DATA: &str = "1.2.840.113549.1.7.1";
+/// id-signedData (CMS content type: PKCS#7 certificate bundles).
+pub const CT_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+/// id-PBES2.
+pub const PBE_PBES2: &str = "1.2.840.113549.1.5.13";
+/// pkcs-12PbeIds arc: pbeWithSHAAnd3-KeyTripleDES-CBC and friends (RFC 7292 App. C).
+pub const PBE_PKCS12_ARC: &str = "1.2.840.113549.1.12.1";

@@ -1,13 +1,28 @@
 //! Bytes in, detected objects out. This is the ONLY place that guesses formats, and it does so
 //! by content, never by file name.
+//!
+//! [`detect`] recognises, in this order: a ZIP archive (`PK` signature; [`zip`]), a DER
+//! structure by its ASN.1 outline (certificate, request, PKCS#7, PKCS#12, the private-key
+//! forms), then text — UTF-8 with or without BOM, UTF-16LE/BE with or without BOM — holding
+//! PEM blocks ([`pem`]) or bare base64 of DER. Whatever it cannot read becomes an
+//! [`InputError`] naming the file, the block or entry, and what the bytes look like; the good
+//! objects are still returned. `docs/formats.md` lists every form and message.
 
+mod ber;
+pub mod key;
 mod origin;
+pub mod pem;
+mod pkcs7;
+mod sniff;
+mod text;
+pub mod zip;
 
 pub use origin::{Origin, Part};
 
-use crate::error::InputError;
+use crate::error::{InputError, ObjectKind};
 use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
 use crate::secret::Secret;
+use sniff::DerKind;
 
 /// Default cap on PBKDF/PKCS#12 KDF and MAC iterations read from a file.
 pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
@@ -123,47 +138,235 @@ pub fn load(path: &str, opts: &DetectOptions) -> Detected {
 }
 
 /// Detect every object in `bytes`. Never panics, whatever the bytes.
-pub fn detect(bytes: &[u8], origin: &Origin, _opts: &DetectOptions) -> Detected {
-    // Provisional: DER certificates and PEM CERTIFICATE blocks only; replaced by the full
-    // detector (sniff, pem, der, pkcs7, pkcs12, key, zip).
-    let mut out = Detected::default();
-    if bytes.first() == Some(&0x30) {
-        match Cert::from_der(bytes.to_vec(), origin.clone()) {
-            Ok(c) => out.items.push(Item::Cert(c)),
-            Err(e) => out.problems.push(e),
-        }
-        return out;
-    }
-    let text = String::from_utf8_lossy(bytes);
-    for (i, block) in text
-        .split("-----BEGIN CERTIFICATE-----")
-        .skip(1)
-        .enumerate()
-    {
-        let body: String = block
-            .split("-----END")
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        use base64::Engine;
-        let o = origin.with(Part::Block(i + 1));
-        match base64::engine::general_purpose::STANDARD.decode(body) {
-            Ok(der) => match Cert::from_der(der, o) {
-                Ok(c) => out.items.push(Item::Cert(c)),
-                Err(e) => out.problems.push(e),
-            },
-            Err(_) => out.problems.push(InputError::BadBase64 {
-                origin: o,
-                label: "CERTIFICATE".into(),
-            }),
-        }
-    }
-    if out.items.is_empty() && out.problems.is_empty() {
-        out.problems.push(InputError::Unrecognized {
+pub fn detect(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
+    detect_at(bytes, origin, opts, 0)
+}
+
+/// [`detect`] at a ZIP nesting depth (`zip` calls back here for each entry).
+pub(crate) fn detect_at(bytes: &[u8], origin: &Origin, opts: &DetectOptions, depth: usize) -> Detected {
+    if bytes.len() as u64 > opts.max_size {
+        return problem(InputError::TooLarge {
             origin: origin.clone(),
-            found: "unknown data".into(),
+            size: bytes.len() as u64,
+            limit: opts.max_size,
         });
     }
+    if bytes.is_empty() {
+        return unrecognized(origin, "an empty file".into());
+    }
+    // Local file header, or the end-of-central-directory record of an empty archive.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return zip::read(bytes, origin, opts, depth);
+    }
+    if let Some(found) = detect_der_input(bytes, origin, opts) {
+        return found;
+    }
+    let (_, text) = text::decode(bytes);
+    if !looks_like_text(&text) {
+        return unrecognized(origin, sniff::describe_binary(bytes));
+    }
+    let blocks = pem::scan(&text);
+    if blocks.is_empty() {
+        if let Some(der) = bare_base64(&text) {
+            if let Some(found) = detect_der_input(&der, origin, opts) {
+                return found;
+            }
+            return unrecognized(origin, "base64 text that does not decode to certificate material".into());
+        }
+        return unrecognized(origin, sniff::describe_text(&text));
+    }
+    let mut out = Detected::default();
+    for (i, block) in blocks.into_iter().enumerate() {
+        out.extend(detect_block(block, &origin.with(Part::Block(i + 1)), opts));
+    }
     out
+}
+
+fn problem(e: InputError) -> Detected {
+    Detected {
+        items: Vec::new(),
+        problems: vec![e],
+    }
+}
+
+fn unrecognized(origin: &Origin, found: String) -> Detected {
+    problem(InputError::Unrecognized {
+        origin: origin.clone(),
+        found,
+    })
+}
+
+/// Whole input as DER: one or more concatenated SEQUENCEs, optionally followed by whitespace
+/// or NUL padding. `None` when the bytes are not DER of a recognised shape (they may be text
+/// that happens to start with `0`).
+fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Option<Detected> {
+    if bytes.first() != Some(&0x30) {
+        return None;
+    }
+    let mut objects = Vec::new();
+    let mut rest = bytes;
+    while let Some((t, r)) = ber::read(rest).filter(|(t, _)| t.tag == 0x30) {
+        objects.push(t.raw);
+        rest = r;
+    }
+    let padding = rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace());
+    let first_kind = sniff::der_kind(objects.first()?)?;
+    if first_kind == DerKind::Unknown && !(padding && objects.len() == 1) {
+        return None;
+    }
+    let mut out = Detected::default();
+    let many = objects.len() > 1;
+    for (i, der) in objects.iter().enumerate() {
+        let o = if many {
+            origin.with(Part::Cert(i + 1))
+        } else {
+            origin.clone()
+        };
+        out.extend(detect_der(der, &o, opts, None));
+    }
+    if !padding {
+        out.problems.push(InputError::Malformed {
+            origin: origin.clone(),
+            kind: kind_of(first_kind).unwrap_or(ObjectKind::Certificate),
+            source: format!("{} bytes of unreadable data after the DER structure", rest.len()).into(),
+        });
+    }
+    Some(out)
+}
+
+/// What error kind a DER shape is reported under.
+fn kind_of(k: DerKind) -> Option<ObjectKind> {
+    Some(match k {
+        DerKind::Cert => ObjectKind::Certificate,
+        DerKind::Csr => ObjectKind::Csr,
+        DerKind::Pkcs7 => ObjectKind::Pkcs7,
+        DerKind::Pkcs12 => ObjectKind::Pkcs12,
+        DerKind::Pkcs8 | DerKind::EncryptedPkcs8 | DerKind::RsaPkcs1 | DerKind::Sec1 => {
+            ObjectKind::PrivateKey
+        }
+        _ => return None,
+    })
+}
+
+/// One DER object. `hint` is what a PEM label said it is; content wins when it is
+/// recognisable, the hint names the parser whose error is reported when it is not.
+fn detect_der(der: &[u8], origin: &Origin, opts: &DetectOptions, hint: Option<ObjectKind>) -> Detected {
+    let kind = sniff::der_kind(der);
+    let target = match kind.and_then(kind_of) {
+        Some(k) => k,
+        None => match (kind, hint) {
+            (Some(k @ (DerKind::PublicKey | DerKind::Crl | DerKind::OtherContentInfo)), _) => {
+                return unrecognized(origin, k.describe().into());
+            }
+            (_, Some(h)) => h,
+            (Some(k), None) => return unrecognized(origin, k.describe().into()),
+            (None, None) => return unrecognized(origin, sniff::describe_binary(der)),
+        },
+    };
+    let mut out = Detected::default();
+    match target {
+        ObjectKind::Certificate => match Cert::from_der(der.to_vec(), origin.clone()) {
+            Ok(c) => out.items.push(Item::Cert(c)),
+            Err(e) => out.problems.push(e),
+        },
+        ObjectKind::Csr => match Csr::from_der(der.to_vec(), origin.clone()) {
+            Ok(c) => out.items.push(Item::Csr(c)),
+            Err(e) => out.problems.push(e),
+        },
+        ObjectKind::Pkcs7 => out = pkcs7::read(der, origin),
+        ObjectKind::Pkcs12 => out = crate::pkcs12::read(der, origin, opts),
+        ObjectKind::PrivateKey => match key::read(der, origin, opts) {
+            Ok(k) => out.items.push(Item::Key(k)),
+            Err(e) => out.problems.push(e),
+        },
+        ObjectKind::Zip | ObjectKind::Name => {}
+    }
+    out
+}
+
+/// One PEM block, by label and content.
+fn detect_block(block: pem::Block, origin: &Origin, opts: &DetectOptions) -> Detected {
+    if !block.terminated {
+        return problem(InputError::UnterminatedPem {
+            origin: origin.clone(),
+            label: block.label,
+        });
+    }
+    let hint = match block.label.as_str() {
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => ObjectKind::Certificate,
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => ObjectKind::Csr,
+        "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" => ObjectKind::Pkcs7,
+        "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
+            ObjectKind::PrivateKey
+        }
+        "PKCS12" => ObjectKind::Pkcs12,
+        // `openssl ecparam -genkey` writes the curve before the key; the key names it again.
+        "EC PARAMETERS" => return Detected::default(),
+        _ => {
+            return problem(InputError::UnsupportedPemLabel {
+                origin: origin.clone(),
+                label: block.label,
+            })
+        }
+    };
+    let Some(der) = block.der else {
+        return problem(InputError::BadBase64 {
+            origin: origin.clone(),
+            label: block.label,
+        });
+    };
+    let encrypted = block
+        .headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.contains("ENCRYPTED"));
+    if encrypted {
+        let dek = block
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("DEK-Info"))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        return match key::from_legacy_pem(dek, &der, origin, opts) {
+            Ok(k) => Detected {
+                items: vec![Item::Key(k)],
+                problems: Vec::new(),
+            },
+            Err(e) => problem(e),
+        };
+    }
+    if block.label == "TRUSTED CERTIFICATE" {
+        // OpenSSL's X509_AUX: the certificate, then trust settings; keep the certificate.
+        let cert = ber::read(&der).map(|(t, _)| t.raw).unwrap_or(&der);
+        return detect_der(cert, origin, opts, Some(hint));
+    }
+    detect_der(&der, origin, opts, Some(hint))
+}
+
+/// Whether decoded text is text: few control characters or replacement characters.
+fn looks_like_text(text: &str) -> bool {
+    let sample = text.chars().take(1024);
+    let (mut n, mut bad) = (0usize, 0usize);
+    for c in sample {
+        n += 1;
+        if c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()) {
+            bad += 1;
+        }
+    }
+    bad * 20 <= n
+}
+
+/// Text that is nothing but base64 (and whitespace) of a DER SEQUENCE: what some CA portals
+/// and Exchange hand out without PEM armour.
+fn bare_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() < 16
+        || !compact
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    {
+        return None;
+    }
+    let der = pem::LENIENT.decode(compact).ok()?;
+    (der.first() == Some(&0x30)).then_some(der)
 }
