@@ -181,6 +181,16 @@ pub enum InputError {
         /// Where.
         origin: Origin,
     },
+    /// DER whose outer length is larger than the data: a truncated download or copy.
+    #[error("{origin}: DER data is cut short: it declares {declared} bytes but there are {actual}; the file is truncated, get a fresh copy")]
+    TruncatedDer {
+        /// Where.
+        origin: Origin,
+        /// The length the outer header declares (header included).
+        declared: u64,
+        /// The bytes present.
+        actual: u64,
+    },
 }
 
 /// The crate-wide error: every area's error gathered with `#[from]`.

@@ -100,7 +100,11 @@ pub(crate) fn small_uint(t: &Tlv<'_>) -> Option<u64> {
     if t.tag != 0x02 || t.content.is_empty() || t.content.len() > 8 || t.content[0] & 0x80 != 0 {
         return None;
     }
-    Some(t.content.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
+    Some(
+        t.content
+            .iter()
+            .fold(0u64, |acc, &x| (acc << 8) | u64::from(x)),
+    )
 }
 
 #[cfg(test)]

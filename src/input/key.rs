@@ -2,9 +2,10 @@
 //! ([`PrivateKey::from_pkcs8_der`]): PKCS#8, encrypted PKCS#8 (PBES2), PKCS#1 `RSA PRIVATE KEY`,
 //! SEC1 `EC PRIVATE KEY`, and OpenSSL's legacy encrypted PEM (`Proc-Type: 4,ENCRYPTED`).
 //!
-//! PKCS#1 and SEC1 keys are wrapped exactly as `openssl pkey` does (RFC 5208 §5 with the
-//! original structure as the OCTET STRING; rsaEncryption with NULL parameters, id-ecPublicKey
-//! with the named curve), so the result is byte-identical to OpenSSL's PKCS#8.
+//! PKCS#1 and SEC1 keys are wrapped exactly as `openssl pkcs8 -topk8 -nocrypt` does (RFC 5208
+//! §5: rsaEncryption with NULL parameters around the PKCS#1 structure; id-ecPublicKey with the
+//! named curve around the SEC1 structure minus its own curve field), so the result is
+//! byte-identical to OpenSSL's PKCS#8.
 //! Iteration counts are checked against [`DetectOptions::max_iterations`] before any
 //! derivation: a hostile file must not pin a CPU.
 
@@ -28,7 +29,10 @@ pub fn read(der: &[u8], origin: &Origin, opts: &DetectOptions) -> Result<Private
         Some(DerKind::EncryptedPkcs8) => from_encrypted_pkcs8(der, origin, opts),
         Some(DerKind::RsaPkcs1) => from_pkcs1(der, origin),
         Some(DerKind::Sec1) => from_sec1(der, origin),
-        _ => Err(malformed(origin, "not a PKCS#8, PKCS#1 or SEC1 private key")),
+        _ => Err(malformed(
+            origin,
+            "not a PKCS#8, PKCS#1 or SEC1 private key",
+        )),
     }
 }
 
@@ -52,8 +56,7 @@ fn from_pkcs1(der: &[u8], origin: &Origin) -> Result<PrivateKey, InputError> {
     from_pkcs8(&wrapped, origin, KeyFormat::Pkcs1)
 }
 
-/// Wrap a SEC1 ECPrivateKey in PKCS#8 (id-ecPublicKey, the curve OID as parameters). The
-/// SEC1 structure is kept whole, as OpenSSL does.
+/// Wrap a SEC1 ECPrivateKey in PKCS#8 (id-ecPublicKey, the curve OID as parameters).
 fn from_sec1(der: &[u8], origin: &Origin) -> Result<PrivateKey, InputError> {
     let ec = sec1::EcPrivateKey::from_der(der).map_err(|e| malformed(origin, e))?;
     let curve = ec
@@ -63,11 +66,22 @@ fn from_sec1(der: &[u8], origin: &Origin) -> Result<PrivateKey, InputError> {
     let curve_der = curve.to_der().map_err(|e| malformed(origin, e))?;
     let params = AnyRef::from_der(&curve_der).map_err(|e| malformed(origin, e))?;
     let alg = ObjectIdentifier::new(oid::KEY_EC).map_err(|e| malformed(origin, e))?;
-    let wrapped = wrap(alg, Some(params), der).map_err(|e| malformed(origin, e))?;
+    // Inside PKCS#8 the curve lives in the AlgorithmIdentifier; OpenSSL drops the copy in
+    // ECPrivateKey.parameters (RFC 5915 §3 allows either), and so do we.
+    let inner = sec1::EcPrivateKey {
+        parameters: None,
+        ..ec
+    };
+    let inner = Zeroizing::new(inner.to_der().map_err(|e| malformed(origin, e))?);
+    let wrapped = wrap(alg, Some(params), &inner).map_err(|e| malformed(origin, e))?;
     from_pkcs8(&wrapped, origin, KeyFormat::Sec1)
 }
 
-fn wrap(alg: ObjectIdentifier, params: Option<AnyRef<'_>>, key: &[u8]) -> der::Result<Zeroizing<Vec<u8>>> {
+fn wrap(
+    alg: ObjectIdentifier,
+    params: Option<AnyRef<'_>>,
+    key: &[u8],
+) -> der::Result<Zeroizing<Vec<u8>>> {
     let info = pkcs8::PrivateKeyInfo {
         algorithm: pkcs8::AlgorithmIdentifierRef {
             oid: alg,
@@ -148,7 +162,9 @@ fn from_encrypted_pkcs8(
             let work = n
                 .saturating_mul(u64::from(p.block_size))
                 .saturating_mul(u64::from(p.parallelization));
-            let memory = n.saturating_mul(128).saturating_mul(u64::from(p.block_size));
+            let memory = n
+                .saturating_mul(128)
+                .saturating_mul(u64::from(p.block_size));
             if work > u64::from(opts.max_iterations) || memory > MAX_SCRYPT_MEMORY {
                 return Err(too_many(origin, work, opts));
             }
@@ -158,7 +174,11 @@ fn from_encrypted_pkcs8(
     for pw in candidates(opts) {
         match info.decrypt(pw) {
             Ok(doc) => {
-                if let Ok(k) = PrivateKey::from_pkcs8_der(doc.as_bytes(), origin.clone(), KeyFormat::EncryptedPkcs8) {
+                if let Ok(k) = PrivateKey::from_pkcs8_der(
+                    doc.as_bytes(),
+                    origin.clone(),
+                    KeyFormat::EncryptedPkcs8,
+                ) {
                     return Ok(k);
                 }
             }

@@ -143,7 +143,12 @@ pub fn detect(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
 }
 
 /// [`detect`] at a ZIP nesting depth (`zip` calls back here for each entry).
-pub(crate) fn detect_at(bytes: &[u8], origin: &Origin, opts: &DetectOptions, depth: usize) -> Detected {
+pub(crate) fn detect_at(
+    bytes: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    depth: usize,
+) -> Detected {
     if bytes.len() as u64 > opts.max_size {
         return problem(InputError::TooLarge {
             origin: origin.clone(),
@@ -163,6 +168,13 @@ pub(crate) fn detect_at(bytes: &[u8], origin: &Origin, opts: &DetectOptions, dep
     }
     let (_, text) = text::decode(bytes);
     if !looks_like_text(&text) {
+        if let Some(declared) = sniff::truncated_der(bytes) {
+            return problem(InputError::TruncatedDer {
+                origin: origin.clone(),
+                declared,
+                actual: bytes.len() as u64,
+            });
+        }
         return unrecognized(origin, sniff::describe_binary(bytes));
     }
     let blocks = pem::scan(&text);
@@ -171,7 +183,10 @@ pub(crate) fn detect_at(bytes: &[u8], origin: &Origin, opts: &DetectOptions, dep
             if let Some(found) = detect_der_input(&der, origin, opts) {
                 return found;
             }
-            return unrecognized(origin, "base64 text that does not decode to certificate material".into());
+            return unrecognized(
+                origin,
+                "base64 text that does not decode to certificate material".into(),
+            );
         }
         return unrecognized(origin, sniff::describe_text(&text));
     }
@@ -228,7 +243,11 @@ fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Opti
         out.problems.push(InputError::Malformed {
             origin: origin.clone(),
             kind: kind_of(first_kind).unwrap_or(ObjectKind::Certificate),
-            source: format!("{} bytes of unreadable data after the DER structure", rest.len()).into(),
+            source: format!(
+                "{} bytes of unreadable data after the DER structure",
+                rest.len()
+            )
+            .into(),
         });
     }
     Some(out)
@@ -250,7 +269,12 @@ fn kind_of(k: DerKind) -> Option<ObjectKind> {
 
 /// One DER object. `hint` is what a PEM label said it is; content wins when it is
 /// recognisable, the hint names the parser whose error is reported when it is not.
-fn detect_der(der: &[u8], origin: &Origin, opts: &DetectOptions, hint: Option<ObjectKind>) -> Detected {
+fn detect_der(
+    der: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    hint: Option<ObjectKind>,
+) -> Detected {
     let kind = sniff::der_kind(der);
     let target = match kind.and_then(kind_of) {
         Some(k) => k,

@@ -127,7 +127,10 @@ mod tests {
         let text = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00FF\n\nAQID\n-----END RSA PRIVATE KEY-----\n";
         let b = scan(text);
         assert_eq!(b[0].headers.len(), 2);
-        assert_eq!(b[0].headers[1], ("DEK-Info".into(), "AES-256-CBC,00FF".into()));
+        assert_eq!(
+            b[0].headers[1],
+            ("DEK-Info".into(), "AES-256-CBC,00FF".into())
+        );
         assert_eq!(b[0].der.as_deref(), Some(&[1u8, 2, 3][..]));
     }
 }

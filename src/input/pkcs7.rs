@@ -44,7 +44,9 @@ pub(crate) fn read(der: &[u8], origin: &Origin) -> Detected {
 fn certificates(der: &[u8]) -> Result<Vec<&[u8]>, &'static str> {
     let (ci, _) = ber::read(der).ok_or("not a valid BER/DER structure")?;
     let mut ci = ci.children();
-    ci.next().filter(|o| o.tag == 0x06).ok_or("no content type")?;
+    ci.next()
+        .filter(|o| o.tag == 0x06)
+        .ok_or("no content type")?;
     let explicit = ci.next().filter(|t| t.tag == 0xA0).ok_or("no content")?;
     let signed = explicit
         .children()
@@ -52,9 +54,18 @@ fn certificates(der: &[u8]) -> Result<Vec<&[u8]>, &'static str> {
         .filter(|t| t.tag == 0x30)
         .ok_or("SignedData is not a SEQUENCE")?;
     let mut fields = signed.children();
-    fields.next().filter(|t| t.tag == 0x02).ok_or("SignedData has no version")?;
-    fields.next().filter(|t| t.tag == 0x31).ok_or("SignedData has no digest algorithms")?;
-    fields.next().filter(|t| t.tag == 0x30).ok_or("SignedData has no content info")?;
+    fields
+        .next()
+        .filter(|t| t.tag == 0x02)
+        .ok_or("SignedData has no version")?;
+    fields
+        .next()
+        .filter(|t| t.tag == 0x31)
+        .ok_or("SignedData has no digest algorithms")?;
+    fields
+        .next()
+        .filter(|t| t.tag == 0x30)
+        .ok_or("SignedData has no content info")?;
     let Some(set) = fields.next().filter(|t| t.tag == 0xA0) else {
         return Ok(Vec::new()); // no certificates field: a valid, empty bundle
     };

@@ -50,7 +50,9 @@ impl DerKind {
             DerKind::PublicKey => "a bare public key (SubjectPublicKeyInfo), not a certificate",
             DerKind::Crl => "a certificate revocation list (CRL)",
             DerKind::OtherContentInfo => "a PKCS#7/CMS message that is not a certificate bundle",
-            DerKind::Unknown => "a DER structure that is not a certificate, request, key, PKCS#7 or PKCS#12",
+            DerKind::Unknown => {
+                "a DER structure that is not a certificate, request, key, PKCS#7 or PKCS#12"
+            }
         }
     }
 }
@@ -100,8 +102,7 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
         // PFX: version 3, then a ContentInfo (data or signedData).
         if v == Some(3) && tag(1) == Some(SEQ) {
             let ci = k(1).and_then(|c| c.children().next());
-            if oid_is(ci.as_ref(), oid::CT_DATA) || oid_is(ci.as_ref(), oid::CT_SIGNED_DATA)
-            {
+            if oid_is(ci.as_ref(), oid::CT_DATA) || oid_is(ci.as_ref(), oid::CT_SIGNED_DATA) {
                 return Some(DerKind::Pkcs12);
             }
         }
@@ -129,7 +130,9 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
     }
     // Signed structures: SEQ { SEQ tbs, AlgorithmIdentifier, BIT STRING }.
     if tag(0) == Some(SEQ) && is_alg_id(k(1)) && tag(2) == Some(BITS) {
-        let tbs: Vec<Tlv<'_>> = k(0).map(|t| t.children().take(8).collect()).unwrap_or_default();
+        let tbs: Vec<Tlv<'_>> = k(0)
+            .map(|t| t.children().take(8).collect())
+            .unwrap_or_default();
         let t = |i: usize| tbs.get(i).map(|t| t.tag);
         if t(0) == Some(0xA0) {
             return Some(DerKind::Cert); // explicit version: v2/v3 certificate
@@ -141,7 +144,11 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
         }
         if off == 1 && t(1) == Some(SEQ) && t(2) == Some(SEQ) {
             let name_ok = tbs[1].children().all(|r| r.tag == SET);
-            if name_ok && tbs.get(2).is_some_and(|s| is_alg_id(s.children().next().as_ref())) {
+            if name_ok
+                && tbs
+                    .get(2)
+                    .is_some_and(|s| is_alg_id(s.children().next().as_ref()))
+            {
                 return Some(DerKind::Csr);
             }
         }
@@ -163,7 +170,10 @@ pub(crate) fn describe_binary(bytes: &[u8]) -> String {
         (b"Rar!", "a RAR archive"),
         (b"7z\xBC\xAF", "a 7-Zip archive"),
         (b"\x00\x05\x16\x07", "macOS AppleDouble metadata"),
-        (b"\xFE\xED\xFE\xED", "a Java KeyStore (JKS); export it with keytool -exportcert -rfc"),
+        (
+            b"\xFE\xED\xFE\xED",
+            "a Java KeyStore (JKS); export it with keytool -exportcert -rfc",
+        ),
         (b"\xCE\xCE\xCE\xCE", "a Java JCEKS keystore"),
         (b"\x99", "a binary PGP key?"),
     ];
@@ -175,6 +185,26 @@ pub(crate) fn describe_binary(bytes: &[u8]) -> String {
         }
     }
     format!("binary data starting {start}")
+}
+
+/// For a DER SEQUENCE that is cut short: the length it declares (header included).
+pub(crate) fn truncated_der(bytes: &[u8]) -> Option<u64> {
+    if bytes.first() != Some(&0x30) {
+        return None;
+    }
+    let first = *bytes.get(1)?;
+    let (len, hdr) = if first < 0x80 {
+        (first as usize, 2)
+    } else {
+        let n = (first & 0x7F) as usize;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let b = bytes.get(2..2 + n)?;
+        (b.iter().fold(0usize, |a, &x| (a << 8) | x as usize), 2 + n)
+    };
+    let total = len.checked_add(hdr)?;
+    (total > bytes.len()).then_some(total as u64)
 }
 
 /// A description of text that holds no PEM block and is not bare base64.
@@ -190,9 +220,18 @@ pub(crate) fn describe_text(text: &str) -> String {
         ("PuTTY-User-Key-File", "a PuTTY key"),
         ("{\\rtf", "an RTF document"),
         ("<?xml", "an XML document"),
-        ("<!DOCTYPE html", "an HTML page (a download that returned a web page?)"),
-        ("<html", "an HTML page (a download that returned a web page?)"),
-        ("<HTML", "an HTML page (a download that returned a web page?)"),
+        (
+            "<!DOCTYPE html",
+            "an HTML page (a download that returned a web page?)",
+        ),
+        (
+            "<html",
+            "an HTML page (a download that returned a web page?)",
+        ),
+        (
+            "<HTML",
+            "an HTML page (a download that returned a web page?)",
+        ),
     ];
     for (prefix, what) in known {
         if t.starts_with(prefix) {
@@ -220,8 +259,14 @@ mod tests {
 
     #[test]
     fn describe_text_recognises_ssh_and_pgp_but_never_quotes() {
-        assert_eq!(describe_text("ssh-rsa AAAAB3Nza user@host"), "an SSH public key");
-        assert_eq!(describe_text("\n-----BEGIN PGP PUBLIC KEY BLOCK-----"), "a PGP key or message");
+        assert_eq!(
+            describe_text("ssh-rsa AAAAB3Nza user@host"),
+            "an SSH public key"
+        );
+        assert_eq!(
+            describe_text("\n-----BEGIN PGP PUBLIC KEY BLOCK-----"),
+            "a PGP key or message"
+        );
         assert_eq!(describe_text("  \r\n"), "an empty file");
         let d = describe_text("hunter2\n");
         assert!(!d.contains("hunter2"));
@@ -230,7 +275,10 @@ mod tests {
     #[test]
     fn der_kind_tells_shapes_apart() {
         // SEC1: SEQ { INTEGER 1, OCTET STRING }.
-        assert_eq!(der_kind(&[0x30, 0x06, 2, 1, 1, 4, 1, 0]), Some(DerKind::Sec1));
+        assert_eq!(
+            der_kind(&[0x30, 0x06, 2, 1, 1, 4, 1, 0]),
+            Some(DerKind::Sec1)
+        );
         // PFX: SEQ { INTEGER 3, SEQ { OID data } }.
         let pfx = [
             0x30, 0x11, 2, 1, 3, 0x30, 0x0B, 6, 9, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 1, 7, 1,

@@ -24,14 +24,26 @@ pub(crate) fn decode(bytes: &[u8]) -> (Encoding, Cow<'_, str>) {
         return (Encoding::Utf8, String::from_utf8_lossy(rest));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (Encoding::Utf16Le, Cow::Owned(utf16(rest, u16::from_le_bytes)));
+        return (
+            Encoding::Utf16Le,
+            Cow::Owned(utf16(rest, u16::from_le_bytes)),
+        );
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (Encoding::Utf16Be, Cow::Owned(utf16(rest, u16::from_be_bytes)));
+        return (
+            Encoding::Utf16Be,
+            Cow::Owned(utf16(rest, u16::from_be_bytes)),
+        );
     }
     match bomless_utf16(bytes) {
-        Some(Encoding::Utf16Le) => (Encoding::Utf16Le, Cow::Owned(utf16(bytes, u16::from_le_bytes))),
-        Some(Encoding::Utf16Be) => (Encoding::Utf16Be, Cow::Owned(utf16(bytes, u16::from_be_bytes))),
+        Some(Encoding::Utf16Le) => (
+            Encoding::Utf16Le,
+            Cow::Owned(utf16(bytes, u16::from_le_bytes)),
+        ),
+        Some(Encoding::Utf16Be) => (
+            Encoding::Utf16Be,
+            Cow::Owned(utf16(bytes, u16::from_be_bytes)),
+        ),
         _ => (Encoding::Utf8, String::from_utf8_lossy(bytes)),
     }
 }

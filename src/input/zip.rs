@@ -75,7 +75,9 @@ pub(crate) fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions, depth: u
         let claimed = entry.size();
         let mut data = Vec::new();
         let cap = opts.max_size.min(total_cap.saturating_sub(total));
-        let read = (&mut entry).take(cap.saturating_add(1)).read_to_end(&mut data);
+        let read = (&mut entry)
+            .take(cap.saturating_add(1))
+            .read_to_end(&mut data);
         drop(entry);
         match read {
             Err(e) => out.problems.push(InputError::Malformed {

@@ -1,1 +1,3 @@
 //! Library-level oracle, property and registry tests.
+
+mod input;
