@@ -37,3 +37,4 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 }
 
 mod foundation;
+mod input;
