@@ -191,6 +191,14 @@ pub enum InputError {
         /// The bytes present.
         actual: u64,
     },
+    /// More objects (PEM blocks, certificates in a bundle) in one file than certprep reads.
+    #[error("{origin}: more than {limit} objects in one file; only the first {limit} were read")]
+    TooManyObjects {
+        /// Where.
+        origin: Origin,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 /// The crate-wide error: every area's error gathered with `#[from]`.

@@ -28,6 +28,10 @@ use sniff::DerKind;
 pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 /// Default cap on the size of one input file.
 pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
+/// Most objects (PEM blocks, concatenated DER structures, certificates in one PKCS#7 bundle)
+/// read from one file: far above any real bundle, low enough that a file of millions of empty
+/// blocks cannot exhaust memory with problem reports.
+pub const MAX_OBJECTS: usize = 100_000;
 
 /// What detection may use: passwords to try and limits against hostile input.
 #[derive(Clone, Debug)]
@@ -51,6 +55,9 @@ impl Default for DetectOptions {
 }
 
 /// One object found in the input.
+// Items live in a Vec that is built once per file; boxing the certificate would only add an
+// indirection to every consumer.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Item {
     /// A certificate.
@@ -177,7 +184,7 @@ pub(crate) fn detect_at(
         }
         return unrecognized(origin, sniff::describe_binary(bytes));
     }
-    let blocks = pem::scan(&text);
+    let blocks = pem::scan_at_most(&text, MAX_OBJECTS + 1);
     if blocks.is_empty() {
         if let Some(der) = bare_base64(&text) {
             if let Some(found) = detect_der_input(&der, origin, opts) {
@@ -192,9 +199,20 @@ pub(crate) fn detect_at(
     }
     let mut out = Detected::default();
     for (i, block) in blocks.into_iter().enumerate() {
+        if i == MAX_OBJECTS {
+            out.problems.push(too_many_objects(origin));
+            break;
+        }
         out.extend(detect_block(block, &origin.with(Part::Block(i + 1)), opts));
     }
     out
+}
+
+fn too_many_objects(origin: &Origin) -> InputError {
+    InputError::TooManyObjects {
+        origin: origin.clone(),
+        limit: MAX_OBJECTS,
+    }
 }
 
 fn problem(e: InputError) -> Detected {
@@ -221,9 +239,13 @@ fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Opti
     let mut objects = Vec::new();
     let mut rest = bytes;
     while let Some((t, r)) = ber::read(rest).filter(|(t, _)| t.tag == 0x30) {
+        if objects.len() == MAX_OBJECTS {
+            break;
+        }
         objects.push(t.raw);
         rest = r;
     }
+    let capped = objects.len() == MAX_OBJECTS && !rest.is_empty();
     let padding = rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace());
     let first_kind = sniff::der_kind(objects.first()?)?;
     if first_kind == DerKind::Unknown && !(padding && objects.len() == 1) {
@@ -239,7 +261,9 @@ fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Opti
         };
         out.extend(detect_der(der, &o, opts, None));
     }
-    if !padding {
+    if capped {
+        out.problems.push(too_many_objects(origin));
+    } else if !padding {
         out.problems.push(InputError::Malformed {
             origin: origin.clone(),
             kind: kind_of(first_kind).unwrap_or(ObjectKind::Certificate),

@@ -36,28 +36,44 @@ pub struct Block {
 
 /// Every block in `text`, in order. Text that is not inside a block is ignored.
 pub fn scan(text: &str) -> Vec<Block> {
+    scan_at_most(text, usize::MAX)
+}
+
+/// Longest BEGIN line label looked at (real labels are under 40 characters).
+const MAX_LABEL: usize = 128;
+
+/// The first `limit` blocks of `text`. Linear in the length of `text`, whatever it holds.
+pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut pos = 0usize;
-    while let Some(found) = text.get(pos..).and_then(|t| t.find(BEGIN)) {
+    while blocks.len() < limit {
+        let Some(found) = text.get(pos..).and_then(|t| t.find(BEGIN)) else {
+            break;
+        };
         let label_start = pos + found + BEGIN.len();
         let rest = &text[label_start..];
-        let line_end = rest.find('\n').unwrap_or(rest.len());
-        let Some(label_len) = rest[..line_end].find(DASHES) else {
+        let mut window = rest.len().min(MAX_LABEL);
+        while !rest.is_char_boundary(window) {
+            window -= 1;
+        }
+        let line = rest[..window].split('\n').next().unwrap_or("");
+        let Some(label_len) = line.find(DASHES) else {
             pos = label_start; // "-----BEGIN " without closing dashes: not a block
             continue;
         };
         let label = rest[..label_len].trim().to_owned();
         let body_start = label_start + label_len + DASHES.len();
         let after = &text[body_start..];
-        let end = after.find(END);
+        // The END is looked for only up to the next BEGIN, so a file of many unterminated
+        // blocks is still scanned in linear time.
         let next_begin = after.find(BEGIN);
+        let end = after[..next_begin.unwrap_or(after.len())].find(END);
         let (body, terminated, next) = match (end, next_begin) {
-            (Some(e), nb) if nb.is_none_or(|b| e < b) => {
-                let end_line = after[e..].find('\n').map_or(after.len(), |n| e + n);
-                (&after[..e], true, body_start + end_line)
-            }
-            (_, Some(b)) => (&after[..b], false, body_start + b),
-            (_, None) => (after, false, text.len()),
+            // Continue right after "-----END ": `cat` of files without a final newline
+            // gives "-----END CERTIFICATE----------BEGIN CERTIFICATE-----".
+            (Some(e), _) => (&after[..e], true, body_start + e + END.len()),
+            (None, Some(b)) => (&after[..b], false, body_start + b),
+            (None, None) => (after, false, text.len()),
         };
         let (headers, b64) = split_headers(body);
         let der = LENIENT.decode(b64).ok();
@@ -120,6 +136,21 @@ mod tests {
         assert_eq!(b[0].der.as_deref(), Some(&[1u8, 2, 3][..]));
         assert!(b[1].terminated);
         assert_eq!(b[1].der, None);
+    }
+
+    #[test]
+    fn scan_splits_blocks_joined_without_a_newline() {
+        let text = "-----BEGIN CERTIFICATE-----\nAQID\n-----END CERTIFICATE----------BEGIN CERTIFICATE-----\nBAU=\n-----END CERTIFICATE-----";
+        let b = scan(text);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[1].der.as_deref(), Some(&[4u8, 5][..]));
+        assert!(b.iter().all(|b| b.terminated));
+    }
+
+    #[test]
+    fn scan_at_most_stops_at_the_limit() {
+        let one = "-----BEGIN A-----\nAQID\n-----END A-----\n";
+        assert_eq!(scan_at_most(&one.repeat(10), 3).len(), 3);
     }
 
     #[test]

@@ -30,7 +30,13 @@ pub(crate) fn read(der: &[u8], origin: &Origin) -> Detected {
             origin: origin.clone(),
         });
     }
-    for (i, raw) in certs.into_iter().enumerate() {
+    if certs.len() > super::MAX_OBJECTS {
+        out.problems.push(InputError::TooManyObjects {
+            origin: origin.clone(),
+            limit: super::MAX_OBJECTS,
+        });
+    }
+    for (i, raw) in certs.into_iter().take(super::MAX_OBJECTS).enumerate() {
         match Cert::from_der(raw.to_vec(), origin.with(Part::Cert(i + 1))) {
             Ok(c) => out.items.push(Item::Cert(c)),
             Err(e) => out.problems.push(e),

@@ -26,6 +26,17 @@ pub(crate) fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions, depth: u
         });
         return out;
     }
+    // Count central-directory headers before the zip crate builds its index, so a hostile
+    // archive claiming a million entries is refused without allocating for them.
+    let headers = bytes.windows(4).filter(|w| *w == b"PK\x01\x02").count();
+    if headers > MAX_ENTRIES {
+        out.problems.push(InputError::TooManyEntries {
+            origin: origin.clone(),
+            count: headers,
+            limit: MAX_ENTRIES,
+        });
+        return out;
+    }
     let mut archive = match ::zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => {
