@@ -116,31 +116,27 @@ impl Detected {
 }
 
 /// Read the file at `path` and detect what it holds. I/O failures become a problem entry.
+/// At most `max_size + 1` bytes are read, so a huge file (or an endless device) is refused
+/// without being loaded.
 pub fn load(path: &str, opts: &DetectOptions) -> Detected {
+    use std::io::Read;
     let origin = Origin::file(path);
-    match std::fs::metadata(path).and_then(|m| {
-        if m.len() > opts.max_size {
-            Ok(None)
-        } else {
-            std::fs::read(path).map(Some)
-        }
-    }) {
-        Ok(Some(bytes)) => detect(&bytes, &origin, opts),
-        Ok(None) => Detected {
-            items: Vec::new(),
-            problems: vec![InputError::TooLarge {
-                size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-                limit: opts.max_size,
-                origin,
-            }],
-        },
-        Err(source) => Detected {
-            items: Vec::new(),
-            problems: vec![InputError::Io {
-                path: path.to_owned(),
-                source,
-            }],
-        },
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        f.take(opts.max_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+    });
+    match read {
+        Ok(n) if n as u64 > opts.max_size => problem(InputError::TooLarge {
+            size: std::fs::metadata(path).map_or(n as u64, |m| m.len().max(n as u64)),
+            limit: opts.max_size,
+            origin,
+        }),
+        Ok(_) => detect(&bytes, &origin, opts),
+        Err(source) => problem(InputError::Io {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 

@@ -52,7 +52,13 @@ fn run_target(target: &str, data: &[u8]) {
 fn names_in(dir: &Path, strip: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(strip).to_owned())
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(strip)
+                .to_owned()
+        })
         .collect();
     v.sort();
     v
@@ -62,7 +68,10 @@ fn names_in(dir: &Path, strip: &str) -> Vec<String> {
 fn fuzz_seed_corpus_replays_through_every_target() {
     let targets = names_in(&fuzz_dir().join("fuzz_targets"), ".rs");
     let seed_dirs = names_in(&fuzz_dir().join("seeds"), "");
-    assert_eq!(targets, seed_dirs, "every fuzz target needs a seed directory and vice versa");
+    assert_eq!(
+        targets, seed_dirs,
+        "every fuzz target needs a seed directory and vice versa"
+    );
     assert_eq!(targets.len(), 7);
     for target in &targets {
         let dir = fuzz_dir().join("seeds").join(target);
@@ -93,7 +102,11 @@ fn fuzz_seeds_for_detect_are_all_recognised() {
                 [certprep::error::InputError::EmptyBundle { .. }]
             ));
         } else {
-            assert!(!d.items.is_empty() && d.problems.is_empty(), "{seed}: {:?}", d.problems);
+            assert!(
+                !d.items.is_empty() && d.problems.is_empty(),
+                "{seed}: {:?}",
+                d.problems
+            );
         }
     }
 }

@@ -898,3 +898,15 @@ mod props {
         }
     }
 }
+
+#[test]
+fn detect_caps_objects_per_file() {
+    let limit = certprep::input::MAX_OBJECTS;
+    let text = "-----BEGIN X-----\n-----END X-----\n".repeat(limit + 5);
+    let d = run(text.as_bytes());
+    assert_eq!(d.problems.len(), limit + 1);
+    assert!(matches!(
+        d.problems.last(),
+        Some(InputError::TooManyObjects { .. })
+    ));
+}

@@ -1,4 +1,4 @@
 //! Library-level oracle, property and registry tests.
 
-mod input;
 mod fuzz_seeds;
+mod input;
