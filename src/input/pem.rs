@@ -91,6 +91,17 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
 /// Split RFC 1421 headers (`Name: value` lines before a blank line) from the base64, and drop
 /// all whitespace from the base64.
 fn split_headers(body: &str) -> (Vec<(String, String)>, String) {
+    // PEM copied out of JSON (ACME clients, vault exports) keeps its escapes: `\n`, `\r`, `\/`.
+    let unescaped;
+    let body = if body.contains('\\') {
+        unescaped = body
+            .replace("\\r", "")
+            .replace("\\n", "\n")
+            .replace("\\/", "/");
+        unescaped.as_str()
+    } else {
+        body
+    };
     let mut headers = Vec::new();
     let mut lines = body.lines().peekable();
     while lines.peek().is_some_and(|l| l.trim().is_empty()) {
@@ -145,6 +156,14 @@ mod tests {
         assert_eq!(b.len(), 2);
         assert_eq!(b[1].der.as_deref(), Some(&[4u8, 5][..]));
         assert!(b.iter().all(|b| b.terminated));
+    }
+
+    #[test]
+    fn scan_reads_pem_with_json_escapes() {
+        let text = r#"{"cert":"-----BEGIN CERTIFICATE-----\nAQ\/D\r\nBA==\n-----END CERTIFICATE-----\n"}"#;
+        let b = scan(text);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].der.as_deref(), Some(&[1u8, 15, 195, 4][..]));
     }
 
     #[test]
