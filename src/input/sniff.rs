@@ -281,7 +281,7 @@ mod tests {
         );
         // PFX: SEQ { INTEGER 3, SEQ { OID data } }.
         let pfx = [
-            0x30, 0x11, 2, 1, 3, 0x30, 0x0B, 6, 9, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 1, 7, 1,
+            0x30, 0x10, 2, 1, 3, 0x30, 0x0B, 6, 9, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 1, 7, 1,
         ];
         assert_eq!(der_kind(&pfx[..]), Some(DerKind::Pkcs12));
         assert_eq!(der_kind(&[0x30, 0x00]), Some(DerKind::Unknown));
