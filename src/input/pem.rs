@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn scan_reads_pem_with_json_escapes() {
-        let text = r#"{"cert":"-----BEGIN CERTIFICATE-----\nAQ\/D\r\nBA==\n-----END CERTIFICATE-----\n"}"#;
+        let text =
+            r#"{"cert":"-----BEGIN CERTIFICATE-----\nAQ\/D\r\nBA==\n-----END CERTIFICATE-----\n"}"#;
         let b = scan(text);
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].der.as_deref(), Some(&[1u8, 15, 195, 4][..]));
