@@ -153,6 +153,52 @@ pub enum InputError {
         /// The limit.
         limit: u64,
     },
+    /// A PKCS#7 bundle that is valid but holds no certificates.
+    #[error("{origin}: the PKCS#7 bundle holds no certificates; ask the CA for the certificate and its chain again (PEM, DER or a .p7b that contains them)")]
+    EmptyBundle {
+        /// Where.
+        origin: Origin,
+    },
+    /// A ZIP archive inside a ZIP archive inside a ZIP archive: not opened.
+    #[error("{origin}: a ZIP archive nested more than one level deep was not opened; extract it and give the files inside")]
+    NestedArchive {
+        /// Where.
+        origin: Origin,
+    },
+    /// A ZIP archive with more entries than certprep reads.
+    #[error("{origin}: the ZIP archive has {count} entries, more than the {limit} certprep reads; extract the certificate files and give them directly")]
+    TooManyEntries {
+        /// Where.
+        origin: Origin,
+        /// Entries in the archive.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A password-protected ZIP entry.
+    #[error("{origin}: the ZIP entry is password-protected; extract it with your archive tool and give the file directly")]
+    EncryptedEntry {
+        /// Where.
+        origin: Origin,
+    },
+    /// DER whose outer length is larger than the data: a truncated download or copy.
+    #[error("{origin}: DER data is cut short: it declares {declared} bytes but there are {actual}; the file is truncated, get a fresh copy")]
+    TruncatedDer {
+        /// Where.
+        origin: Origin,
+        /// The length the outer header declares (header included).
+        declared: u64,
+        /// The bytes present.
+        actual: u64,
+    },
+    /// More objects (PEM blocks, certificates in a bundle) in one file than certprep reads.
+    #[error("{origin}: more than {limit} objects in one file; only the first {limit} were read")]
+    TooManyObjects {
+        /// Where.
+        origin: Origin,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 /// Errors from choosing PFX contents and writing PKCS#12 files (`pfx`, `pkcs12::build`).

@@ -41,7 +41,9 @@ pub(crate) fn load_one(path: &str, global: &Global) -> anyhow::Result<Detected> 
     };
     let stdin_bytes = if path == "-" {
         let mut buf = Vec::new();
+        // One byte over the limit is enough for `detect` to report the input as too large.
         std::io::stdin()
+            .take(opts.max_size.saturating_add(1))
             .read_to_end(&mut buf)
             .context("reading standard input")?;
         Some(buf)
