@@ -120,6 +120,7 @@ fn inspect_every_key_fixture_loads_and_rsa_keys_match_the_leaf() {
         "keys/rsa-pkcs1.pem",
         "keys/rsa-pkcs8.pem",
         "keys/rsa-pkcs8.der",
+        "keys/rsa-pkcs1.der",
         "keys/rsa-pkcs8-encrypted.pem",
         "input/rsa-pbes2-sha1.pem",
         "input/rsa-legacy-aes256.pem",

@@ -273,11 +273,14 @@ fn detect_every_rsa_key_form_normalises_to_openssls_pkcs8_and_matches_leaf() {
             KeyFormat::Pkcs8,
         ),
         ("PKCS#8 DER", pkcs8.clone(), KeyFormat::Pkcs8),
-        // `openssl pkey -outform DER` (gen.sh) writes the traditional PKCS#1 form despite the
-        // file's name: content, not the name, decides.
         (
             "keys/rsa-pkcs8.der",
             fixture("keys/rsa-pkcs8.der"),
+            KeyFormat::Pkcs8,
+        ),
+        (
+            "keys/rsa-pkcs1.der",
+            fixture("keys/rsa-pkcs1.der"),
             KeyFormat::Pkcs1,
         ),
         (
