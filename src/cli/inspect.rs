@@ -1,7 +1,7 @@
 //! `certprep inspect`: what Get-ExchangeCertificate would show, as text or JSON.
 
 use super::Global;
-use certprep::inspect::InspectReport;
+use certprep::inspect::{InspectReport, Trust};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -17,6 +17,13 @@ pub(crate) struct InspectArgs {
     /// Print JSON (schema in docs/json-output.md) instead of text.
     #[arg(long)]
     json: bool,
+    /// Roots to trust besides the embedded public ones (an enterprise CA), for `Status`.
+    /// Repeatable.
+    #[arg(long, value_name = "FILE")]
+    roots: Vec<String>,
+    /// Trust only --roots, not the embedded Mozilla root store.
+    #[arg(long)]
+    no_embedded_roots: bool,
 }
 
 pub(crate) fn run(
@@ -25,7 +32,16 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     let detected = super::load::load_all(&args.files, global)?;
-    let report = InspectReport::build(&detected, global.at);
+    let roots = super::load::load_certs(&args.roots, global, "--roots")?;
+    let trust = Trust {
+        roots: &roots,
+        public: if args.no_embedded_roots {
+            &[]
+        } else {
+            certprep::roots::embedded()
+        },
+    };
+    let report = InspectReport::build(&detected, global.at, trust);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;

@@ -119,6 +119,7 @@ fn write_cert(c: &CertReport, out: &mut dyn Write) -> io::Result<()> {
         "Status",
         &format!("{:?} (revocation {})", c.status, c.revocation),
     )?;
+    field(out, "RootCAType", c.root_ca_type)?;
     field(out, "IsSelfSigned", &c.is_self_signed.to_string())?;
     let key = match &c.private_key_origin {
         Some(o) => format!("True ({o})"),
