@@ -102,7 +102,7 @@ pub enum InputError {
         source: BoxError,
     },
     /// A password-protected object and no password worked (none was given, or none matched).
-    #[error("{origin}: {kind} is password-protected and {}; give it with --password-file FILE or --password-env VAR", if *.tried_given { "none of the given passwords opens it" } else { "neither a null nor an empty password opens it" })]
+    #[error("{origin}: {kind} is password-protected and {}; give it with --password-file FILE or --password-env VAR", if *.tried_given { "none of the given passwords opens it" } else { "no password was given (and an empty one does not open it)" })]
     PasswordNeeded {
         /// Where.
         origin: Origin,
