@@ -18,6 +18,7 @@ fn bench(c: &mut Criterion) {
     let trust = Trust {
         roots: &[],
         public: certprep::roots::embedded(),
+        pool: &[],
     };
     c.bench_function("detect+inspect one PEM certificate", |b| {
         b.iter(|| {

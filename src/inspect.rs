@@ -75,6 +75,8 @@ pub struct Trust<'a> {
     pub roots: &'a [Cert],
     /// The public roots (the embedded Mozilla store unless `--no-embedded-roots`).
     pub public: &'a [Cert],
+    /// Extra candidate issuers (`--pool`), used for chains but not reported.
+    pub pool: &'a [Cert],
 }
 
 /// Get-ExchangeCertificate's `Status`, as far as it can be known offline.
@@ -245,7 +247,7 @@ fn cert_report(
     let chain = crate::chain::assemble(
         c,
         given,
-        &[],
+        trust.pool,
         trust.roots,
         trust.public,
         &crate::chain::ChainOptions::at(at),

@@ -11,19 +11,14 @@ use std::process::ExitCode;
     after_help = "Examples:\n  $ certprep inspect mail.contoso.com.crt\n  $ certprep inspect deliverable.zip --json\n  $ certprep inspect site.pfx --password-file pw.txt --at 2027-01-01T00:00:00Z"
 )]
 pub(crate) struct InspectArgs {
+    #[command(flatten)]
+    trust: super::args::TrustArgs,
     /// Files to read (any format; `-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
     /// Print JSON (schema in docs/json-output.md) instead of text.
     #[arg(long)]
     json: bool,
-    /// Roots to trust besides the embedded public ones (an enterprise CA), for `Status`.
-    /// Repeatable.
-    #[arg(long, value_name = "FILE")]
-    roots: Vec<String>,
-    /// Trust only --roots, not the embedded Mozilla root store.
-    #[arg(long)]
-    no_embedded_roots: bool,
 }
 
 pub(crate) fn run(
@@ -32,14 +27,11 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     let detected = super::load::load_all(&args.files, global)?;
-    let roots = super::load::load_certs(&args.roots, global, "--roots")?;
+    let stores = super::load::load_trust(&args.trust, global)?;
     let trust = Trust {
-        roots: &roots,
-        public: if args.no_embedded_roots {
-            &[]
-        } else {
-            certprep::roots::embedded()
-        },
+        roots: &stores.roots,
+        public: stores.public,
+        pool: &stores.pool,
     };
     let report = InspectReport::build(&detected, global.at, trust);
     if args.json {

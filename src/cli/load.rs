@@ -159,3 +159,29 @@ pub(crate) fn warn(problems: &[InputError], global: &Global) {
         }
     }
 }
+
+/// The certificates behind `--pool`, `--roots` and `--no-embedded-roots`.
+pub(crate) struct TrustStores {
+    /// `--pool` certificates.
+    pub(crate) pool: Vec<Cert>,
+    /// `--roots` certificates.
+    pub(crate) roots: Vec<Cert>,
+    /// The embedded public roots, or none with `--no-embedded-roots`.
+    pub(crate) public: &'static [Cert],
+}
+
+/// Load the trust flags.
+pub(crate) fn load_trust(
+    args: &super::args::TrustArgs,
+    global: &Global,
+) -> anyhow::Result<TrustStores> {
+    Ok(TrustStores {
+        pool: load_pool(&args.pool, global)?,
+        roots: load_certs(&args.roots, global, "--roots")?,
+        public: if args.no_embedded_roots {
+            &[]
+        } else {
+            certprep::roots::embedded()
+        },
+    })
+}
