@@ -2,7 +2,7 @@
 //! The process-level comparison with `openssl x509` is scripts/bench-single-file.sh.
 
 use certprep::input::{detect, DetectOptions, Origin};
-use certprep::inspect::InspectReport;
+use certprep::inspect::{InspectReport, Trust};
 use certprep::thumbprint::{HashAlg, Thumbprint};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -15,10 +15,15 @@ fn bench(c: &mut Criterion) {
     let origin = Origin::file("mail.contoso.com.crt");
     let opts = DetectOptions::default();
     let at = time::macros::datetime!(2027-01-01 0:00 UTC);
+    let trust = Trust {
+        roots: &[],
+        public: certprep::roots::embedded(),
+        pool: &[],
+    };
     c.bench_function("detect+inspect one PEM certificate", |b| {
         b.iter(|| {
             let d = detect(std::hint::black_box(&bytes), &origin, &opts);
-            InspectReport::build(&d, at)
+            InspectReport::build(&d, at, trust)
         })
     });
     c.bench_function("detect+thumbprint one PEM certificate", |b| {

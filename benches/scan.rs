@@ -19,7 +19,7 @@ fn scan(c: &mut Criterion) {
     let rules = CheckRules {
         options: Options::default(),
         stores: RootStores {
-            public: RootStores::embedded_public_roots(),
+            public: certprep::roots::embedded(),
             trusted: Vec::new(),
             pool: Vec::new(),
         },

@@ -102,7 +102,7 @@ pub enum InputError {
         source: BoxError,
     },
     /// A password-protected object and no password worked (none was given, or none matched).
-    #[error("{origin}: {kind} is password-protected and {}; give it with --password-file FILE or --password-env VAR", if *.tried_given { "none of the given passwords opens it" } else { "neither a null nor an empty password opens it" })]
+    #[error("{origin}: {kind} is password-protected and {}; give it with --password-file FILE or --password-env VAR", if *.tried_given { "none of the given passwords opens it" } else { "no password was given (and an empty one does not open it)" })]
     PasswordNeeded {
         /// Where.
         origin: Origin,
@@ -152,6 +152,52 @@ pub enum InputError {
         size: u64,
         /// The limit.
         limit: u64,
+    },
+    /// A PKCS#7 bundle that is valid but holds no certificates.
+    #[error("{origin}: the PKCS#7 bundle holds no certificates; ask the CA for the certificate and its chain again (PEM, DER or a .p7b that contains them)")]
+    EmptyBundle {
+        /// Where.
+        origin: Origin,
+    },
+    /// A ZIP archive inside a ZIP archive inside a ZIP archive: not opened.
+    #[error("{origin}: a ZIP archive nested more than one level deep was not opened; extract it and give the files inside")]
+    NestedArchive {
+        /// Where.
+        origin: Origin,
+    },
+    /// A ZIP archive with more entries than certprep reads.
+    #[error("{origin}: the ZIP archive has {count} entries, more than the {limit} certprep reads; extract the certificate files and give them directly")]
+    TooManyEntries {
+        /// Where.
+        origin: Origin,
+        /// Entries in the archive.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A password-protected ZIP entry.
+    #[error("{origin}: the ZIP entry is password-protected; extract it with your archive tool and give the file directly")]
+    EncryptedEntry {
+        /// Where.
+        origin: Origin,
+    },
+    /// DER whose outer length is larger than the data: a truncated download or copy.
+    #[error("{origin}: DER data is cut short: it declares {declared} bytes but there are {actual}; the file is truncated, get a fresh copy")]
+    TruncatedDer {
+        /// Where.
+        origin: Origin,
+        /// The length the outer header declares (header included).
+        declared: u64,
+        /// The bytes present.
+        actual: u64,
+    },
+    /// More objects (PEM blocks, certificates in a bundle) in one file than certprep reads.
+    #[error("{origin}: more than {limit} objects in one file; only the first {limit} were read")]
+    TooManyObjects {
+        /// Where.
+        origin: Origin,
+        /// The limit.
+        limit: usize,
     },
 }
 

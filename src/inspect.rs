@@ -68,13 +68,28 @@ impl PfxReport {
     }
 }
 
+/// Where trust comes from when `inspect` judges `Status` (pure: the caller supplies the stores).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Trust<'a> {
+    /// Roots the user trusts (`--roots`, e.g. an enterprise CA).
+    pub roots: &'a [Cert],
+    /// The public roots (the embedded Mozilla store unless `--no-embedded-roots`).
+    pub public: &'a [Cert],
+    /// Extra candidate issuers (`--pool`), used for chains but not reported.
+    pub pool: &'a [Cert],
+}
+
 /// Get-ExchangeCertificate's `Status`, as far as it can be known offline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Status {
-    /// Within its validity period.
+    /// Within its validity period, with a verified chain to a trusted root.
     Valid,
     /// Expired or not yet valid at the evaluation time.
     DateInvalid,
+    /// Within its validity period, but no verified chain to a trusted root could be built from
+    /// the inputs and the trusted roots (what Windows reports when the chain is incomplete or
+    /// ends at an unknown root).
+    Untrusted,
 }
 
 /// One certificate.
@@ -104,8 +119,12 @@ pub struct CertReport {
     /// notAfter.
     #[serde(with = "time::serde::rfc3339")]
     pub not_after: OffsetDateTime,
-    /// Valid or DateInvalid at the evaluation time.
+    /// Valid, DateInvalid or Untrusted at the evaluation time.
     pub status: Status,
+    /// Exchange's RootCAType: `ThirdParty` when the chain ends at a public root, `Unknown`
+    /// otherwise (an enterprise or private root cannot be told apart offline).
+    #[serde(rename = "RootCAType")]
+    pub root_ca_type: &'static str,
     /// Revocation is never checked offline; always "not checked".
     pub revocation: &'static str,
     /// Subject and issuer are the same name and the signature verifies under the certificate's
@@ -182,7 +201,8 @@ pub struct KeyReport {
 
 impl InspectReport {
     /// Build the report for everything detected, evaluated at `at`.
-    pub fn build(detected: &Detected, at: OffsetDateTime) -> InspectReport {
+    pub fn build(detected: &Detected, at: OffsetDateTime, trust: Trust<'_>) -> InspectReport {
+        let given: Vec<Cert> = detected.certs().cloned().collect();
         let keys: Vec<&PrivateKey> = detected.keys().collect();
         let certs: Vec<&Cert> = detected.certs().collect();
         let mut report = InspectReport {
@@ -195,7 +215,9 @@ impl InspectReport {
         };
         for item in &detected.items {
             match item {
-                Item::Cert(c) => report.certificates.push(cert_report(c, &keys, at)),
+                Item::Cert(c) => report
+                    .certificates
+                    .push(cert_report(c, &keys, at, &given, trust)),
                 Item::Csr(r) => report.requests.push(csr_report(r, &certs)),
                 Item::Key(k) => report.keys.push(KeyReport {
                     origin: k.origin.clone(),
@@ -214,8 +236,33 @@ impl InspectReport {
     }
 }
 
-fn cert_report(c: &Cert, keys: &[&PrivateKey], at: OffsetDateTime) -> CertReport {
+fn cert_report(
+    c: &Cert,
+    keys: &[&PrivateKey],
+    at: OffsetDateTime,
+    given: &[Cert],
+    trust: Trust<'_>,
+) -> CertReport {
     let key = keys.iter().find(|k| k.matches(&c.public_key));
+    let chain = crate::chain::assemble(
+        c,
+        given,
+        trust.pool,
+        trust.roots,
+        trust.public,
+        &crate::chain::ChainOptions::at(at),
+    );
+    let status = if !c.is_valid_at(at) {
+        Status::DateInvalid
+    } else if chain.complete {
+        Status::Valid
+    } else {
+        Status::Untrusted
+    };
+    let root_ca_type = match chain.anchor_source {
+        Some(crate::chain::AnchorSource::Embedded) if chain.complete => "ThirdParty",
+        _ => "Unknown",
+    };
     CertReport {
         origin: c.origin.clone(),
         friendly_name: c.friendly_name.clone(),
@@ -227,11 +274,8 @@ fn cert_report(c: &Cert, keys: &[&PrivateKey], at: OffsetDateTime) -> CertReport
         serial_number: c.serial_hex(),
         not_before: c.not_before,
         not_after: c.not_after,
-        status: if c.is_valid_at(at) {
-            Status::Valid
-        } else {
-            Status::DateInvalid
-        },
+        status,
+        root_ca_type,
         revocation: "not checked",
         is_self_signed: crate::verify::is_self_signed(c),
         has_private_key: key.is_some(),

@@ -117,10 +117,6 @@ pub const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
 pub const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";
 
 // PKCS#7 / CMS content types (RFC 5652 §4–§8), as PKCS#12 uses them (RFC 7292 §4.1).
-/// id-data.
-pub const CMS_DATA: &str = "1.2.840.113549.1.7.1";
-/// id-signedData (PKCS#12 public-key integrity mode).
-pub const CMS_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
 /// id-envelopedData (PKCS#12 public-key privacy mode).
 pub const CMS_ENVELOPED_DATA: &str = "1.2.840.113549.1.7.3";
 /// id-encryptedData (PKCS#12 password privacy mode).
@@ -183,11 +179,7 @@ pub const DES_EDE3_CBC: &str = "1.2.840.113549.3.7";
 pub const DES_CBC: &str = "1.3.14.3.2.7";
 
 // Digest algorithms (RFC 3279, RFC 5754), as the PKCS#12 MAC names them.
-/// id-sha1.
-pub const DIGEST_SHA1: &str = "1.3.14.3.2.26";
-/// id-sha256.
-pub const DIGEST_SHA256: &str = "2.16.840.1.101.3.4.2.1";
-/// id-sha384.
-pub const DIGEST_SHA384: &str = "2.16.840.1.101.3.4.2.2";
-/// id-sha512.
-pub const DIGEST_SHA512: &str = "2.16.840.1.101.3.4.2.3";
+// Content types and password-based encryption read by `input::detect` (RFC 5652 §3/§5,
+// RFC 8018 §6.2 and App. A.2, RFC 7292 App. D).
+/// pkcs-12PbeIds arc: pbeWithSHAAnd3-KeyTripleDES-CBC and friends (RFC 7292 App. C).
+pub const PBE_PKCS12_ARC: &str = "1.2.840.113549.1.12.1";

@@ -16,7 +16,7 @@ mod pkcs7;
 mod problems;
 mod search;
 
-pub use diagnose::{Diagnosis, Diagnostic, Severity};
+pub use diagnose::{Diagnosis, Diagnostic, Role, Severity};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
 use crate::dn::render_windows;

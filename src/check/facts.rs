@@ -1,93 +1,107 @@
-//! Facts the engine works out once per end-entity certificate so rules stay pure: its issuer
-//! chain, whether that chain ends at a trusted root, and what kind of CA issued it.
+//! Facts the engine works out once per end-entity certificate so rules stay pure: its chain as
+//! [`chain::assemble`] builds it (every link signature-verified, validity and CA constraints
+//! checked), whether that chain ends at a trusted root, and what kind of CA issued it.
 //!
-//! PROVISIONAL LINKING: until `chain::assemble` lands on main, issuers are linked here by
-//! name (issuer DN bytes equal to subject DN bytes) and, where both are present, by key
-//! identifier (AKI = SKI). Signatures are NOT verified. [`LINKING`] says which linking built a
-//! report, and the JSON output carries it, so nobody mistakes this for path validation.
+//! The certificates in the leaf's own file are the chain's `given` certificates (so order,
+//! duplicates and strays are judged per file, as `chain-order`, `chain-duplicate` and
+//! `chain-stray` need); every other input certificate and `--pool` are the pool. Nothing here
+//! reads files or the clock: the roots, the pool and the time are arguments.
 
+use crate::chain::{self, AnchorSource, ChainOptions, ChainReport, PathEnd};
 use crate::model::Cert;
+use time::OffsetDateTime;
 
-/// How the issuer chain was linked.
+/// How the issuer chain was linked (the JSON `chain_linking` field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Linking {
-    /// By issuer/subject name and key identifiers, signatures not verified (provisional).
-    Names,
+    /// By `chain::assemble`: every issuer's key verified the signature below it, and the path
+    /// was checked for validity and CA constraints (docs/chain.md).
+    Verified,
 }
 
 /// The linking this build uses.
-pub const LINKING: Linking = Linking::Names;
-
-/// Most issuers followed from one certificate (a bound against looping or hostile pools).
-pub const MAX_DEPTH: usize = 8;
+pub const LINKING: Linking = Linking::Verified;
 
 /// Root certificates and extra candidate issuers: arguments, never read from disk here.
 #[derive(Clone, Debug, Default)]
-pub struct RootStores {
-    /// Public roots (the embedded Mozilla store unless `--no-embedded-roots`). A chain ending
-    /// here makes the certificate one from a public CA.
-    pub public: Vec<Cert>,
+pub struct RootStores<'a> {
+    /// Public roots: [`crate::roots::embedded`] unless `--no-embedded-roots` (then empty). A
+    /// chain ending here makes the certificate one from a public CA.
+    pub public: &'a [Cert],
     /// Roots the user trusts (`--roots`, e.g. an enterprise CA). Trusted, but not public.
     pub trusted: Vec<Cert>,
     /// Candidate intermediates (`--pool`), beyond those in the inputs.
     pub pool: Vec<Cert>,
 }
 
-impl RootStores {
-    /// The Mozilla root store embedded in certprep (webpki-root-certs), parsed. Roots that do
-    /// not parse are left out.
-    pub fn embedded_public_roots() -> Vec<Cert> {
-        webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .enumerate()
-            .filter_map(|(i, der)| {
-                Cert::from_der(
-                    der.as_ref().to_vec(),
-                    crate::input::Origin::file(format!("embedded Mozilla root {}", i + 1)),
-                )
-                .ok()
-            })
-            .collect()
-    }
-}
-
-/// Where the chain ends.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Trust {
-    /// At a root of the public (embedded) store.
-    PublicRoot,
-    /// At a root the user gave with `--roots`.
-    GivenRoot,
-    /// At a self-signed root that is in neither store.
-    UntrustedRoot {
-        /// The root's subject, as Windows prints it.
-        root: String,
-    },
-    /// An issuer is missing from the inputs, the pool and the stores.
-    IssuerNotFound {
-        /// The missing issuer's name, as Windows prints it.
-        issuer: String,
-    },
-    /// The search stopped at [`MAX_DEPTH`] or at a loop.
-    TooDeep,
-}
-
-/// The issuer chain of one certificate.
+/// The chain of one end-entity certificate.
 #[derive(Clone, Debug)]
 pub struct ChainFacts {
-    /// Issuers from the certificate's own issuer upward (the last one is the root or anchor
-    /// when one was found).
-    pub issuers: Vec<Cert>,
-    /// Where the chain ends.
-    pub trust: Trust,
+    /// What chain assembly found: the chosen path, where it ends, its diagnostics, and the
+    /// order, duplicates and strays among the certificates of the leaf's file.
+    pub report: ChainReport,
+    /// Whether the chosen path ends at a root of the public store.
+    pub public: bool,
 }
 
 impl ChainFacts {
-    /// Whether the chain reaches a trusted root.
+    /// Assemble the chain of `leaf` at `at`: `given` are the certificates of its file (in file
+    /// order), `pool` every other candidate issuer; trust anchors come from `stores`.
+    pub fn assemble(
+        leaf: &Cert,
+        given: &[Cert],
+        pool: &[Cert],
+        stores: &RootStores<'_>,
+        at: OffsetDateTime,
+    ) -> ChainFacts {
+        let report = chain::assemble(
+            leaf,
+            given,
+            pool,
+            &stores.trusted,
+            stores.public,
+            &ChainOptions::at(at),
+        );
+        // A root in both `--roots` and the public store is public: the search meets `--roots`
+        // first, so the anchor's source alone would call it private.
+        let public = match report.end {
+            PathEnd::Anchor {
+                source: AnchorSource::Embedded,
+            } => true,
+            PathEnd::Anchor {
+                source: AnchorSource::Roots,
+            } => report
+                .path_certs()
+                .last()
+                .is_some_and(|a| stores.public.iter().any(|r| r.der == a.der)),
+            _ => false,
+        };
+        ChainFacts { report, public }
+    }
+
+    /// Whether the chosen path ends at a trusted root (`--roots` or the public store). The path
+    /// may still be invalid (an expired intermediate, say): see [`ChainReport::diagnostics`].
     pub fn is_trusted(&self) -> bool {
-        matches!(self.trust, Trust::PublicRoot | Trust::GivenRoot)
+        matches!(self.report.end, PathEnd::Anchor { .. })
+    }
+
+    /// The issuers on the chosen path, leaf excluded, root included when there is one.
+    pub fn issuers(&self) -> &[Cert] {
+        self.report.issuers()
+    }
+
+    /// The certificates on the chosen path whose signatures a client relies on: all but the
+    /// last when the path ends at a trust anchor or at a self-issued root (a root's own
+    /// signature is not checked), every one when the top issuer is missing.
+    pub fn below_root(&self) -> &[Cert] {
+        let certs = self.report.path_certs();
+        match self.report.end {
+            PathEnd::Anchor { .. } | PathEnd::UntrustedRoot { .. } => {
+                &certs[..certs.len().saturating_sub(1)]
+            }
+            _ => certs,
+        }
     }
 }
 
@@ -99,7 +113,7 @@ pub enum CaKind {
     Public,
     /// A private (enterprise) CA: the chain ends at a root given with `--roots`.
     Private,
-    /// Self-issued (subject = issuer): no CA.
+    /// Self-signed (self-issued, and its own key verifies its signature): no CA.
     SelfSigned,
     /// Unknown: the chain does not reach a trusted root.
     Unknown,
@@ -107,75 +121,12 @@ pub enum CaKind {
 
 /// The kind of CA behind `leaf`, given its chain facts.
 pub fn ca_kind(leaf: &Cert, chain: Option<&ChainFacts>) -> CaKind {
-    if leaf.is_self_issued() {
+    if crate::verify::is_self_signed(leaf) {
         return CaKind::SelfSigned;
     }
-    match chain.map(|c| &c.trust) {
-        Some(Trust::PublicRoot) => CaKind::Public,
-        Some(Trust::GivenRoot) => CaKind::Private,
+    match chain {
+        Some(c) if c.public => CaKind::Public,
+        Some(c) if c.is_trusted() => CaKind::Private,
         _ => CaKind::Unknown,
     }
-}
-
-/// Whether `issuer` may have issued `cert`: names equal, and key identifiers equal when both
-/// are present.
-fn may_issue(issuer: &Cert, cert: &Cert) -> bool {
-    issuer.subject.der == cert.issuer.der
-        && match (&cert.authority_key_id, &issuer.subject_key_id) {
-            (Some(a), Some(s)) => a == s,
-            _ => true,
-        }
-}
-
-/// Whether two certificates are the same: identical DER, or the same subject and key.
-pub fn same_cert(a: &Cert, b: &Cert) -> bool {
-    a.der == b.der || (a.subject.der == b.subject.der && a.public_key.same_key(&b.public_key))
-}
-
-/// Link `leaf` to its issuers among `inputs`, the pool and the stores. `None` for a
-/// self-issued certificate (it has no issuer chain).
-pub fn link(leaf: &Cert, inputs: &[&Cert], stores: &RootStores) -> Option<ChainFacts> {
-    if leaf.is_self_issued() {
-        return None;
-    }
-    let mut issuers: Vec<Cert> = Vec::new();
-    let mut cur = leaf.clone();
-    let trust = loop {
-        if issuers.len() >= MAX_DEPTH {
-            break Trust::TooDeep;
-        }
-        // A trusted store ends the search as soon as it holds the issuer: the shortest path
-        // to trust wins, as in path building (RFC 4158 §2.4).
-        if let Some(r) = stores.trusted.iter().find(|r| may_issue(r, &cur)) {
-            issuers.push(r.clone());
-            break Trust::GivenRoot;
-        }
-        if let Some(r) = stores.public.iter().find(|r| may_issue(r, &cur)) {
-            issuers.push(r.clone());
-            break Trust::PublicRoot;
-        }
-        if cur.is_self_issued() {
-            break Trust::UntrustedRoot {
-                root: crate::dn::render_windows(&cur.subject),
-            };
-        }
-        let next = inputs.iter().copied().chain(stores.pool.iter()).find(|c| {
-            may_issue(c, &cur)
-                && !same_cert(c, &cur)
-                && !same_cert(c, leaf)
-                && !issuers.iter().any(|i| same_cert(i, c))
-        });
-        match next {
-            Some(n) => {
-                issuers.push(n.clone());
-                cur = n.clone();
-            }
-            None => {
-                break Trust::IssuerNotFound {
-                    issuer: crate::dn::render_windows(&cur.issuer),
-                }
-            }
-        }
-    };
-    Some(ChainFacts { issuers, trust })
 }

@@ -19,7 +19,7 @@ use crate::input::{Detected, Origin};
 use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
 use crate::thumbprint::{HashAlg, Thumbprint};
 use crate::windows::WindowsVersion;
-pub use facts::{CaKind, ChainFacts, Linking, RootStores, Trust};
+pub use facts::{CaKind, ChainFacts, Linking, RootStores};
 use time::OffsetDateTime;
 
 /// How serious a finding is (zlint's levels; style.md §3).
@@ -245,7 +245,8 @@ pub struct Ctx<'a> {
     pub file_certs: Vec<&'a Cert>,
     /// Every end-entity certificate of the run (for Edge/hybrid consistency).
     pub leaves: Vec<&'a Cert>,
-    /// The issuer chain as found; `None` for a self-issued certificate.
+    /// The chain as `chain::assemble` built it (`None` only where a test builds a context
+    /// without one).
     pub chain: Option<&'a ChainFacts>,
     /// What kind of CA issued it.
     pub ca: CaKind,
@@ -345,7 +346,7 @@ pub struct CheckReport {
     /// The instant validity was judged at.
     #[serde(with = "time::serde::rfc3339")]
     pub as_of: OffsetDateTime,
-    /// How issuers were linked (see [`Linking`]).
+    /// How issuers were linked: `verified` (see [`Linking`]).
     pub chain_linking: Linking,
     /// Per input file, in input order.
     pub files: Vec<FileResult>,
@@ -376,6 +377,11 @@ impl CheckReport {
 /// Whether a certificate is an end-entity certificate `check` judges (not a CA certificate).
 pub fn is_end_entity(cert: &Cert) -> bool {
     !cert.is_ca()
+}
+
+/// Whether two origins are the same file (and the same ZIP entry).
+fn same_file(a: &Origin, b: &Origin) -> bool {
+    a.path == b.path && a.entry == b.entry
 }
 
 /// Run one rule, turning its verdict into an outcome and maybe a finding.
@@ -410,7 +416,7 @@ pub fn evaluate(rule: &Rule, cert: &Cert, ctx: &Ctx<'_>) -> (Outcome, Option<Fin
 pub fn run(
     detected: &Detected,
     csr: Option<&Csr>,
-    stores: &RootStores,
+    stores: &RootStores<'_>,
     options: &Options,
     as_of: OffsetDateTime,
 ) -> CheckReport {
@@ -419,22 +425,36 @@ pub fn run(
     let keys: Vec<&PrivateKey> = detected.keys().collect();
     let pfxs: Vec<&PfxInfo> = detected.pfxs().collect();
     let leaves: Vec<&Cert> = certs.iter().copied().filter(|c| is_end_entity(c)).collect();
-    let chains: Vec<Option<ChainFacts>> = leaves
+    // Every input certificate is a candidate issuer for every leaf (pushed after the leaf's own
+    // file, so those stay `given`), then the pool.
+    let pool: Vec<Cert> = certs
         .iter()
-        .map(|leaf| facts::link(leaf, &certs, stores))
+        .map(|c| (*c).clone())
+        .chain(stores.pool.iter().cloned())
+        .collect();
+    let chains: Vec<ChainFacts> = leaves
+        .iter()
+        .map(|leaf| {
+            let given: Vec<Cert> = certs
+                .iter()
+                .filter(|c| same_file(&c.origin, &leaf.origin))
+                .map(|c| (*c).clone())
+                .collect();
+            ChainFacts::assemble(leaf, &given, &pool, stores, as_of)
+        })
         .collect();
 
     let mut files: Vec<FileResult> = Vec::new();
     let mut summary = Summary::default();
     for (leaf, chain) in leaves.iter().zip(&chains) {
         let file = leaf.origin.file_name();
-        let same_file = |o: &Origin| o.path == leaf.origin.path && o.entry == leaf.origin.entry;
+        let in_file = |o: &Origin| same_file(o, &leaf.origin);
         let file_keys: Vec<&PrivateKey> = keys
             .iter()
             .copied()
-            .filter(|k| same_file(&k.origin))
+            .filter(|k| in_file(&k.origin))
             .collect();
-        let pfx = pfxs.iter().copied().find(|p| same_file(&p.origin));
+        let pfx = pfxs.iter().copied().find(|p| in_file(&p.origin));
         let ctx = Ctx {
             as_of,
             options,
@@ -449,11 +469,11 @@ pub fn run(
             file_certs: certs
                 .iter()
                 .copied()
-                .filter(|c| same_file(&c.origin))
+                .filter(|c| in_file(&c.origin))
                 .collect(),
             leaves: leaves.clone(),
-            chain: chain.as_ref(),
-            ca: facts::ca_kind(leaf, chain.as_ref()),
+            chain: Some(chain),
+            ca: facts::ca_kind(leaf, Some(chain)),
         };
         let mut results = Vec::new();
         let mut findings = Vec::new();

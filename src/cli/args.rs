@@ -78,3 +78,20 @@ fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|e| format!("not an RFC 3339 time such as 2027-01-01T00:00:00Z ({e})"))
 }
+
+/// Where issuers and trust come from: shared by every command that builds chains
+/// (`chain`, `check`, `inspect`, `runbook`).
+#[derive(Debug, Args)]
+pub(crate) struct TrustArgs {
+    /// Extra candidate intermediates: a file (any format) or a directory, read recursively.
+    /// Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) pool: Vec<String>,
+    /// Roots to trust besides the embedded public ones (an enterprise CA): trusted, not
+    /// public. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) roots: Vec<String>,
+    /// Do not trust the embedded Mozilla root store (only --roots).
+    #[arg(long)]
+    pub(crate) no_embedded_roots: bool,
+}

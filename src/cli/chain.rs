@@ -27,19 +27,11 @@ pub(crate) enum ChainFormat {
     after_help = "Examples:\n  $ certprep chain mail.contoso.com.crt ca-bundle.crt -o fullchain.pem\n  $ certprep chain deliverable.zip --format p7b -o mail.p7b\n  $ certprep chain server.crt --pool /etc/ssl/intermediates --roots corp-root.crt\n  $ certprep chain server.crt --json"
 )]
 pub(crate) struct ChainArgs {
+    #[command(flatten)]
+    trust: super::args::TrustArgs,
     /// Certificate files (any format; `-` for standard input). The leaf is found among them.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// More candidate intermediates: a file (PEM, DER, .p7b, ZIP …) or a directory, searched
-    /// recursively. Repeatable. Pool certificates never count as strays.
-    #[arg(long, value_name = "PATH")]
-    pool: Vec<String>,
-    /// Trust the root certificates in this file (e.g. your organisation's own CA). Repeatable.
-    #[arg(long, value_name = "FILE")]
-    roots: Vec<String>,
-    /// Do not trust the embedded Mozilla root store (only --roots).
-    #[arg(long)]
-    no_embedded_roots: bool,
     /// Write the chain to this file (`-` for standard output; the report then goes to stderr).
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     out: Option<String>,
@@ -70,22 +62,9 @@ pub(crate) fn run(
             args.files.join(", ")
         );
     }
-    let pool = super::load::load_pool(&args.pool, global)?;
-    let mut roots = Vec::new();
-    if !args.roots.is_empty() {
-        let d = super::load::load_all(&args.roots, global)?;
-        roots.extend(d.certs().cloned());
-        if roots.is_empty() {
-            anyhow::bail!("--roots {}: no certificate in it", args.roots.join(", "));
-        }
-    }
-    let embedded: &[Cert] = if args.no_embedded_roots {
-        &[]
-    } else {
-        certprep::roots::embedded()
-    };
+    let trust = super::load::load_trust(&args.trust, global)?;
     let opts = ChainOptions::at(global.at);
-    let report = chain::assemble_bundle(&given, &pool, &roots, embedded, &opts)?;
+    let report = chain::assemble_bundle(&given, &trust.pool, &trust.roots, trust.public, &opts)?;
 
     let ok = report.complete && report.worst() != Some(Severity::Error);
     if let Some(path) = &args.out {

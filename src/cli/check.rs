@@ -16,6 +16,8 @@ use std::process::ExitCode;
     after_help = "Settings also come from certprep.toml in the working directory (or --config).\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.\n\nExamples:\n  $ certprep check mail.contoso.com.crt ca-bundle.crt --name mail.contoso.com --name autodiscover.contoso.com\n  $ certprep check new.pfx --password-file pw.txt --services IIS,SMTP,POP,IMAP --windows 2016\n  $ certprep check new.pfx --hybrid --format sarif > certprep.sarif\n  $ certprep check --list-rules --format markdown"
 )]
 pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    trust: super::args::TrustArgs,
     /// Files to check (any format; `-` for standard input).
     #[arg(value_name = "FILE", required_unless_present = "list_rules")]
     files: Vec<String>,
@@ -43,15 +45,6 @@ pub(crate) struct CheckArgs {
     /// Warn when the certificate expires within this many days (default: max(30, lifetime/3)).
     #[arg(long, value_name = "N")]
     min_days: Option<u32>,
-    /// Extra candidate issuers: a file or a directory. Repeatable.
-    #[arg(long, value_name = "PATH")]
-    pool: Vec<String>,
-    /// Trusted roots (e.g. an enterprise CA); counts as trusted, not as public. Repeatable.
-    #[arg(long, value_name = "FILE")]
-    roots: Vec<String>,
-    /// Do not trust the embedded Mozilla root store.
-    #[arg(long)]
-    no_embedded_roots: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
@@ -129,14 +122,11 @@ pub(crate) fn run(
         Some(csr_items.remove(0))
     };
 
+    let trust = super::load::load_trust(&args.trust, global)?;
     let stores = RootStores {
-        public: if args.no_embedded_roots {
-            Vec::new()
-        } else {
-            RootStores::embedded_public_roots()
-        },
-        trusted: super::load::load_certs(&args.roots, global, "--roots")?,
-        pool: super::load::load_pool(&args.pool, global)?,
+        public: trust.public,
+        trusted: trust.roots,
+        pool: trust.pool,
     };
     if !detected.certs().any(engine::is_end_entity) {
         bail!(

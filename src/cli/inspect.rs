@@ -1,7 +1,7 @@
 //! `certprep inspect`: what Get-ExchangeCertificate would show, as text or JSON.
 
 use super::Global;
-use certprep::inspect::InspectReport;
+use certprep::inspect::{InspectReport, Trust};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -11,6 +11,8 @@ use std::process::ExitCode;
     after_help = "Examples:\n  $ certprep inspect mail.contoso.com.crt\n  $ certprep inspect deliverable.zip --json\n  $ certprep inspect site.pfx --password-file pw.txt --at 2027-01-01T00:00:00Z"
 )]
 pub(crate) struct InspectArgs {
+    #[command(flatten)]
+    trust: super::args::TrustArgs,
     /// Files to read (any format; `-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
@@ -25,7 +27,13 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     let detected = super::load::load_all(&args.files, global)?;
-    let report = InspectReport::build(&detected, global.at);
+    let stores = super::load::load_trust(&args.trust, global)?;
+    let trust = Trust {
+        roots: &stores.roots,
+        public: stores.public,
+        pool: &stores.pool,
+    };
+    let report = InspectReport::build(&detected, global.at, trust);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;

@@ -41,7 +41,9 @@ pub(crate) fn load_one(path: &str, global: &Global) -> anyhow::Result<Detected> 
     };
     let stdin_bytes = if path == "-" {
         let mut buf = Vec::new();
+        // One byte over the limit is enough for `detect` to report the input as too large.
         std::io::stdin()
+            .take(opts.max_size.saturating_add(1))
             .read_to_end(&mut buf)
             .context("reading standard input")?;
         Some(buf)
@@ -156,4 +158,30 @@ pub(crate) fn warn(problems: &[InputError], global: &Global) {
             eprintln!("certprep: warning: {}", error_chain(e));
         }
     }
+}
+
+/// The certificates behind `--pool`, `--roots` and `--no-embedded-roots`.
+pub(crate) struct TrustStores {
+    /// `--pool` certificates.
+    pub(crate) pool: Vec<Cert>,
+    /// `--roots` certificates.
+    pub(crate) roots: Vec<Cert>,
+    /// The embedded public roots, or none with `--no-embedded-roots`.
+    pub(crate) public: &'static [Cert],
+}
+
+/// Load the trust flags.
+pub(crate) fn load_trust(
+    args: &super::args::TrustArgs,
+    global: &Global,
+) -> anyhow::Result<TrustStores> {
+    Ok(TrustStores {
+        pool: load_pool(&args.pool, global)?,
+        roots: load_certs(&args.roots, global, "--roots")?,
+        public: if args.no_embedded_roots {
+            &[]
+        } else {
+            certprep::roots::embedded()
+        },
+    })
 }

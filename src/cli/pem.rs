@@ -46,14 +46,10 @@ pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow
         }
     }
     let detected = super::load::load_all(&args.files, global)?;
-    let pool = if args.pool.is_empty() {
-        certprep::input::Detected::default()
-    } else {
-        super::load::load_all(&args.pool, global)?
-    };
+    let pool = super::load::load_pool(&args.pool, global)?;
     let certs: Vec<&Cert> = detected.certs().collect();
     let keys: Vec<&PrivateKey> = detected.keys().collect();
-    let pool_certs: Vec<&Cert> = pool.certs().collect();
+    let pool_certs: Vec<&Cert> = pool.iter().collect();
     let sel = pfx::select(
         &certs,
         &keys,

@@ -20,6 +20,8 @@ use std::process::ExitCode;
     after_help = "Examples:\n  $ certprep runbook mail.pfx --server EX01 --server EX02 --old-thumbprint 9F3A…  -o renew.ps1\n  $ certprep runbook mail.crt --pfx-path 'C:\\certs\\mail.pfx' --server EX01 --services IIS,SMTP,POP,IMAP -o renew.ps1\n  $ certprep runbook mail.pfx --server EX01 --hybrid --send-connector 'Outbound to Office 365' --old old.cer -o renew.ps1"
 )]
 pub(crate) struct RunbookArgs {
+    #[command(flatten)]
+    trust: super::args::TrustArgs,
     /// The new certificate: the PFX you will import, or its certificate (then give --pfx-path).
     #[arg(value_name = "FILE")]
     file: String,
@@ -68,17 +70,6 @@ pub(crate) struct RunbookArgs {
     /// Overwrite the output file if it exists.
     #[arg(long)]
     force: bool,
-    /// Intermediates to complete the chain with, for the pre-flight check (files or
-    /// directories), as for `certprep check`. Repeatable.
-    #[arg(long, value_name = "PATH")]
-    pool: Vec<String>,
-    /// Roots to trust besides the embedded public ones (an enterprise CA), as for
-    /// `certprep check`. Repeatable.
-    #[arg(long, value_name = "FILE")]
-    roots: Vec<String>,
-    /// Trust only --roots, not the embedded Mozilla root store.
-    #[arg(long)]
-    no_embedded_roots: bool,
     /// Generate the runbook even when `certprep check` finds errors (they are listed at the
     /// top of the script).
     #[arg(long)]
@@ -133,14 +124,11 @@ fn check_notes(
         hybrid: args.hybrid,
         ..check::Options::default()
     };
+    let trust = super::load::load_trust(&args.trust, global)?;
     let stores = check::RootStores {
-        public: if args.no_embedded_roots {
-            Vec::new()
-        } else {
-            check::RootStores::embedded_public_roots()
-        },
-        trusted: super::load::load_certs(&args.roots, global, "--roots")?,
-        pool: super::load::load_pool(&args.pool, global)?,
+        public: trust.public,
+        trusted: trust.roots,
+        pool: trust.pool,
     };
     let report = check::run(detected, None, &stores, &options, global.at);
     Ok(report

@@ -68,15 +68,8 @@ pub(crate) struct ScanArgs {
     /// Rule option: Edge Transport checks.
     #[arg(long)]
     edge: bool,
-    /// Rule option: trusted roots (e.g. an enterprise CA). Repeatable.
-    #[arg(long, value_name = "FILE")]
-    roots: Vec<String>,
-    /// Rule option: extra candidate issuers: a file or a directory. Repeatable.
-    #[arg(long, value_name = "PATH")]
-    pool: Vec<String>,
-    /// Rule option: do not trust the embedded Mozilla root store.
-    #[arg(long)]
-    no_embedded_roots: bool,
+    #[command(flatten)]
+    trust: super::args::TrustArgs,
     /// Exit 1 when a printed certificate has a finding at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -140,14 +133,13 @@ pub(crate) fn run(
             min_days: args.min_days,
             suppress: Vec::new(),
         },
-        stores: RootStores {
-            public: if args.no_embedded_roots {
-                Vec::new()
-            } else {
-                RootStores::embedded_public_roots()
-            },
-            trusted: super::load::load_certs(&args.roots, global, "--roots")?,
-            pool: super::load::load_pool(&args.pool, global)?,
+        stores: {
+            let trust = super::load::load_trust(&args.trust, global)?;
+            RootStores {
+                public: trust.public,
+                trusted: trust.roots,
+                pool: trust.pool,
+            }
         },
         as_of: global.at,
     };

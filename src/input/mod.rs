@@ -1,18 +1,37 @@
 //! Bytes in, detected objects out. This is the ONLY place that guesses formats, and it does so
 //! by content, never by file name.
+//!
+//! [`detect`] recognises, in this order: a ZIP archive (`PK` signature; [`zip`]), a DER
+//! structure by its ASN.1 outline (certificate, request, PKCS#7, PKCS#12, the private-key
+//! forms), then text — UTF-8 with or without BOM, UTF-16LE/BE with or without BOM — holding
+//! PEM blocks ([`pem`]) or bare base64 of DER. Whatever it cannot read becomes an
+//! [`InputError`] naming the file, the block or entry, and what the bytes look like; the good
+//! objects are still returned. `docs/formats.md` lists every form and message.
 
+mod ber;
+pub mod key;
 mod origin;
+pub mod pem;
+mod pkcs7;
+mod sniff;
+mod text;
+pub mod zip;
 
 pub use origin::{Origin, Part};
 
-use crate::error::InputError;
+use crate::error::{InputError, ObjectKind};
 use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
 use crate::secret::Secret;
+use sniff::DerKind;
 
 /// Default cap on PBKDF/PKCS#12 KDF and MAC iterations read from a file.
 pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 /// Default cap on the size of one input file.
 pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
+/// Most objects (PEM blocks, concatenated DER structures, certificates in one PKCS#7 bundle)
+/// read from one file: far above any real bundle, low enough that a file of millions of empty
+/// blocks cannot exhaust memory with problem reports.
+pub const MAX_OBJECTS: usize = 100_000;
 
 /// What detection may use: passwords to try and limits against hostile input.
 #[derive(Clone, Debug)]
@@ -36,8 +55,8 @@ impl Default for DetectOptions {
 }
 
 /// One object found in the input.
-// Certificates dominate every input, so boxing them would add an allocation per certificate on
-// the scan hot path to save space on the rarer variants.
+// Items live in a Vec that is built once per file; boxing the certificate would only add an
+// indirection to every consumer.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Item {
@@ -97,104 +116,301 @@ impl Detected {
 }
 
 /// Read the file at `path` and detect what it holds. I/O failures become a problem entry.
+/// At most `max_size + 1` bytes are read, so a huge file (or an endless device) is refused
+/// without being loaded.
 pub fn load(path: &str, opts: &DetectOptions) -> Detected {
+    use std::io::Read;
     let origin = Origin::file(path);
-    match std::fs::metadata(path).and_then(|m| {
-        if m.len() > opts.max_size {
-            Ok(None)
-        } else {
-            std::fs::read(path).map(Some)
-        }
-    }) {
-        Ok(Some(bytes)) => detect(&bytes, &origin, opts),
-        Ok(None) => Detected {
-            items: Vec::new(),
-            problems: vec![InputError::TooLarge {
-                size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-                limit: opts.max_size,
-                origin,
-            }],
-        },
-        Err(source) => Detected {
-            items: Vec::new(),
-            problems: vec![InputError::Io {
-                path: path.to_owned(),
-                source,
-            }],
-        },
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        f.take(opts.max_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+    });
+    match read {
+        Ok(n) if n as u64 > opts.max_size => problem(InputError::TooLarge {
+            size: std::fs::metadata(path).map_or(n as u64, |m| m.len().max(n as u64)),
+            limit: opts.max_size,
+            origin,
+        }),
+        Ok(_) => detect(&bytes, &origin, opts),
+        Err(source) => problem(InputError::Io {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 
 /// Detect every object in `bytes`. Never panics, whatever the bytes.
-pub fn detect(bytes: &[u8], origin: &Origin, _opts: &DetectOptions) -> Detected {
-    // Provisional: DER certificates and PEM CERTIFICATE blocks only; replaced by the full
-    // detector (sniff, pem, der, pkcs7, pkcs12, key, zip).
-    let mut out = Detected::default();
-    // PROVISIONAL (pkcs12 helper): PFX files and PEM PKCS#8 keys, until the input helper's
-    // detector replaces this function.
-    if crate::pkcs12::looks_like_pfx(bytes) {
-        return crate::pkcs12::read(bytes, origin, _opts);
-    }
-    if let Some(der) = provisional_pem_pkcs8(bytes) {
-        match PrivateKey::from_pkcs8_der(&der, origin.clone(), crate::model::KeyFormat::Pkcs8) {
-            Ok(k) => out.items.push(Item::Key(k)),
-            Err(e) => out.problems.push(InputError::Malformed {
-                origin: origin.clone(),
-                kind: crate::error::ObjectKind::PrivateKey,
-                source: Box::new(e),
-            }),
-        }
-    }
-    if bytes.first() == Some(&0x30) {
-        match Cert::from_der(bytes.to_vec(), origin.clone()) {
-            Ok(c) => out.items.push(Item::Cert(c)),
-            Err(e) => out.problems.push(e),
-        }
-        return out;
-    }
-    let text = String::from_utf8_lossy(bytes);
-    for (i, block) in text
-        .split("-----BEGIN CERTIFICATE-----")
-        .skip(1)
-        .enumerate()
-    {
-        let body: String = block
-            .split("-----END")
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        use base64::Engine;
-        let o = origin.with(Part::Block(i + 1));
-        match base64::engine::general_purpose::STANDARD.decode(body) {
-            Ok(der) => match Cert::from_der(der, o) {
-                Ok(c) => out.items.push(Item::Cert(c)),
-                Err(e) => out.problems.push(e),
-            },
-            Err(_) => out.problems.push(InputError::BadBase64 {
-                origin: o,
-                label: "CERTIFICATE".into(),
-            }),
-        }
-    }
-    if out.items.is_empty() && out.problems.is_empty() {
-        out.problems.push(InputError::Unrecognized {
+pub fn detect(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
+    detect_at(bytes, origin, opts, 0)
+}
+
+/// [`detect`] at a ZIP nesting depth (`zip` calls back here for each entry).
+pub(crate) fn detect_at(
+    bytes: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    depth: usize,
+) -> Detected {
+    if bytes.len() as u64 > opts.max_size {
+        return problem(InputError::TooLarge {
             origin: origin.clone(),
-            found: "unknown data".into(),
+            size: bytes.len() as u64,
+            limit: opts.max_size,
         });
+    }
+    if bytes.is_empty() {
+        return unrecognized(origin, "an empty file".into());
+    }
+    // Local file header, or the end-of-central-directory record of an empty archive.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return zip::read(bytes, origin, opts, depth);
+    }
+    if let Some(found) = detect_der_input(bytes, origin, opts) {
+        return found;
+    }
+    let (_, text) = text::decode(bytes);
+    if !looks_like_text(&text) {
+        if let Some(declared) = sniff::truncated_der(bytes) {
+            return problem(InputError::TruncatedDer {
+                origin: origin.clone(),
+                declared,
+                actual: bytes.len() as u64,
+            });
+        }
+        return unrecognized(origin, sniff::describe_binary(bytes));
+    }
+    let blocks = pem::scan_at_most(&text, MAX_OBJECTS + 1);
+    if blocks.is_empty() {
+        if let Some(der) = bare_base64(&text) {
+            if let Some(found) = detect_der_input(&der, origin, opts) {
+                return found;
+            }
+            return unrecognized(
+                origin,
+                "base64 text that does not decode to certificate material".into(),
+            );
+        }
+        return unrecognized(origin, sniff::describe_text(&text));
+    }
+    let mut out = Detected::default();
+    for (i, block) in blocks.into_iter().enumerate() {
+        if i == MAX_OBJECTS {
+            out.problems.push(too_many_objects(origin));
+            break;
+        }
+        out.extend(detect_block(block, &origin.with(Part::Block(i + 1)), opts));
     }
     out
 }
 
-/// PROVISIONAL (pkcs12 helper): the DER of a PEM `PRIVATE KEY` block, if there is one.
-fn provisional_pem_pkcs8(bytes: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+fn too_many_objects(origin: &Origin) -> InputError {
+    InputError::TooManyObjects {
+        origin: origin.clone(),
+        limit: MAX_OBJECTS,
+    }
+}
+
+fn problem(e: InputError) -> Detected {
+    Detected {
+        items: Vec::new(),
+        problems: vec![e],
+    }
+}
+
+fn unrecognized(origin: &Origin, found: String) -> Detected {
+    problem(InputError::Unrecognized {
+        origin: origin.clone(),
+        found,
+    })
+}
+
+/// Whole input as DER: one or more concatenated SEQUENCEs, optionally followed by whitespace
+/// or NUL padding. `None` when the bytes are not DER of a recognised shape (they may be text
+/// that happens to start with `0`).
+fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Option<Detected> {
+    if bytes.first() != Some(&0x30) {
+        return None;
+    }
+    let mut objects = Vec::new();
+    let mut rest = bytes;
+    while let Some((t, r)) = ber::read(rest).filter(|(t, _)| t.tag == 0x30) {
+        if objects.len() == MAX_OBJECTS {
+            break;
+        }
+        objects.push(t.raw);
+        rest = r;
+    }
+    let capped = objects.len() == MAX_OBJECTS && !rest.is_empty();
+    let padding = rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace());
+    let first_kind = sniff::der_kind(objects.first()?)?;
+    if first_kind == DerKind::Unknown && !(padding && objects.len() == 1) {
+        return None;
+    }
+    let mut out = Detected::default();
+    let many = objects.len() > 1;
+    for (i, der) in objects.iter().enumerate() {
+        let o = if many {
+            origin.with(Part::Cert(i + 1))
+        } else {
+            origin.clone()
+        };
+        out.extend(detect_der(der, &o, opts, None));
+    }
+    if capped {
+        out.problems.push(too_many_objects(origin));
+    } else if !padding {
+        out.problems.push(InputError::Malformed {
+            origin: origin.clone(),
+            kind: kind_of(first_kind).unwrap_or(ObjectKind::Certificate),
+            source: format!(
+                "{} bytes of unreadable data after the DER structure",
+                rest.len()
+            )
+            .into(),
+        });
+    }
+    Some(out)
+}
+
+/// What error kind a DER shape is reported under.
+fn kind_of(k: DerKind) -> Option<ObjectKind> {
+    Some(match k {
+        DerKind::Cert => ObjectKind::Certificate,
+        DerKind::Csr => ObjectKind::Csr,
+        DerKind::Pkcs7 => ObjectKind::Pkcs7,
+        DerKind::Pkcs12 => ObjectKind::Pkcs12,
+        DerKind::Pkcs8 | DerKind::EncryptedPkcs8 | DerKind::RsaPkcs1 | DerKind::Sec1 => {
+            ObjectKind::PrivateKey
+        }
+        _ => return None,
+    })
+}
+
+/// One DER object. `hint` is what a PEM label said it is; content wins when it is
+/// recognisable, the hint names the parser whose error is reported when it is not.
+fn detect_der(
+    der: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    hint: Option<ObjectKind>,
+) -> Detected {
+    let kind = sniff::der_kind(der);
+    let target = match kind.and_then(kind_of) {
+        Some(k) => k,
+        None => match (kind, hint) {
+            (Some(k @ (DerKind::PublicKey | DerKind::Crl | DerKind::OtherContentInfo)), _) => {
+                return unrecognized(origin, k.describe().into());
+            }
+            (_, Some(h)) => h,
+            (Some(k), None) => return unrecognized(origin, k.describe().into()),
+            (None, None) => return unrecognized(origin, sniff::describe_binary(der)),
+        },
+    };
+    let mut out = Detected::default();
+    match target {
+        ObjectKind::Certificate => match Cert::from_der(der.to_vec(), origin.clone()) {
+            Ok(c) => out.items.push(Item::Cert(c)),
+            Err(e) => out.problems.push(e),
+        },
+        ObjectKind::Csr => match Csr::from_der(der.to_vec(), origin.clone()) {
+            Ok(c) => out.items.push(Item::Csr(c)),
+            Err(e) => out.problems.push(e),
+        },
+        ObjectKind::Pkcs7 => out = pkcs7::read(der, origin),
+        ObjectKind::Pkcs12 => out = crate::pkcs12::read(der, origin, opts),
+        ObjectKind::PrivateKey => match key::read(der, origin, opts) {
+            Ok(k) => out.items.push(Item::Key(k)),
+            Err(e) => out.problems.push(e),
+        },
+        ObjectKind::Zip | ObjectKind::Name => {}
+    }
+    out
+}
+
+/// One PEM block, by label and content.
+fn detect_block(block: pem::Block, origin: &Origin, opts: &DetectOptions) -> Detected {
+    if !block.terminated {
+        return problem(InputError::UnterminatedPem {
+            origin: origin.clone(),
+            label: block.label,
+        });
+    }
+    let hint = match block.label.as_str() {
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => ObjectKind::Certificate,
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => ObjectKind::Csr,
+        "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" => ObjectKind::Pkcs7,
+        "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
+            ObjectKind::PrivateKey
+        }
+        "PKCS12" => ObjectKind::Pkcs12,
+        // `openssl ecparam -genkey` writes the curve before the key; the key names it again.
+        "EC PARAMETERS" => return Detected::default(),
+        _ => {
+            return problem(InputError::UnsupportedPemLabel {
+                origin: origin.clone(),
+                label: block.label,
+            })
+        }
+    };
+    let Some(der) = block.der else {
+        return problem(InputError::BadBase64 {
+            origin: origin.clone(),
+            label: block.label,
+        });
+    };
+    let encrypted = block
+        .headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.contains("ENCRYPTED"));
+    if encrypted {
+        let dek = block
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("DEK-Info"))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        return match key::from_legacy_pem(dek, &der, origin, opts) {
+            Ok(k) => Detected {
+                items: vec![Item::Key(k)],
+                problems: Vec::new(),
+            },
+            Err(e) => problem(e),
+        };
+    }
+    if block.label == "TRUSTED CERTIFICATE" {
+        // OpenSSL's X509_AUX: the certificate, then trust settings; keep the certificate.
+        let cert = ber::read(&der).map(|(t, _)| t.raw).unwrap_or(&der);
+        return detect_der(cert, origin, opts, Some(hint));
+    }
+    detect_der(&der, origin, opts, Some(hint))
+}
+
+/// Whether decoded text is text: few control characters or replacement characters.
+fn looks_like_text(text: &str) -> bool {
+    let sample = text.chars().take(1024);
+    let (mut n, mut bad) = (0usize, 0usize);
+    for c in sample {
+        n += 1;
+        if c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()) {
+            bad += 1;
+        }
+    }
+    bad * 20 <= n
+}
+
+/// Text that is nothing but base64 (and whitespace) of a DER SEQUENCE: what some CA portals
+/// and Exchange hand out without PEM armour.
+fn bare_base64(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
-    let text = std::str::from_utf8(bytes).ok()?;
-    let body = text.split("-----BEGIN PRIVATE KEY-----").nth(1)?;
-    let body: zeroize::Zeroizing<String> =
-        zeroize::Zeroizing::new(body.split("-----END").next()?.split_whitespace().collect());
-    base64::engine::general_purpose::STANDARD
-        .decode(body.as_bytes())
-        .ok()
-        .map(zeroize::Zeroizing::new)
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() < 16
+        || !compact
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    {
+        return None;
+    }
+    let der = pem::LENIENT.decode(compact).ok()?;
+    (der.first() == Some(&0x30)).then_some(der)
 }

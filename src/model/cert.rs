@@ -192,8 +192,19 @@ impl Cert {
             DistinguishedName::from_der(x.subject().as_raw()).map_err(|e| malformed(&origin, e))?;
         let issuer =
             DistinguishedName::from_der(x.issuer().as_raw()).map_err(|e| malformed(&origin, e))?;
+        // A key that does not decode (an invalid EC point, a truncated modulus) does not make the
+        // certificate unreadable: OpenSSL and Windows load it too, and it fails where the key is
+        // used (signature checks, key matching), which is where the user needs to hear of it.
         let public_key =
-            PublicKey::from_spki_der(x.public_key().raw).map_err(|e| malformed(&origin, e))?;
+            PublicKey::from_spki_der(x.public_key().raw).unwrap_or_else(|_| PublicKey {
+                spki_der: x.public_key().raw.to_vec(),
+                algorithm: crate::model::KeyAlgorithm::Other {
+                    oid: format!(
+                        "{} (malformed key)",
+                        x.public_key().algorithm.algorithm.to_id_string()
+                    ),
+                },
+            });
         let tbs_raw: &[u8] = x.tbs_certificate.as_ref();
         let tbs_start = tbs_raw.as_ptr() as usize - der.as_ptr() as usize;
         let tbs_range = tbs_start..tbs_start + tbs_raw.len();

@@ -426,10 +426,10 @@ impl MacAlg {
 pub(crate) fn parse_mac_alg(alg: &Tlv<'_>) -> Result<MacAlg, Fault> {
     let (o, params) = split_alg(alg)?;
     Ok(match o.as_str() {
-        oid::DIGEST_SHA1 => MacAlg::Pkcs12(MacDigest::Sha1),
-        oid::DIGEST_SHA256 => MacAlg::Pkcs12(MacDigest::Sha256),
-        oid::DIGEST_SHA384 => MacAlg::Pkcs12(MacDigest::Sha384),
-        oid::DIGEST_SHA512 => MacAlg::Pkcs12(MacDigest::Sha512),
+        oid::HASH_SHA1 => MacAlg::Pkcs12(MacDigest::Sha1),
+        oid::HASH_SHA256 => MacAlg::Pkcs12(MacDigest::Sha256),
+        oid::HASH_SHA384 => MacAlg::Pkcs12(MacDigest::Sha384),
+        oid::HASH_SHA512 => MacAlg::Pkcs12(MacDigest::Sha512),
         oid::PBMAC1 => {
             // PBMAC1-params ::= SEQUENCE { keyDerivationFunc, messageAuthScheme }.
             let mut r = seq(&params.ok_or("PBMAC1 parameters missing")?)?;

@@ -519,10 +519,10 @@ fn parse_layout(bytes: &[u8]) -> Result<Layout<'_>, &'static str> {
     let mut cr = seq(&ci)?;
     let ct = cr.read()?;
     let ct = oid_to_string(ct.content).ok_or("malformed content type")?;
-    if ct == oid::CMS_SIGNED_DATA {
+    if ct == oid::PKCS7_SIGNED_DATA {
         return Err("public-key integrity mode (signedData) is not supported");
     }
-    if ct != oid::CMS_DATA {
+    if ct != oid::PKCS7_DATA {
         return Err("the authenticated safe is not of type data");
     }
     let wrapper = cr.read()?;
@@ -600,8 +600,8 @@ fn parse_safes(auth: &[u8]) -> Result<Vec<Safe<'_>>, &'static str> {
             Some(Reader::new(w.content).read()?)
         };
         let safe = match (ct.as_str(), content) {
-            (oid::CMS_DATA, Some(c)) => Safe::Plain(octets(&c, 0)?),
-            (oid::CMS_DATA, None) => Safe::Plain(Cow::Borrowed(&[])),
+            (oid::PKCS7_DATA, Some(c)) => Safe::Plain(octets(&c, 0)?),
+            (oid::PKCS7_DATA, None) => Safe::Plain(Cow::Borrowed(&[])),
             (oid::CMS_ENCRYPTED_DATA, Some(c)) => {
                 // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo }
                 let mut er = seq(&c)?;

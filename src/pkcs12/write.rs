@@ -257,7 +257,7 @@ pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, PfxError> {
         };
         let safe_contents = vec![bag].to_der()?;
         auth_safe.push(ContentInfo {
-            content_type: oid(oid::CMS_DATA)?,
+            content_type: oid(oid::PKCS7_DATA)?,
             content: any(&OctetString::new(safe_contents)?)?,
         });
     }
@@ -290,7 +290,7 @@ pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, PfxError> {
     let encrypted = EncryptedData {
         version: 0,
         info: EncryptedContentInfo {
-            content_type: oid(oid::CMS_DATA)?,
+            content_type: oid(oid::PKCS7_DATA)?,
             algorithm,
             content: OctetString::new(ct)?,
         },
@@ -303,12 +303,12 @@ pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, PfxError> {
     let auth_der = auth_safe.to_der()?;
     let (digest_oid, mac_alg, mac_salt) = match spec.profile {
         Profile::Compat => (
-            oid::DIGEST_SHA1,
+            oid::HASH_SHA1,
             alg::MacAlg::Pkcs12(crate::model::pfx::MacDigest::Sha1),
             random::<20>()?.to_vec(),
         ),
         Profile::Modern => (
-            oid::DIGEST_SHA256,
+            oid::HASH_SHA256,
             alg::MacAlg::Pkcs12(crate::model::pfx::MacDigest::Sha256),
             random::<32>()?.to_vec(),
         ),
@@ -319,7 +319,7 @@ pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, PfxError> {
     let pfx = Pfx {
         version: 3,
         auth_safe: ContentInfo {
-            content_type: oid(oid::CMS_DATA)?,
+            content_type: oid(oid::PKCS7_DATA)?,
             content: any(&OctetString::new(auth_der)?)?,
         },
         mac_data: MacData {

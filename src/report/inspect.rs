@@ -119,7 +119,8 @@ fn write_cert(c: &CertReport, out: &mut dyn Write) -> io::Result<()> {
         "Status",
         &format!("{:?} (revocation {})", c.status, c.revocation),
     )?;
-    field(out, "IsSelfSigned", &c.is_self_signed.to_string())?;
+    field(out, "RootCAType", c.root_ca_type)?;
+    field(out, "IsSelfSigned", ps_bool(c.is_self_signed))?;
     let key = match &c.private_key_origin {
         Some(o) => format!("True ({o})"),
         None => "False".into(),
@@ -144,7 +145,7 @@ fn write_cert(c: &CertReport, out: &mut dyn Write) -> io::Result<()> {
             .map(|l| l.join(", "))
             .unwrap_or_else(|| "(not present)".into()),
     )?;
-    field(out, "IsCA", &c.is_ca.to_string())?;
+    field(out, "IsCA", ps_bool(c.is_ca))?;
     field(out, "TlsCertificateName", &c.tls_certificate_name)?;
     Ok(())
 }
@@ -234,5 +235,14 @@ fn shell_word(s: &str) -> String {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+/// Booleans as PowerShell prints them (`Format-List` shows `True`/`False`).
+fn ps_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
     }
 }

@@ -117,7 +117,6 @@ fn sarif_rules() -> Vec<serde_json::Value> {
                 "name": r.id,
                 "shortDescription": { "text": r.summary },
                 "help": { "text": format!("{}. Source: {}.", r.summary, r.citation) },
-                "helpUri": format!("{}/blob/main/docs/rules.md#{}", sarif::INFORMATION_URI, r.id),
                 "defaultConfiguration": { "level": sarif_level(r.severity) },
             })
         })
@@ -302,7 +301,6 @@ impl<W: Write> ScanWriter<W> {
                 let driver = serde_json::json!({
                     "name": "certprep",
                     "version": self.tool_version,
-                    "informationUri": sarif::INFORMATION_URI,
                     "rules": sarif_rules(),
                 });
                 write!(

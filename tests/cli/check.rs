@@ -108,6 +108,7 @@ fn check_json_has_documented_shape() {
     let v: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["version"], 1);
     assert_eq!(v["as_of"], "2027-01-01T00:00:00Z");
+    assert_eq!(v["chain_linking"], "verified");
     let cert = &v["files"][0]["certificates"][0];
     assert_eq!(cert["thumbprint"].as_str().map(str::len), Some(40));
     let f = cert["findings"].as_array().expect("findings");
@@ -369,4 +370,62 @@ fn check_list_rules_markdown_is_docs_rules_md() {
     assert!(String::from_utf8_lossy(&o.stdout)
         .lines()
         .any(|l| l.starts_with("wildcard-pop-imap ")));
+}
+
+#[test]
+fn check_godaddy_bundle_is_a_public_ca_through_the_embedded_store() {
+    let Some(p) = crate::realworld("ca-deliverables/godaddy/gd_bundle-g2-g1.crt") else {
+        return;
+    };
+    // The leaf was valid in 2018 only: pin that time instead of the harness' 2027.
+    let o = assert_cmd::Command::cargo_bin("certprep")
+        .expect("binary")
+        .env("NO_COLOR", "1")
+        .args(["--at", "2018-01-01T00:00:00Z", "check", "--format", "json"])
+        .arg(&p)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let cert = &v["files"][0]["certificates"][0];
+    let outcome = |rule: &str| {
+        cert["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .map(|r| r["outcome"].clone())
+            .expect("rule ran")
+    };
+    // Leaf → GoDaddy G2 intermediate → the G2 root of the embedded Mozilla store, verified.
+    assert_eq!(outcome("chain-incomplete"), "pass");
+    // Public CA: the public-only rules apply (and pass).
+    assert_eq!(outcome("internal-name"), "pass");
+    assert_eq!(outcome("lifetime-over-limit"), "pass");
+    // The cross-signed G2 root and the Class 2 root it chains to are an alternative path,
+    // not strays; the bundle is in order.
+    assert_eq!(outcome("chain-stray"), "pass");
+    assert_eq!(outcome("chain-order"), "pass");
+    // Without the embedded store nothing is trusted and nothing is public.
+    let o = assert_cmd::Command::cargo_bin("certprep")
+        .expect("binary")
+        .env("NO_COLOR", "1")
+        .args(["--at", "2018-01-01T00:00:00Z", "check", "--format", "json"])
+        .arg("--no-embedded-roots")
+        .arg(&p)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let results = v["files"][0]["certificates"][0]["results"]
+        .as_array()
+        .expect("results")
+        .clone();
+    let outcome = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .map(|r| r["outcome"].clone())
+            .expect("rule ran")
+    };
+    assert_eq!(outcome("chain-incomplete"), "fail");
+    assert_eq!(outcome("internal-name"), "not-applicable");
 }

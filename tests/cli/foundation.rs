@@ -60,7 +60,9 @@ fn inspect_json_fields_agree_with_openssl() {
         serde_json::json!(["mail.contoso.com", "autodiscover.contoso.com"])
     );
     assert_eq!(c["NotAfter"], "2027-05-19T00:00:00Z");
-    assert_eq!(c["Status"], "Valid");
+    // The leaf alone: no chain to a trusted root (a private test CA).
+    assert_eq!(c["Status"], "Untrusted");
+    assert_eq!(c["RootCAType"], "Unknown");
     assert_eq!(c["PublicKeySize"], x.public_key().unwrap().bits());
     assert_eq!(c["IsSelfSigned"], false);
     assert_eq!(c["Revocation"], "not checked");
@@ -85,7 +87,13 @@ fn inspect_reports_date_invalid_after_expiry() {
 #[test]
 fn inspect_text_shows_exchange_fields() {
     let out = certprep()
-        .args(["inspect", &fixture("deliverable/mail.contoso.com.crt")])
+        .args([
+            "inspect",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            &fixture("deliverable/ca-bundle.crt"),
+            "--roots",
+            &fixture("deliverable/contoso-root.crt"),
+        ])
         .assert()
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
@@ -97,4 +105,30 @@ fn inspect_text_shows_exchange_fields() {
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
+}
+
+#[test]
+fn inspect_status_is_valid_only_with_a_verified_chain_to_a_trusted_root() {
+    let status = |extra: &[&str]| {
+        let mut cmd = certprep();
+        cmd.args([
+            "inspect",
+            "--json",
+            &fixture("deliverable/mail.contoso.com.crt"),
+        ]);
+        cmd.args(extra);
+        let out = cmd.assert().success();
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        v["certificates"][0]["Status"].as_str().unwrap().to_owned()
+    };
+    let bundle = fixture("deliverable/ca-bundle.crt");
+    let root = fixture("deliverable/contoso-root.crt");
+    assert_eq!(status(&[]), "Untrusted");
+    // The bundle holds the root, but an unknown root is not trusted by being present.
+    assert_eq!(status(&[&bundle]), "Untrusted");
+    assert_eq!(status(&[&bundle, "--roots", &root]), "Valid");
+    assert_eq!(
+        status(&[&bundle, "--roots", &root, "--at", "2027-06-01T00:00:00Z"]),
+        "DateInvalid"
+    );
 }

@@ -44,6 +44,7 @@ mod chain;
 mod check;
 mod csr;
 mod foundation;
+mod input;
 mod pfx;
 mod probe;
 mod runbook;

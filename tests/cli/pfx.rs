@@ -352,9 +352,11 @@ fn pfx_never_overwrites_without_force_and_leaves_no_temp_files() {
     open(out.path(), "x");
     // A failing run (bad input) leaves neither a partial file nor a temporary one.
     let failed = dir.child("failed.pfx");
+    let garbage = dir.child("garbage.crt");
+    garbage.write_str("not a certificate\n").unwrap();
     certprep()
         .args(["pfx", &fixture("deliverable/ca-bundle.crt"), "--no-key"])
-        .arg(fixture("deliverable/mail.contoso.com.req"))
+        .arg(garbage.path())
         .args([
             "-o",
             &failed.path().to_string_lossy(),

@@ -739,9 +739,7 @@ fn scan_reads_pfx_bags_and_reports_a_pfx_without_its_password() {
     assert!(stderr_of(&a).contains("other.pfx"));
 }
 
-/// PKCS#7 and ZIP need the full detector (input helper).
 #[test]
-#[ignore = "needs the full input detector (PKCS#7, ZIP)"]
 fn scan_reads_p7b_and_zip_entries() {
     let t = TempDir::new().unwrap();
     let d = t.path();

@@ -3,7 +3,7 @@
 
 use certprep::check::registry::RULES;
 use certprep::check::{
-    self, CaKind, ChainFacts, Ctx, Options, Outcome, RootStores, Service, Trust, Verdict,
+    self, CaKind, ChainFacts, Ctx, Options, Outcome, RootStores, Service, Verdict,
 };
 use certprep::config::Config;
 use certprep::input::{self, DetectOptions, Detected, Item, Origin, Part};
@@ -73,9 +73,10 @@ fn certs_of(path: &Path) -> Vec<Cert> {
 
 /// The stores every fixture is judged with: the stand-in public root as the public store,
 /// the enterprise root as `--roots`; the embedded Mozilla store stays out (hermetic).
-fn stores() -> RootStores {
+fn stores() -> RootStores<'static> {
+    static PUBLIC: std::sync::OnceLock<Vec<Cert>> = std::sync::OnceLock::new();
     RootStores {
-        public: certs_of(&fixtures().join("ca/public-root.pem")),
+        public: PUBLIC.get_or_init(|| certs_of(&fixtures().join("ca/public-root.pem"))),
         trusted: certs_of(&fixtures().join("ca/enterprise-root.pem")),
         pool: Vec::new(),
     }
@@ -597,16 +598,20 @@ mod totality {
                 min_days,
                 suppress: vec![],
             };
-            let chain = ChainFacts {
-                issuers: vec![inter.clone()],
-                trust: match trust {
-                    0 => Trust::PublicRoot,
-                    1 => Trust::GivenRoot,
-                    2 => Trust::UntrustedRoot { root: "CN=x".into() },
-                    3 => Trust::IssuerNotFound { issuer: "CN=y".into() },
-                    _ => Trust::TooDeep,
-                },
+            // A real assembled chain for the generated model, ending in each way a chain can:
+            // at the public root, at a --roots root, missing the issuer, at an untrusted root
+            // (the enterprise root given as a stray), or with a duplicate.
+            let public = certs_of(&fixtures().join("ca/public-root.pem"));
+            let enterprise = certs_of(&fixtures().join("ca/enterprise-root.pem"));
+            let none: &[Cert] = &[];
+            let (given, pool, stores) = match trust {
+                0 => (vec![cert.clone(), inter.clone()], none, RootStores { public: &public, ..RootStores::default() }),
+                1 => (vec![cert.clone(), inter.clone()], none, RootStores { trusted: public.clone(), ..RootStores::default() }),
+                2 => (vec![cert.clone()], none, RootStores::default()),
+                3 => (vec![cert.clone(), enterprise[0].clone()], &public[..], RootStores::default()),
+                _ => (vec![inter.clone(), cert.clone(), cert.clone()], none, RootStores { public: &public, ..RootStores::default() }),
             };
+            let chain = ChainFacts::assemble(&cert, &given, pool, &stores, t(at));
             let mut file_certs = vec![&cert, &inter];
             if dup { file_certs.push(&cert); }
             let ctx = Ctx {
@@ -618,7 +623,7 @@ mod totality {
                 pfx_keys: vec![],
                 file_certs,
                 leaves: vec![&cert, &inter],
-                chain: if self_issued { None } else { Some(&chain) },
+                chain: Some(&chain),
                 ca: [CaKind::Public, CaKind::Private, CaKind::SelfSigned, CaKind::Unknown][ca as usize],
             };
             for rule in RULES {

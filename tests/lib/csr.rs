@@ -577,6 +577,7 @@ fn inspect_reports_how_issued_certificates_compare_with_a_request() {
     let report = certprep::inspect::InspectReport::build(
         &detected,
         time::macros::datetime!(2026-06-01 00:00 UTC),
+        certprep::inspect::Trust::default(),
     );
     let r = &report.requests[0];
     assert_eq!(

@@ -269,6 +269,7 @@ fn inspect_uses_verified_self_signed_and_csr_signature_valid() {
     let r = certprep::inspect::InspectReport::build(
         &detected,
         time::macros::datetime!(2027-01-01 0:00 UTC),
+        certprep::inspect::Trust::default(),
     );
     assert!(r.certificates[0].is_self_signed);
     assert!(!r.certificates[1].is_self_signed);

@@ -5,6 +5,7 @@
 
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
+use crate::thumbprint::{HashAlg, Thumbprint};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -20,24 +21,18 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if ctx.file_certs.len() < 2 {
         return Verdict::NotApplicable;
     }
-    let mut dups: Vec<&Cert> = Vec::new();
-    for (i, c) in ctx.file_certs.iter().enumerate() {
-        if ctx.file_certs[..i].iter().any(|p| p.der == c.der)
-            && !dups.iter().any(|d| d.der == c.der)
-        {
-            dups.push(c);
-        }
-    }
+    let Some(chain) = ctx.chain else {
+        return Verdict::NotApplicable;
+    };
+    let dups = &chain.report.duplicates;
     if dups.is_empty() {
         return Verdict::Pass;
     }
-    let leaf_dup = dups.iter().any(|d| d.der == cert.der);
+    let leaf = Thumbprint::of(&cert.der, HashAlg::Sha1);
+    let leaf_dup = dups.iter().any(|d| d.cert.thumbprint == leaf);
     let names: Vec<String> = dups
         .iter()
-        .map(|d| {
-            let n = ctx.file_certs.iter().filter(|c| c.der == d.der).count();
-            format!("{} ({n} times)", d.display_name())
-        })
+        .map(|d| format!("{} ({} times)", d.cert.subject, d.origins.len()))
         .collect();
     let v = Verdict::fail_fix(
         format!(

@@ -1,11 +1,14 @@
 //! `chain-incomplete`: the certificate's issuers must lead to a trusted root (the embedded
-//! Mozilla store, or a root given with `--roots`).
+//! Mozilla store, or a root given with `--roots`) over a valid path: every signature verified,
+//! every issuer a CA that is valid at `--at`.
 //! ### Why
 //! A server that sends an incomplete chain works in browsers that cache intermediates and fails
 //! in Outlook, mobile devices and SMTP peers; a PFX without its intermediates installs a
-//! certificate Windows reports as `Untrusted`.
+//! certificate Windows reports as `Untrusted`. A certificate that only carries the issuer's
+//! name is not its issuer: the issuer's key must verify the signature (RFC 5280 §6.1.3).
 
-use crate::check::{Ctx, Rule, Severity, Trust, Verdict};
+use crate::chain::{Diagnosis, Diagnostic, PathEnd, Role, Severity as ChainSeverity};
+use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
 
 /// The rule.
@@ -18,35 +21,139 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// Whether a chain error is about the leaf's own validity (the `expired` and `not-yet-valid`
+/// rules report that; the chain itself is fine).
+fn is_leaf_validity(d: &Diagnosis) -> bool {
+    matches!(
+        d.detail,
+        Diagnostic::Expired {
+            role: Role::Leaf,
+            ..
+        } | Diagnostic::NotYetValid {
+            role: Role::Leaf,
+            ..
+        }
+    )
+}
+
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let Some(chain) = ctx.chain else {
-        return Verdict::NotApplicable; // self-issued: `self-signed` judges it
+        return Verdict::NotApplicable;
     };
+    let report = &chain.report;
+    if !chain.is_trusted() && crate::verify::is_self_signed(cert) {
+        return Verdict::NotApplicable; // `self-signed` judges it
+    }
+    let errors: Vec<&Diagnosis> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == ChainSeverity::Error && !is_leaf_validity(d))
+        .collect();
+    if chain.is_trusted() && errors.is_empty() {
+        return Verdict::Pass;
+    }
     let file = super::shell_path(&cert.origin.file_name());
     let out = format!("{}-fullchain.pem", super::stem(&cert.origin.path));
-    match &chain.trust {
-        Trust::PublicRoot | Trust::GivenRoot => Verdict::Pass,
-        Trust::IssuerNotFound { issuer } => {
-            let last = chain.issuers.last().unwrap_or(cert);
-            let aia = last
-                .ca_issuers
-                .first()
-                .map(|u| format!("; the certificate says it is published at {u}"))
-                .unwrap_or_default();
-            Verdict::fail_fix(
-                format!(
-                    "issuer {issuer} is not among the inputs, the pool or the trusted roots{aia}"
-                ),
-                format!("certprep chain {file} --pool CA-BUNDLE -o {out}"),
-            )
+    let mut details: Vec<String> = Vec::new();
+    let mut fix: Option<String> = None;
+    for d in &errors {
+        match &d.detail {
+            Diagnostic::MissingIssuer {
+                cert: below,
+                issuer,
+                ca_issuers,
+            } => {
+                let published = match ca_issuers.as_slice() {
+                    [] => String::new(),
+                    urls => format!(
+                        "; {} says it is published at {}",
+                        quoted(&below.subject),
+                        urls.join(" and ")
+                    ),
+                };
+                details.push(format!(
+                    "issuer {} of {} is not among the inputs, the pool or the trusted roots{published}",
+                    quoted(issuer),
+                    quoted(&below.subject)
+                ));
+                fix.get_or_insert_with(|| match ca_issuers.first() {
+                    Some(url) => format!(
+                        "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {url}"
+                    ),
+                    None => format!(
+                        "certprep chain {file} --pool CA-BUNDLE -o {out}   # CA-BUNDLE: the intermediates from your CA"
+                    ),
+                });
+            }
+            Diagnostic::BadSignature {
+                cert: below,
+                candidate,
+                reason,
+            } => {
+                details.push(format!(
+                    "{} from {} has the issuer name of {} but is not its issuer ({reason}): it is another generation of that CA certificate",
+                    quoted(&candidate.subject),
+                    candidate.origin,
+                    quoted(&below.subject)
+                ));
+                fix.get_or_insert_with(|| {
+                    // The certificate whose issuer failed is the last on the chosen path.
+                    let from = report
+                        .path_certs()
+                        .last()
+                        .and_then(|c| c.ca_issuers.first())
+                        .map(|u| format!(" from {u}"))
+                        .unwrap_or_default();
+                    format!(
+                        "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: the current {}{from}",
+                        quoted(&candidate.subject)
+                    )
+                });
+            }
+            Diagnostic::UntrustedRoot { cert: root } => {
+                details.push(format!(
+                    "the chain ends at {}, which is not a trusted root",
+                    quoted(&root.subject)
+                ));
+                fix.get_or_insert_with(|| {
+                    format!(
+                        "certprep check {file} --roots ROOT.pem   # if {} is your enterprise root",
+                        quoted(&root.subject)
+                    )
+                });
+            }
+            _ => {
+                details.push(d.message.clone());
+                fix.get_or_insert_with(|| d.fix.clone());
+            }
         }
-        Trust::UntrustedRoot { root } => Verdict::fail_fix(
-            format!("the chain ends at {root}, which is not a trusted root"),
-            format!("certprep check {file} --roots ROOT.pem   # if {root} is your enterprise root"),
-        ),
-        Trust::TooDeep => Verdict::fail(format!(
-            "no trusted root within {} issuers (a loop or an overlong chain)",
-            crate::check::facts::MAX_DEPTH
-        )),
     }
+    if details.is_empty() {
+        // Not anchored, yet no error says why (cannot happen with today's assembly): say where
+        // the path ends rather than pass.
+        details.push(match &report.end {
+            PathEnd::MissingIssuer { issuer } => {
+                format!("issuer {} was not found", quoted(issuer))
+            }
+            PathEnd::UntrustedRoot { root } => {
+                format!(
+                    "the chain ends at {}, which is not a trusted root",
+                    quoted(root)
+                )
+            }
+            PathEnd::TooLong => "the path is longer than allowed".into(),
+            PathEnd::BudgetExhausted | PathEnd::Anchor { .. } => {
+                "no trusted path was found within the search budget".into()
+            }
+        });
+    }
+    Verdict::Fail {
+        detail: details.join("; "),
+        fix,
+        escalate: None,
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{name}\"")
 }

@@ -5,7 +5,6 @@
 //! PFX whose first certificate is not the leaf can import the wrong certificate as the one
 //! with the key.
 
-use crate::check::facts::same_cert;
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
 
@@ -34,31 +33,26 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if ctx.file_certs.len() < 2 {
         return Verdict::NotApplicable;
     }
-    let issuers: &[Cert] = ctx.chain.map(|c| c.issuers.as_slice()).unwrap_or(&[]);
-    // Rank of each certificate on the path: the leaf 0, its issuer 1, …; strays have none.
-    let rank = |c: &Cert| {
-        if same_cert(c, cert) {
-            Some(0)
-        } else {
-            issuers.iter().position(|i| same_cert(i, c)).map(|p| p + 1)
-        }
+    let Some(chain) = ctx.chain else {
+        return Verdict::NotApplicable;
     };
-    let mut seen = Vec::new();
-    for c in &ctx.file_certs {
-        if let Some(r) = rank(c) {
-            if !seen.contains(&r) {
-                seen.push(r);
-            }
-        }
-    }
-    if seen.windows(2).all(|w| w[0] < w[1]) && seen.first() == Some(&0) {
+    if chain.report.input_order_ok {
         return Verdict::Pass;
     }
     let order: Vec<String> = ctx.file_certs.iter().map(|c| c.display_name()).collect();
+    // The file's certificates that are on the verified path, in path order.
+    let expected: Vec<String> = chain
+        .report
+        .path_certs()
+        .iter()
+        .filter(|p| ctx.file_certs.iter().any(|c| c.der == p.der))
+        .map(|c| c.display_name())
+        .collect();
     Verdict::fail_fix(
         format!(
-            "the file holds {}; expected the certificate first, then each issuer in turn",
-            order.join(" → ")
+            "the file holds {}; expected the certificate first, then each issuer in turn ({})",
+            order.join(" → "),
+            expected.join(" → ")
         ),
         rewrite_fix(cert, ctx),
     )

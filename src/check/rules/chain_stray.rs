@@ -1,9 +1,9 @@
-//! `chain-stray`: every other certificate in the file is an issuer on this certificate's chain.
+//! `chain-stray`: every other certificate in the file is an issuer of this certificate: on its
+//! verified chain, or on an alternative path to a trusted root (a cross-signed CA).
 //! ### Why
 //! An unrelated intermediate or a second leaf in a bundle is sent to every client, and in a PFX
 //! Windows may pick it up as the certificate to bind.
 
-use crate::check::facts::same_cert;
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
 
@@ -21,15 +21,13 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if ctx.file_certs.len() < 2 {
         return Verdict::NotApplicable;
     }
-    let issuers: &[Cert] = ctx.chain.map(|c| c.issuers.as_slice()).unwrap_or(&[]);
+    let Some(chain) = ctx.chain else {
+        return Verdict::NotApplicable;
+    };
     let mut strays: Vec<String> = Vec::new();
-    for c in &ctx.file_certs {
-        if same_cert(c, cert) || issuers.iter().any(|i| same_cert(i, c)) {
-            continue;
-        }
-        let name = crate::dn::render_windows(&c.subject);
-        if !strays.contains(&name) {
-            strays.push(name);
+    for s in &chain.report.strays {
+        if !strays.contains(&s.subject) {
+            strays.push(s.subject.clone());
         }
     }
     if strays.is_empty() {

@@ -24,7 +24,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let below_root = ctx
         .chain
         .map(|c| {
-            c.issuers
+            c.issuers()
                 .iter()
                 .filter(|i| !i.is_self_issued())
                 .collect::<Vec<_>>()

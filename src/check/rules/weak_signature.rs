@@ -1,7 +1,8 @@
 //! `weak-signature`: no certificate below the root may be signed with SHA-1 or MD5.
 //! ### Why
 //! Windows stopped accepting SHA-1 TLS server certificates in 2017 and MD5 long before;
-//! a root's own signature is not checked, so roots are exempt.
+//! a root's own signature is not checked, so roots are exempt. The certificates judged are
+//! those on the verified chain (`chain::assemble`), not whatever else the file holds.
 
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
@@ -32,25 +33,30 @@ pub fn is_weak(sig_oid: &str) -> bool {
 }
 
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
-    if cert.is_self_issued() {
-        return Verdict::NotApplicable; // its own root: signature not relied on
+    let Some(chain) = ctx.chain else {
+        return Verdict::NotApplicable;
+    };
+    // The verified path below its root: the leaf, then each intermediate (a root's own
+    // signature is not relied on). A self-signed leaf has nothing below a root.
+    let below = chain.below_root();
+    if below.is_empty() {
+        return Verdict::NotApplicable;
     }
     let mut weak = Vec::new();
-    if is_weak(&cert.signature.algorithm) {
-        weak.push(format!(
-            "the certificate is signed with {}",
-            cert.signature.algorithm_name()
-        ));
-    }
-    if let Some(chain) = ctx.chain {
-        for i in chain.issuers.iter().filter(|i| !i.is_self_issued()) {
-            if is_weak(&i.signature.algorithm) {
-                weak.push(format!(
+    for (i, c) in below.iter().enumerate() {
+        if is_weak(&c.signature.algorithm) {
+            weak.push(if i == 0 && c.der == cert.der {
+                format!(
+                    "the certificate is signed with {}",
+                    c.signature.algorithm_name()
+                )
+            } else {
+                format!(
                     "intermediate {} is signed with {}",
-                    crate::dn::render_windows(&i.subject),
-                    i.signature.algorithm_name()
-                ));
-            }
+                    crate::dn::render_windows(&c.subject),
+                    c.signature.algorithm_name()
+                )
+            });
         }
     }
     if weak.is_empty() {

@@ -7,9 +7,6 @@ use crate::check::{CheckReport, Severity};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
-/// Where the certprep documentation lives (rule help links point into docs/rules.md).
-pub const INFORMATION_URI: &str = "https://github.com/certprep/certprep";
-
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -46,7 +43,6 @@ pub fn to_value(report: &CheckReport, tool_version: &str) -> Value {
                 "name": r.id,
                 "shortDescription": { "text": r.summary },
                 "help": { "text": help },
-                "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules.md#{}", r.id),
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "citation": r.citation, "severity": r.severity.to_string() }
             })
@@ -94,7 +90,6 @@ pub fn to_value(report: &CheckReport, tool_version: &str) -> Value {
             "tool": { "driver": {
                 "name": "certprep",
                 "version": tool_version,
-                "informationUri": INFORMATION_URI,
                 "rules": rules
             }},
             "artifacts": artifacts,

@@ -1,0 +1,187 @@
+//! A tolerant PEM scanner: any number of blocks, any text before, between and after them
+//! (`openssl x509 -text` dumps, "Bag Attributes" lines), LF or CRLF, stray whitespace inside the
+//! base64, RFC 1421 headers (`Proc-Type`/`DEK-Info`), and truncated blocks.
+//!
+//! Written by hand because the crates that parse PEM (`pem-rfc7468` under `der`, `rustls-pemfile`)
+//! are strict by design (RFC 7468 §3) and reject exactly the files administrators have. It
+//! only finds and decodes blocks; what a block holds is decided by `input::detect`.
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+
+/// Base64 as found in the wild: padding optional, trailing bits tolerated.
+pub(crate) const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+const BEGIN: &str = "-----BEGIN ";
+const END: &str = "-----END ";
+const DASHES: &str = "-----";
+
+/// One PEM block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// The label between `BEGIN ` and the dashes, trimmed (`CERTIFICATE`).
+    pub label: String,
+    /// RFC 1421 headers (`Proc-Type`, `DEK-Info`) as name/value pairs, in order.
+    pub headers: Vec<(String, String)>,
+    /// The decoded body, or `None` when it is not valid base64.
+    pub der: Option<Vec<u8>>,
+    /// Whether an END line closed the block (false: the file is truncated here).
+    pub terminated: bool,
+}
+
+/// Every block in `text`, in order. Text that is not inside a block is ignored.
+pub fn scan(text: &str) -> Vec<Block> {
+    scan_at_most(text, usize::MAX)
+}
+
+/// Longest BEGIN line label looked at (real labels are under 40 characters).
+const MAX_LABEL: usize = 128;
+
+/// The first `limit` blocks of `text`. Linear in the length of `text`, whatever it holds.
+pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut pos = 0usize;
+    while blocks.len() < limit {
+        let Some(found) = text.get(pos..).and_then(|t| t.find(BEGIN)) else {
+            break;
+        };
+        let label_start = pos + found + BEGIN.len();
+        let rest = &text[label_start..];
+        let mut window = rest.len().min(MAX_LABEL);
+        while !rest.is_char_boundary(window) {
+            window -= 1;
+        }
+        let line = rest[..window].split('\n').next().unwrap_or("");
+        let Some(label_len) = line.find(DASHES) else {
+            pos = label_start; // "-----BEGIN " without closing dashes: not a block
+            continue;
+        };
+        let label = rest[..label_len].trim().to_owned();
+        let body_start = label_start + label_len + DASHES.len();
+        let after = &text[body_start..];
+        // The END is looked for only up to the next BEGIN, so a file of many unterminated
+        // blocks is still scanned in linear time.
+        let next_begin = after.find(BEGIN);
+        let end = after[..next_begin.unwrap_or(after.len())].find(END);
+        let (body, terminated, next) = match (end, next_begin) {
+            // Continue right after "-----END ": `cat` of files without a final newline
+            // gives "-----END CERTIFICATE----------BEGIN CERTIFICATE-----".
+            (Some(e), _) => (&after[..e], true, body_start + e + END.len()),
+            (None, Some(b)) => (&after[..b], false, body_start + b),
+            (None, None) => (after, false, text.len()),
+        };
+        let (headers, b64) = split_headers(body);
+        let der = LENIENT.decode(b64).ok();
+        blocks.push(Block {
+            label,
+            headers,
+            der,
+            terminated,
+        });
+        pos = next;
+    }
+    blocks
+}
+
+/// Split RFC 1421 headers (`Name: value` lines before a blank line) from the base64, and drop
+/// all whitespace from the base64.
+fn split_headers(body: &str) -> (Vec<(String, String)>, String) {
+    // PEM copied out of JSON (ACME clients, vault exports) keeps its escapes: `\n`, `\r`, `\/`.
+    let unescaped;
+    let body = if body.contains('\\') {
+        unescaped = body
+            .replace("\\r", "")
+            .replace("\\n", "\n")
+            .replace("\\/", "/");
+        unescaped.as_str()
+    } else {
+        body
+    };
+    let mut headers = Vec::new();
+    let mut lines = body.lines().peekable();
+    while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+        lines.next();
+    }
+    if lines.peek().is_some_and(|l| l.contains(':')) {
+        while let Some(l) = lines.next_if(|l| !l.trim().is_empty()) {
+            match l.split_once(':') {
+                Some((k, v)) => headers.push((k.trim().to_owned(), v.trim().to_owned())),
+                None => break,
+            }
+        }
+    }
+    let b64 = lines
+        .flat_map(|l| l.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    (headers, b64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_finds_blocks_among_text_with_crlf_and_stray_spaces() {
+        let text = "Bag Attributes\r\n    friendlyName: x\r\n-----BEGIN CERTIFICATE-----\r\nAQ ID\r\n  BA==\r\n-----END CERTIFICATE-----\r\ntrailer\n-----BEGIN PRIVATE KEY-----\nBQY=\n-----END PRIVATE KEY-----\n";
+        let b = scan(text);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].label, "CERTIFICATE");
+        assert_eq!(b[0].der.as_deref(), Some(&[1u8, 2, 3, 4][..]));
+        assert!(b[0].terminated);
+        assert_eq!(b[1].label, "PRIVATE KEY");
+        assert_eq!(b[1].der.as_deref(), Some(&[5u8, 6][..]));
+    }
+
+    #[test]
+    fn scan_reports_truncated_and_bad_blocks() {
+        let text = "-----BEGIN CERTIFICATE-----\nAQID\n-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n-----BEGIN X";
+        let b = scan(text);
+        assert_eq!(b.len(), 2);
+        assert!(!b[0].terminated);
+        assert_eq!(b[0].der.as_deref(), Some(&[1u8, 2, 3][..]));
+        assert!(b[1].terminated);
+        assert_eq!(b[1].der, None);
+    }
+
+    #[test]
+    fn scan_splits_blocks_joined_without_a_newline() {
+        let text = "-----BEGIN CERTIFICATE-----\nAQID\n-----END CERTIFICATE----------BEGIN CERTIFICATE-----\nBAU=\n-----END CERTIFICATE-----";
+        let b = scan(text);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[1].der.as_deref(), Some(&[4u8, 5][..]));
+        assert!(b.iter().all(|b| b.terminated));
+    }
+
+    #[test]
+    fn scan_reads_pem_with_json_escapes() {
+        let text =
+            r#"{"cert":"-----BEGIN CERTIFICATE-----\nAQ\/D\r\nBA==\n-----END CERTIFICATE-----\n"}"#;
+        let b = scan(text);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].der.as_deref(), Some(&[1u8, 15, 195, 4][..]));
+    }
+
+    #[test]
+    fn scan_at_most_stops_at_the_limit() {
+        let one = "-----BEGIN A-----\nAQID\n-----END A-----\n";
+        assert_eq!(scan_at_most(&one.repeat(10), 3).len(), 3);
+    }
+
+    #[test]
+    fn scan_reads_rfc1421_headers() {
+        let text = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00FF\n\nAQID\n-----END RSA PRIVATE KEY-----\n";
+        let b = scan(text);
+        assert_eq!(b[0].headers.len(), 2);
+        assert_eq!(
+            b[0].headers[1],
+            ("DEK-Info".into(), "AES-256-CBC,00FF".into())
+        );
+        assert_eq!(b[0].der.as_deref(), Some(&[1u8, 2, 3][..]));
+    }
+}
