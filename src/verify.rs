@@ -270,8 +270,34 @@ fn pss_params(sig: &Signature) -> Result<(Hash, usize), VerifyError> {
 }
 
 /// Verify that `issuer`'s key signed `child`. Names are not compared here.
+///
+/// Results are memoised process-wide by SHA-256 over the issuer's key and the child's exact
+/// DER: the answer is a pure function of those bytes, and a batch (`scan` over a tree, where the
+/// same certificates sit in many files) would otherwise verify the same pair thousands of times
+/// — pure-Rust P-384 verification costs about a millisecond. Bounded: cleared when full.
 pub fn cert_signed_by(child: &Cert, issuer: &Cert) -> Result<SignatureAlgorithm, VerifyError> {
-    verify_signed(&issuer.public_key, &child.signature, child.tbs())
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Memo = Mutex<HashMap<[u8; 32], Result<SignatureAlgorithm, VerifyError>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    const MEMO_CAP: usize = 16_384;
+    let mut h = Sha256::new();
+    h.update((issuer.public_key.spki_der.len() as u64).to_be_bytes());
+    h.update(&issuer.public_key.spki_der);
+    h.update(&child.der);
+    let key: [u8; 32] = h.finalize().into();
+    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(r) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return r;
+    }
+    let r = verify_signed(&issuer.public_key, &child.signature, child.tbs());
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MEMO_CAP {
+            m.clear();
+        }
+        m.insert(key, r.clone());
+    }
+    r
 }
 
 /// Verify a request's self-signature (proof of possession of the key).
