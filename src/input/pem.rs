@@ -115,10 +115,20 @@ fn split_headers(body: &str) -> (Vec<(String, String)>, String) {
             }
         }
     }
-    let b64 = lines
-        .flat_map(|l| l.chars())
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    // Lines are nearly always pure base64 (at most a CR left by `lines`): copy them whole, and
+    // filter character by character only when a line holds white space or non-ASCII text.
+    // (Collecting `char`s one at a time was a fifth of `scan`'s time.)
+    let mut b64 = String::with_capacity(body.len());
+    for l in lines {
+        let ascii_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C);
+        if !l.is_ascii() {
+            b64.extend(l.chars().filter(|c| !c.is_whitespace()));
+        } else if l.as_bytes().iter().any(ascii_space) {
+            b64.extend(l.bytes().filter(|b| !ascii_space(b)).map(char::from));
+        } else {
+            b64.push_str(l);
+        }
+    }
     (headers, b64)
 }
 
