@@ -387,3 +387,58 @@ fn csr_from_a_pfx_renews_its_certificate() {
         x.subject_name().to_der().unwrap()
     );
 }
+
+#[test]
+fn inspect_and_check_match_the_exchange_request_to_its_certificate() {
+    // The UTF-16LE request Exchange wrote, and the certificate the CA issued from it.
+    let req = fixture("deliverable/mail.contoso.com.req");
+    let leaf = fixture("deliverable/mail.contoso.com.crt");
+    let out = certprep()
+        .args(["inspect", "--json", &leaf, &req])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let r = &v["requests"][0];
+    assert_eq!(r["signature_valid"], true);
+    assert_eq!(r["comparisons"][0]["fulfils_request"], true);
+    assert_eq!(r["comparisons"][0]["differences"], serde_json::json!([]));
+    let outcome = |csr: &std::path::Path| -> (Option<i32>, serde_json::Value) {
+        let out = certprep()
+            .args(["check", &leaf, "--format", "json", "--csr"])
+            .arg(csr)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let result = v["files"][0]["certificates"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == "csr-mismatch")
+            .unwrap()["outcome"]
+            .clone();
+        (out.status.code(), result)
+    };
+    assert_eq!(outcome(std::path::Path::new(&req)).1, "pass");
+
+    // A request for another key and another name: both differences are named.
+    let dir = assert_fs::TempDir::new().unwrap();
+    let other = dir.child("other.req");
+    certprep()
+        .args(["csr", "--name", "mail.fabrikam.com", "--key-type", "p256"])
+        .arg("-o")
+        .arg(other.path())
+        .arg("--key-out")
+        .arg(dir.child("other.key").path())
+        .assert()
+        .success();
+    let out = certprep()
+        .args(["check", &leaf, "--csr"])
+        .arg(other.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("csr-mismatch"), "{text}");
+    assert!(text.contains("mail.fabrikam.com"), "{text}");
+    assert!(text.contains("public key"), "{text}");
+}
