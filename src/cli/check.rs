@@ -17,34 +17,15 @@ use std::process::ExitCode;
 )]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
+    pub(crate) rules: RuleArgs,
+    #[command(flatten)]
     trust: super::args::TrustArgs,
     /// Files to check (any format; `-` for standard input).
     #[arg(value_name = "FILE", required_unless_present = "list_rules")]
     files: Vec<String>,
-    /// A name the certificate must cover. Repeatable.
-    #[arg(long = "name", value_name = "NAME")]
-    names: Vec<String>,
-    /// Services the certificate is for: IIS, SMTP, POP, IMAP, AUTH (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
-    services: Vec<Service>,
-    /// The server's FQDN, used in POP/IMAP remediation.
-    #[arg(long, value_name = "FQDN")]
-    server_fqdn: Option<String>,
-    /// Oldest Windows Server the PFX must import on: 2012r2, 2016, 2019, 2022, 2025.
-    #[arg(long, value_name = "VERSION")]
-    windows: Option<WindowsName>,
     /// The request the certificate was issued for.
     #[arg(long, value_name = "REQ")]
     csr: Option<String>,
-    /// Hybrid deployment checks (third-party CA, names, TLS name reminder).
-    #[arg(long)]
-    hybrid: bool,
-    /// Edge Transport checks.
-    #[arg(long)]
-    edge: bool,
-    /// Warn when the certificate expires within this many days (default: max(30, lifetime/3)).
-    #[arg(long, value_name = "N")]
-    min_days: Option<u32>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
@@ -57,6 +38,32 @@ pub(crate) struct CheckArgs {
     /// Configuration file (default: ./certprep.toml when present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+}
+
+/// The rule options `check` and `scan` share.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RuleArgs {
+    /// A name the certificate must cover. Repeatable.
+    #[arg(long = "name", value_name = "NAME")]
+    pub(crate) names: Vec<String>,
+    /// Services the certificate is for: IIS, SMTP, POP, IMAP, AUTH (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub(crate) services: Vec<Service>,
+    /// The server's FQDN, used in POP/IMAP remediation.
+    #[arg(long, value_name = "FQDN")]
+    pub(crate) server_fqdn: Option<String>,
+    /// Oldest Windows Server a PFX must import on: 2012r2, 2016, 2019, 2022, 2025.
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) windows: Option<WindowsName>,
+    /// Hybrid deployment checks (third-party CA, names, TLS name reminder).
+    #[arg(long)]
+    pub(crate) hybrid: bool,
+    /// Edge Transport checks.
+    #[arg(long)]
+    pub(crate) edge: bool,
+    /// Warn when a certificate expires within this many days (default: max(30, lifetime/3)).
+    #[arg(long, value_name = "N")]
+    pub(crate) min_days: Option<u32>,
 }
 
 /// `--format`.
@@ -168,23 +175,23 @@ fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
 /// Flags over configuration: lists add up, single values from flags win, switches OR.
 fn merge(args: &CheckArgs, c: CheckConfig) -> (Options, Severity) {
     let mut names = c.names;
-    for n in &args.names {
+    for n in &args.rules.names {
         if !names.contains(n) {
             names.push(n.clone());
         }
     }
     let options = Options {
         names,
-        services: if args.services.is_empty() {
+        services: if args.rules.services.is_empty() {
             c.services
         } else {
-            args.services.clone()
+            args.rules.services.clone()
         },
-        server_fqdn: args.server_fqdn.clone().or(c.server_fqdn),
-        windows: args.windows.or(c.windows).map(|w| w.0),
-        hybrid: args.hybrid || c.hybrid.unwrap_or(false),
-        edge: args.edge || c.edge.unwrap_or(false),
-        min_days: args.min_days.or(c.min_days),
+        server_fqdn: args.rules.server_fqdn.clone().or(c.server_fqdn),
+        windows: args.rules.windows.or(c.windows).map(|w| w.0),
+        hybrid: args.rules.hybrid || c.hybrid.unwrap_or(false),
+        edge: args.rules.edge || c.edge.unwrap_or(false),
+        min_days: args.rules.min_days.or(c.min_days),
         suppress: c.suppress,
     };
     let fail_on = match args.fail_on {

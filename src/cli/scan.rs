@@ -3,8 +3,7 @@
 //! goes on.
 
 use super::Global;
-use certprep::check::{Options, RootStores, Service};
-use certprep::config::WindowsName;
+use certprep::check::{Options, RootStores};
 use certprep::input::DetectOptions;
 use certprep::report::scan::{error_chain, ScanFormat, ScanMode, ScanWriter};
 use certprep::scan::{
@@ -46,28 +45,8 @@ pub(crate) struct ScanArgs {
     /// List skipped files (not certificate material, empty, links) on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
-    /// Rule option (as in `check`): warn when a certificate expires within this many days
-    /// (default: max(30, lifetime/3)).
-    #[arg(long, value_name = "N")]
-    min_days: Option<u32>,
-    /// Rule option: a name the certificates must cover. Repeatable.
-    #[arg(long = "name", value_name = "NAME")]
-    names: Vec<String>,
-    /// Rule option: services the certificates are for: IIS, SMTP, POP, IMAP, AUTH.
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
-    services: Vec<Service>,
-    /// Rule option: the server's FQDN, used in POP/IMAP remediation.
-    #[arg(long, value_name = "FQDN")]
-    server_fqdn: Option<String>,
-    /// Rule option: oldest Windows Server a PFX must import on: 2012r2, 2016, 2019, 2022, 2025.
-    #[arg(long, value_name = "VERSION")]
-    windows: Option<WindowsName>,
-    /// Rule option: hybrid deployment checks.
-    #[arg(long)]
-    hybrid: bool,
-    /// Rule option: Edge Transport checks.
-    #[arg(long)]
-    edge: bool,
+    #[command(flatten)]
+    rules: super::check::RuleArgs,
     #[command(flatten)]
     trust: super::args::TrustArgs,
     /// Exit 1 when a printed certificate has a finding at or above this severity.
@@ -124,13 +103,13 @@ pub(crate) fn run(
     // The one place rules are plugged in: the `check` registry, per file.
     let rules = CheckRules {
         options: Options {
-            names: args.names.clone(),
-            services: args.services.clone(),
-            server_fqdn: args.server_fqdn.clone(),
-            windows: args.windows.map(|w| w.0),
-            hybrid: args.hybrid,
-            edge: args.edge,
-            min_days: args.min_days,
+            names: args.rules.names.clone(),
+            services: args.rules.services.clone(),
+            server_fqdn: args.rules.server_fqdn.clone(),
+            windows: args.rules.windows.map(|w| w.0),
+            hybrid: args.rules.hybrid,
+            edge: args.rules.edge,
+            min_days: args.rules.min_days,
             suppress: Vec::new(),
         },
         stores: {

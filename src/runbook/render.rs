@@ -112,19 +112,6 @@ pub fn render(spec: &RunbookSpec) -> String {
     s.out
 }
 
-fn fmt_time(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 fn names(services: &[Service]) -> String {
     services
         .iter()
@@ -142,7 +129,10 @@ fn header(s: &mut Script, spec: &RunbookSpec) {
     s.comment("New certificate");
     s.comment(&format!("  Subject:     {}", spec.subject));
     s.comment(&format!("  Thumbprint:  {}", spec.thumbprint));
-    s.comment(&format!("  NotAfter:    {}", fmt_time(spec.not_after)));
+    s.comment(&format!(
+        "  NotAfter:    {}",
+        crate::check::rules::when(spec.not_after)
+    ));
     s.comment(&format!("  TLS name:    {}", spec.tls_name));
     s.comment(&format!("  PFX file:    {}", spec.pfx_path));
     s.comment(&format!("  Services:    {}", names(&spec.services)));
