@@ -52,26 +52,26 @@ pub(crate) enum Command {
     Inspect(super::inspect::InspectArgs),
     /// Print each certificate's thumbprint as Windows does.
     Thumbprint(super::thumbprint::ThumbprintArgs),
+    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
+    TlsName(super::tls_name::TlsNameArgs),
+    /// Assemble, order and verify the certificate chain; say exactly what is missing.
+    Chain(super::chain::ChainArgs),
+    /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.
+    Pfx(super::pfx::PfxArgs),
+    /// Split a PFX or other inputs into key.pem, cert.pem, chain.pem and fullchain.pem.
+    Pem(super::pem::PemArgs),
+    /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
+    Check(super::check::CheckArgs),
     /// Scan directories: one row per certificate, with expiry and findings, fast.
     Scan(super::scan::ScanArgs),
     /// Make a new key and a certificate signing request (or renew one with --from).
     Csr(super::csr::CsrArgs),
     /// Make a self-signed certificate and key (lab or Edge).
     Selfsigned(super::selfsigned::SelfsignedArgs),
-    /// Check certificates against Exchange's requirements (exit 1 on findings at --fail-on).
-    Check(super::check::CheckArgs),
-    /// Build a PFX Windows imports (leaf, key, chain in order), or convert one.
-    Pfx(super::pfx::PfxArgs),
-    /// Split a PFX or other inputs into key.pem, cert.pem, chain.pem and fullchain.pem.
-    Pem(super::pem::PemArgs),
-    /// Print the connector TLS certificate name (<I>issuer<S>subject), compare it, or emit PowerShell.
-    TlsName(super::tls_name::TlsNameArgs),
     /// Write the PowerShell script that renews the certificate on Exchange, every value computed.
     Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
     Probe(super::probe::ProbeArgs),
-    /// Assemble, order and verify the certificate chain; say exactly what is missing.
-    Chain(super::chain::ChainArgs),
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {
