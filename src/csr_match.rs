@@ -148,18 +148,10 @@ pub fn compare(cert: &Cert, csr: &Csr) -> Vec<CsrMismatch> {
     out
 }
 
-/// Whether `pattern` (`*.example.com`) matches `name` by RFC 6125 §6.4.3 rules as Windows
-/// applies them: the wildcard is the whole leftmost label and stands for exactly one label.
+/// Whether `pattern` is a wildcard that covers `name` (the one coverage rule, in
+/// `check::names::covers`).
 fn wildcard_covers(pattern: &str, name: &str) -> bool {
-    let Some(suffix) = pattern.strip_prefix("*.") else {
-        return false;
-    };
-    match name.split_once('.') {
-        Some((first, rest)) => {
-            !first.is_empty() && first != "*" && rest.eq_ignore_ascii_case(suffix)
-        }
-        None => false,
-    }
+    pattern.starts_with("*.") && crate::check::names::covers(pattern, name)
 }
 
 #[cfg(test)]

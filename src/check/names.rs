@@ -11,19 +11,24 @@ pub fn normalize(name: &str) -> String {
 
 /// Whether the certificate name `pattern` (a DNS SAN, maybe `*.domain`) covers `name`. A
 /// wildcard stands for exactly one whole left-most label: `*.contoso.com` covers
-/// `mail.contoso.com`, not `contoso.com` and not `a.mail.contoso.com`.
+/// `mail.contoso.com`, not `contoso.com`, not `a.mail.contoso.com`, and not another wildcard
+/// such as `*.contoso.com` — except that every name covers itself. Case and a trailing dot are
+/// ignored. The one definition of coverage for `check`, `csr_match` and `runbook`.
 pub fn covers(pattern: &str, name: &str) -> bool {
     let p = normalize(pattern);
     let n = normalize(name);
     if p.is_empty() || n.is_empty() {
         return false;
     }
+    if p == n {
+        return true;
+    }
     match p.strip_prefix("*.") {
         Some(base) if !base.is_empty() => match n.split_once('.') {
-            Some((first, rest)) => !first.is_empty() && rest == base,
+            Some((first, rest)) => !first.is_empty() && !first.contains('*') && rest == base,
             None => false,
         },
-        _ => p == n,
+        _ => false,
     }
 }
 
@@ -101,6 +106,9 @@ mod tests {
         assert!(covers("mail.contoso.com", "mail.contoso.com."));
         assert!(!covers("mail.contoso.com", "autodiscover.contoso.com"));
         assert!(!covers("", ""));
+        assert!(covers("*.contoso.com", "*.contoso.com"));
+        assert!(!covers("*.contoso.com", "*.mail.contoso.com"));
+        assert!(!covers("*.contoso.com", "w*.contoso.com"));
     }
 
     #[test]

@@ -368,22 +368,7 @@ pub fn is_wildcard_subject(cert: &Cert) -> bool {
     }
 }
 
-/// Whether the DNS name `pattern` (possibly `*.example.com`) covers `host`: ASCII
-/// case-insensitive, a wildcard standing for exactly one whole left-most label (RFC 6125 §6.4.3
-/// as browsers and Windows apply it).
-pub fn covers(pattern: &str, host: &str) -> bool {
-    let pattern = pattern.trim_end_matches('.');
-    let host = host.trim_end_matches('.');
-    match pattern.strip_prefix("*.") {
-        Some(rest) => match host.split_once('.') {
-            Some((label, host_rest)) => {
-                !label.is_empty() && !label.contains('*') && host_rest.eq_ignore_ascii_case(rest)
-            }
-            None => false,
-        },
-        None => pattern.eq_ignore_ascii_case(host),
-    }
-}
+pub use crate::check::names::covers;
 
 fn default_friendly_name(cert: &Cert) -> String {
     let date = cert.not_after.date();
