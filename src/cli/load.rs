@@ -78,17 +78,7 @@ pub(crate) fn load_one(path: &str, global: &Global) -> anyhow::Result<Detected> 
     Ok(d)
 }
 
-/// An error and its causes on one line, as `{:#}` would print them.
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        src = c.source();
-    }
-    s
-}
+pub(crate) use certprep::report::error_chain;
 
 /// Certificates from `--roots`-style files: each must hold at least one.
 pub(crate) fn load_certs(

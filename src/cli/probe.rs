@@ -107,16 +107,10 @@ fn describe(out: &mut dyn Write, der: &[u8]) -> anyhow::Result<()> {
                 "  issuer:      {}",
                 sanitize_line(&certprep::dn::render_windows(&c.issuer))
             )?;
-            let t = c.not_after;
             writeln!(
                 out,
-                "  not after:   {:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
+                "  not after:   {}",
+                certprep::check::rules::when(c.not_after)
             )?;
         }
         Err(e) => writeln!(

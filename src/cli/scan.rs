@@ -5,7 +5,8 @@
 use super::Global;
 use certprep::check::{Options, RootStores};
 use certprep::input::DetectOptions;
-use certprep::report::scan::{error_chain, ScanFormat, ScanMode, ScanWriter};
+use certprep::report::error_chain;
+use certprep::report::scan::{ScanFormat, ScanMode, ScanWriter};
 use certprep::scan::{
     CheckRules, ExpiryCollector, FileStatus, Rules, ScanOptions, Scanner, Severity,
 };

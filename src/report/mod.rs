@@ -22,6 +22,19 @@ pub fn sanitize_line(s: &str) -> String {
     out
 }
 
+/// An error and its causes on one line, as `{:#}` prints them (for per-file problems that
+/// are reported without stopping the run).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

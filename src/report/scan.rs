@@ -178,18 +178,6 @@ fn findings_text(f: &[Finding]) -> String {
         .join("; ")
 }
 
-/// An error and its causes on one line, as `{:#}` prints them.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        src = c.source();
-    }
-    s
-}
-
 /// One CSV field, quoted per RFC 4180 when it needs to be. Written by hand: quoting is the only
 /// CSV feature needed, not worth a dependency.
 fn csv_field(out: &mut String, s: &str) {
@@ -384,7 +372,7 @@ impl<W: Write> ScanWriter<W> {
         for fault in &f.faults {
             let v = serde_json::json!({
                 "path": f.path,
-                "message": error_chain(fault),
+                "message": crate::report::error_chain(fault),
             });
             match self.format {
                 ScanFormat::Jsonl => self.jsonl_record("fault", v)?,
@@ -615,7 +603,7 @@ impl<W: Write> ScanWriter<W> {
                 self.out,
                 "    <testcase classname=\"{0}\" name=\"read {0}\">\n      <error message=\"{1}\"/>\n    </testcase>",
                 xml_escape(&f.path),
-                xml_escape(&error_chain(fault))
+                xml_escape(&crate::report::error_chain(fault))
             )?;
         }
         if let (FileStatus::Skipped(reason), true) = (f.status, skipped) {
@@ -671,7 +659,7 @@ impl<W: Write> ScanWriter<W> {
         for fault in &f.faults {
             self.json_faults.push(serde_json::json!({
                 "level": "error",
-                "message": { "text": error_chain(fault) },
+                "message": { "text": crate::report::error_chain(fault) },
                 "locations": [{ "physicalLocation": {
                     "artifactLocation": { "uri": sarif::path_uri(&f.path) }
                 }}],
