@@ -384,6 +384,95 @@ fn same_file(a: &Origin, b: &Origin) -> bool {
     a.path == b.path && a.entry == b.entry
 }
 
+/// What a run (or, in `scan`, one file) offers the rules: its certificates, keys, PKCS#12
+/// structures and request, and the candidate issuers. Building each leaf's chain and rule
+/// context here keeps `check::run` and `scan` judging a leaf the same way.
+pub struct Inputs<'a> {
+    certs: Vec<&'a Cert>,
+    keys: Vec<&'a PrivateKey>,
+    pfxs: Vec<&'a PfxInfo>,
+    csr: Option<&'a Csr>,
+    leaves: Vec<&'a Cert>,
+    /// Every input certificate (pushed after the leaf's own file, so those stay `given`),
+    /// then the pool: candidate issuers only.
+    pool: Vec<Cert>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The inputs of `detected`, with `csr` (else its first request) and the extra pool.
+    pub fn new(detected: &'a Detected, csr: Option<&'a Csr>, pool: &[Cert]) -> Inputs<'a> {
+        let certs: Vec<&Cert> = detected.certs().collect();
+        Inputs {
+            leaves: certs.iter().copied().filter(|c| is_end_entity(c)).collect(),
+            pool: certs
+                .iter()
+                .map(|c| (*c).clone())
+                .chain(pool.iter().cloned())
+                .collect(),
+            keys: detected.keys().collect(),
+            pfxs: detected.pfxs().collect(),
+            csr: csr.or_else(|| detected.csrs().next()),
+            certs,
+        }
+    }
+
+    /// The end-entity certificates, in input order.
+    pub fn leaves(&self) -> &[&'a Cert] {
+        &self.leaves
+    }
+
+    /// `leaf`'s chain: the certificates of its own file are `given` (judged for order,
+    /// duplicates and strays); every other input and the pool only supply issuers.
+    pub fn chain(&self, leaf: &Cert, stores: &RootStores<'_>, as_of: OffsetDateTime) -> ChainFacts {
+        let given: Vec<Cert> = self
+            .certs
+            .iter()
+            .filter(|c| same_file(&c.origin, &leaf.origin))
+            .map(|c| (*c).clone())
+            .collect();
+        ChainFacts::assemble(leaf, &given, &self.pool, stores, as_of)
+    }
+
+    /// The rule context for `leaf` with its `chain`.
+    pub fn ctx<'c>(
+        &'c self,
+        leaf: &Cert,
+        chain: &'c ChainFacts,
+        options: &'c Options,
+        as_of: OffsetDateTime,
+    ) -> Ctx<'c> {
+        let in_file = |o: &Origin| same_file(o, &leaf.origin);
+        let file_keys: Vec<&PrivateKey> = self
+            .keys
+            .iter()
+            .copied()
+            .filter(|k| in_file(&k.origin))
+            .collect();
+        let pfx = self.pfxs.iter().copied().find(|p| in_file(&p.origin));
+        Ctx {
+            as_of,
+            options,
+            keys: if file_keys.is_empty() {
+                self.keys.clone()
+            } else {
+                file_keys.clone()
+            },
+            csr: self.csr,
+            pfx,
+            pfx_keys: if pfx.is_some() { file_keys } else { Vec::new() },
+            file_certs: self
+                .certs
+                .iter()
+                .copied()
+                .filter(|c| in_file(&c.origin))
+                .collect(),
+            leaves: self.leaves.clone(),
+            chain: Some(chain),
+            ca: facts::ca_kind(leaf, Some(chain)),
+        }
+    }
+}
+
 /// Run one rule, turning its verdict into an outcome and maybe a finding.
 pub fn evaluate(rule: &Rule, cert: &Cert, ctx: &Ctx<'_>) -> (Outcome, Option<Finding>) {
     match (rule.check)(cert, ctx) {
@@ -420,61 +509,18 @@ pub fn run(
     options: &Options,
     as_of: OffsetDateTime,
 ) -> CheckReport {
-    let csr = csr.or_else(|| detected.csrs().next());
-    let certs: Vec<&Cert> = detected.certs().collect();
-    let keys: Vec<&PrivateKey> = detected.keys().collect();
-    let pfxs: Vec<&PfxInfo> = detected.pfxs().collect();
-    let leaves: Vec<&Cert> = certs.iter().copied().filter(|c| is_end_entity(c)).collect();
-    // Every input certificate is a candidate issuer for every leaf (pushed after the leaf's own
-    // file, so those stay `given`), then the pool.
-    let pool: Vec<Cert> = certs
+    let inputs = Inputs::new(detected, csr, &stores.pool);
+    let chains: Vec<ChainFacts> = inputs
+        .leaves()
         .iter()
-        .map(|c| (*c).clone())
-        .chain(stores.pool.iter().cloned())
-        .collect();
-    let chains: Vec<ChainFacts> = leaves
-        .iter()
-        .map(|leaf| {
-            let given: Vec<Cert> = certs
-                .iter()
-                .filter(|c| same_file(&c.origin, &leaf.origin))
-                .map(|c| (*c).clone())
-                .collect();
-            ChainFacts::assemble(leaf, &given, &pool, stores, as_of)
-        })
+        .map(|leaf| inputs.chain(leaf, stores, as_of))
         .collect();
 
     let mut files: Vec<FileResult> = Vec::new();
     let mut summary = Summary::default();
-    for (leaf, chain) in leaves.iter().zip(&chains) {
+    for (leaf, chain) in inputs.leaves().iter().zip(&chains) {
         let file = leaf.origin.file_name();
-        let in_file = |o: &Origin| same_file(o, &leaf.origin);
-        let file_keys: Vec<&PrivateKey> = keys
-            .iter()
-            .copied()
-            .filter(|k| in_file(&k.origin))
-            .collect();
-        let pfx = pfxs.iter().copied().find(|p| in_file(&p.origin));
-        let ctx = Ctx {
-            as_of,
-            options,
-            keys: if file_keys.is_empty() {
-                keys.clone()
-            } else {
-                file_keys.clone()
-            },
-            csr,
-            pfx,
-            pfx_keys: if pfx.is_some() { file_keys } else { Vec::new() },
-            file_certs: certs
-                .iter()
-                .copied()
-                .filter(|c| in_file(&c.origin))
-                .collect(),
-            leaves: leaves.clone(),
-            chain: Some(chain),
-            ca: facts::ca_kind(leaf, Some(chain)),
-        };
+        let ctx = inputs.ctx(leaf, chain, options, as_of);
         let mut results = Vec::new();
         let mut findings = Vec::new();
         for rule in registry::RULES {
