@@ -24,6 +24,7 @@ fn scan(c: &mut Criterion) {
             pool: Vec::new(),
         },
         as_of,
+        linking: certprep::check::Linking::Structural,
     };
 
     let mut group = c.benchmark_group("scan");

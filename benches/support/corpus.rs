@@ -1,5 +1,6 @@
 //! The scan benchmark corpus: a tree of files, each a leaf certificate plus its intermediate
-//! (PEM), drawn from a small pool of distinct pairs made once with rcgen.
+//! (PEM), made with rcgen: every leaf distinct (the 100,000-file tree), or drawn from a small
+//! pool of distinct pairs (the criterion bench).
 //!
 //! Shared by `examples/gen_scan_corpus.rs` (the 100,000-file tree of docs/performance.md) and
 //! `benches/scan.rs` (a small tree). Keys: ECDSA from ring through rcgen; RSA from the `rsa`
@@ -32,59 +33,78 @@ fn dn(cn: &str, org: &str) -> DistinguishedName {
     dn
 }
 
-/// `pairs` distinct PEM texts, each a leaf then its intermediate. Leaves alternate RSA-2048 and
-/// ECDSA P-256; intermediates (5, or fewer for small pools) alternate RSA-2048 and P-384.
-/// Leaf notAfter dates are spread from 2026-12-01 in steps of 9 days.
-pub fn pairs(pairs: usize) -> Vec<String> {
-    let base = time::macros::datetime!(2026-01-01 00:00 UTC);
-    let root_key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key");
-    let mut root = CertificateParams::default();
-    root.distinguished_name = dn("Contoso Bench Root CA", "Contoso Bench");
-    root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    root.not_before = base - Duration::days(3650);
-    root.not_after = base + Duration::days(7300);
-    let root_issuer = Issuer::new(root, &root_key);
+/// The corpus' CAs and keys: an ECDSA P-384 root and up to 5 issuing CAs alternating RSA-2048
+/// and P-384, plus a few RSA-2048 leaf keys (ring cannot generate RSA; the `rsa` crate takes
+/// ~0.2 s a key, so leaves share them — every certificate still differs).
+pub struct Corpus {
+    intermediates: Vec<(CertificateParams, Option<KeyPair>, String)>,
+    int_rsa_key: KeyPair,
+    rsa_keys: Vec<KeyPair>,
+}
 
-    let n_int = pairs.clamp(1, 5);
-    let n_rsa = pairs.div_ceil(2).clamp(1, 4);
-    let rsa_keys: Vec<KeyPair> = (0..n_rsa).map(|_| rsa_key(2048)).collect();
-    let int_rsa_key = rsa_key(2048);
-    let mut intermediates = Vec::new();
-    for i in 0..n_int {
-        let key = if i % 2 == 0 {
-            None
-        } else {
-            Some(KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key"))
-        };
-        let mut p = CertificateParams::default();
-        p.distinguished_name = dn(
-            &format!("Contoso Bench Issuing CA {}", i + 1),
-            "Contoso Bench",
-        );
-        p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        p.serial_number = Some(SerialNumber::from(1000 + i as u64));
-        p.not_before = base - Duration::days(365);
-        p.not_after = base + Duration::days(3650);
-        p.use_authority_key_identifier_extension = true;
-        let pem = match &key {
-            None => p.signed_by(&int_rsa_key, &root_issuer),
-            Some(k) => p.signed_by(k, &root_issuer),
+impl Corpus {
+    /// CAs for a corpus of `leaves` distinct leaves (fewer CAs and RSA keys for tiny corpora).
+    pub fn new(leaves: usize) -> Corpus {
+        let base = time::macros::datetime!(2026-01-01 00:00 UTC);
+        let root_key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key");
+        let mut root = CertificateParams::default();
+        root.distinguished_name = dn("Contoso Bench Root CA", "Contoso Bench");
+        root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        root.not_before = base - Duration::days(3650);
+        root.not_after = base + Duration::days(7300);
+        let root_issuer = Issuer::new(root, &root_key);
+
+        let n_int = leaves.clamp(1, 5);
+        let n_rsa = leaves.div_ceil(2).clamp(1, 4);
+        let rsa_keys: Vec<KeyPair> = (0..n_rsa).map(|_| rsa_key(2048)).collect();
+        let int_rsa_key = rsa_key(2048);
+        let mut intermediates = Vec::new();
+        for i in 0..n_int {
+            let key = if i % 2 == 0 {
+                None
+            } else {
+                Some(KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key"))
+            };
+            let mut p = CertificateParams::default();
+            p.distinguished_name = dn(
+                &format!("Contoso Bench Issuing CA {}", i + 1),
+                "Contoso Bench",
+            );
+            p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+            p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+            p.serial_number = Some(SerialNumber::from(1000 + i as u64));
+            p.not_before = base - Duration::days(365);
+            p.not_after = base + Duration::days(3650);
+            p.use_authority_key_identifier_extension = true;
+            let pem = match &key {
+                None => p.signed_by(&int_rsa_key, &root_issuer),
+                Some(k) => p.signed_by(k, &root_issuer),
+            }
+            .expect("intermediate")
+            .pem();
+            intermediates.push((p, key, pem));
         }
-        .expect("intermediate")
-        .pem();
-        intermediates.push((p, key, pem));
+        Corpus {
+            intermediates,
+            int_rsa_key,
+            rsa_keys,
+        }
     }
-    let mut out = Vec::with_capacity(pairs);
-    for i in 0..pairs {
-        let (ip, ikey, ipem) = &intermediates[i % n_int];
+
+    /// Leaf `i` then its intermediate, in PEM. Leaves alternate RSA-2048 and ECDSA P-256 and
+    /// cycle through the issuing CAs; each has its own serial and host names; notAfter dates
+    /// are spread from 2026-12-01 in steps of 9 days over a 120-step cycle (so at the pinned
+    /// instant 2027-01-01 some are expired and some expire within a month).
+    pub fn pair(&self, i: usize) -> String {
+        let base = time::macros::datetime!(2026-01-01 00:00 UTC);
+        let (ip, ikey, ipem) = &self.intermediates[i % self.intermediates.len()];
         let issuer = match ikey {
-            None => Issuer::from_params(ip, &int_rsa_key),
+            None => Issuer::from_params(ip, &self.int_rsa_key),
             Some(k) => Issuer::from_params(ip, k),
         };
-        let host = format!("host{i:02}.contoso.example");
+        let host = format!("host{i:06}.contoso.example");
         let mut p =
-            CertificateParams::new(vec![host.clone(), format!("mail{i:02}.contoso.example")])
+            CertificateParams::new(vec![host.clone(), format!("mail{i:06}.contoso.example")])
                 .expect("names");
         p.distinguished_name = dn(&host, "Contoso Ltd");
         p.key_usages = vec![
@@ -98,17 +118,23 @@ pub fn pairs(pairs: usize) -> Vec<String> {
         p.serial_number = Some(SerialNumber::from(0x1_0000 + i as u64));
         p.use_authority_key_identifier_extension = true;
         p.not_before = base;
-        p.not_after = time::macros::datetime!(2026-12-01 00:00 UTC) + Duration::days(9 * i as i64);
+        p.not_after = time::macros::datetime!(2026-12-01 00:00 UTC)
+            + Duration::days(9 * (i % 120) as i64);
         let leaf = if i % 2 == 0 {
-            p.signed_by(&rsa_keys[(i / 2) % n_rsa], &issuer)
+            p.signed_by(&self.rsa_keys[(i / 2) % self.rsa_keys.len()], &issuer)
         } else {
             let k = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("P-256 key");
             p.signed_by(&k, &issuer)
         }
         .expect("leaf");
-        out.push(format!("{}{}", leaf.pem(), ipem));
+        format!("{}{}", leaf.pem(), ipem)
     }
-    out
+}
+
+/// `pairs` distinct PEM texts, each a leaf then its intermediate (see [`Corpus::pair`]).
+pub fn pairs(pairs: usize) -> Vec<String> {
+    let corpus = Corpus::new(pairs);
+    (0..pairs).map(|i| corpus.pair(i)).collect()
 }
 
 /// The relative path of file `k`: 1,000 files per top folder, 100 per subfolder.
@@ -120,17 +146,28 @@ pub fn file_path(k: usize) -> String {
 /// Write `files` files under `root`, file k holding pair `(k * 7919) % pairs.len()`.
 /// Returns the bytes written.
 pub fn write_tree(root: &Path, files: usize, pairs: &[String]) -> std::io::Result<u64> {
-    let mut total = 0u64;
-    for k in 0..files {
-        let path = root.join(file_path(k));
-        if k % 100 == 0 {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
+    write_tree_with(root, files, |k| pairs[(k * 7919) % pairs.len()].clone())
+}
+
+/// Write `files` files under `root`, file k holding `pem(k)`, generating in parallel.
+/// Returns the bytes written.
+pub fn write_tree_with(
+    root: &Path,
+    files: usize,
+    pem: impl Fn(usize) -> String + Sync,
+) -> std::io::Result<u64> {
+    use rayon::prelude::*;
+    for k in (0..files).step_by(100) {
+        if let Some(dir) = root.join(file_path(k)).parent() {
+            std::fs::create_dir_all(dir)?;
         }
-        let pem = &pairs[(k * 7919) % pairs.len()];
-        std::fs::File::create(&path)?.write_all(pem.as_bytes())?;
-        total += pem.len() as u64;
     }
-    Ok(total)
+    (0..files)
+        .into_par_iter()
+        .map(|k| {
+            let text = pem(k);
+            std::fs::File::create(root.join(file_path(k)))?.write_all(text.as_bytes())?;
+            Ok(text.len() as u64)
+        })
+        .sum()
 }

@@ -12,15 +12,21 @@ use crate::model::Cert;
 use time::OffsetDateTime;
 
 /// How the issuer chain was linked (the JSON `chain_linking` field).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Linking {
     /// By `chain::assemble`: every issuer's key verified the signature below it, and the path
-    /// was checked for validity and CA constraints (docs/chain.md).
+    /// was checked for validity and CA constraints (docs/chain.md). What `check` always does.
+    #[default]
     Verified,
+    /// By `chain::assemble` without the signature arithmetic: an issuer is linked when its
+    /// subject is the child's issuer name, its SKI does not contradict the child's AKI and its
+    /// key type fits the signature algorithm; validity and CA constraints are checked as for
+    /// `Verified`. What `scan` does unless `--verify-signatures` (docs/performance.md).
+    Structural,
 }
 
-/// The linking this build uses.
+/// The linking `check` uses.
 pub const LINKING: Linking = Linking::Verified;
 
 /// Root certificates and extra candidate issuers: arguments, never read from disk here.
@@ -53,16 +59,14 @@ impl ChainFacts {
         given: &[Cert],
         pool: &[Cert],
         stores: &RootStores<'_>,
+        linking: Linking,
         at: OffsetDateTime,
     ) -> ChainFacts {
-        let report = chain::assemble(
-            leaf,
-            given,
-            pool,
-            &stores.trusted,
-            stores.public,
-            &ChainOptions::at(at),
-        );
+        let opts = ChainOptions {
+            verify_signatures: linking == Linking::Verified,
+            ..ChainOptions::at(at)
+        };
+        let report = chain::assemble(leaf, given, pool, &stores.trusted, stores.public, &opts);
         // A root in both `--roots` and the public store is public: the search meets `--roots`
         // first, so the anchor's source alone would call it private.
         let public = match report.end {

@@ -423,14 +423,20 @@ impl<'a> Inputs<'a> {
 
     /// `leaf`'s chain: the certificates of its own file are `given` (judged for order,
     /// duplicates and strays); every other input and the pool only supply issuers.
-    pub fn chain(&self, leaf: &Cert, stores: &RootStores<'_>, as_of: OffsetDateTime) -> ChainFacts {
+    pub fn chain(
+        &self,
+        leaf: &Cert,
+        stores: &RootStores<'_>,
+        linking: Linking,
+        as_of: OffsetDateTime,
+    ) -> ChainFacts {
         let given: Vec<Cert> = self
             .certs
             .iter()
             .filter(|c| same_file(&c.origin, &leaf.origin))
             .map(|c| (*c).clone())
             .collect();
-        ChainFacts::assemble(leaf, &given, &self.pool, stores, as_of)
+        ChainFacts::assemble(leaf, &given, &self.pool, stores, linking, as_of)
     }
 
     /// The rule context for `leaf` with its `chain`.
@@ -513,7 +519,7 @@ pub fn run(
     let chains: Vec<ChainFacts> = inputs
         .leaves()
         .iter()
-        .map(|leaf| inputs.chain(leaf, stores, as_of))
+        .map(|leaf| inputs.chain(leaf, stores, facts::LINKING, as_of))
         .collect();
 
     let mut files: Vec<FileResult> = Vec::new();

@@ -3,7 +3,7 @@
 //! goes on.
 
 use super::Global;
-use certprep::check::{Options, RootStores};
+use certprep::check::{Linking, Options, RootStores};
 use certprep::input::DetectOptions;
 use certprep::report::error_chain;
 use certprep::report::scan::{ScanFormat, ScanMode, ScanWriter};
@@ -43,6 +43,11 @@ pub(crate) struct ScanArgs {
     /// Follow symbolic links (loops are reported per path). Without it links are skipped.
     #[arg(long)]
     follow_links: bool,
+    /// Verify every issuer's signature while building chains, as `check` does. Without it
+    /// issuers are linked by name, key identifiers and key type: much faster on trees of
+    /// distinct certificates (one RSA verification ~35 µs, one P-384 verification ~1 ms).
+    #[arg(long)]
+    verify_signatures: bool,
     /// List skipped files (not certificate material, empty, links) on stderr.
     #[arg(long, short = 'v')]
     verbose: bool,
@@ -122,6 +127,11 @@ pub(crate) fn run(
             }
         },
         as_of: global.at,
+        linking: if args.verify_signatures {
+            Linking::Verified
+        } else {
+            Linking::Structural
+        },
     };
     let rules: &dyn Rules = &rules;
 

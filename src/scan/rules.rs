@@ -9,7 +9,7 @@
 //! exactly as in `check`.
 
 use super::{Finding, Rules};
-use crate::check::{self, registry, Options, Outcome, RootStores};
+use crate::check::{self, registry, Linking, Options, Outcome, RootStores};
 use crate::input::Detected;
 use crate::model::Cert;
 use time::OffsetDateTime;
@@ -23,6 +23,9 @@ pub struct CheckRules<'a> {
     pub stores: RootStores<'a>,
     /// The instant validity is judged at.
     pub as_of: OffsetDateTime,
+    /// How issuers are linked: `check` verifies every signature; the scan, by default, links
+    /// by names, key identifiers and key types ([`Linking::Structural`]).
+    pub linking: Linking,
 }
 
 impl Rules for CheckRules<'_> {
@@ -38,7 +41,7 @@ impl Rules for CheckRules<'_> {
                 if !check::is_end_entity(cert) {
                     return Vec::new();
                 }
-                let chain = inputs.chain(cert, &self.stores, self.as_of);
+                let chain = inputs.chain(cert, &self.stores, self.linking, self.as_of);
                 let ctx = inputs.ctx(cert, &chain, &self.options, self.as_of);
                 registry::RULES
                     .iter()

@@ -3,7 +3,7 @@
 
 use certprep::check::registry::RULES;
 use certprep::check::{
-    self, CaKind, ChainFacts, Ctx, Options, Outcome, RootStores, Service, Verdict,
+    self, CaKind, ChainFacts, Ctx, Linking, Options, Outcome, RootStores, Service, Verdict,
 };
 use certprep::config::Config;
 use certprep::input::{self, DetectOptions, Detected, Item, Origin, Part};
@@ -611,7 +611,7 @@ mod totality {
                 3 => (vec![cert.clone(), enterprise[0].clone()], &public[..], RootStores::default()),
                 _ => (vec![inter.clone(), cert.clone(), cert.clone()], none, RootStores { public: &public, ..RootStores::default() }),
             };
-            let chain = ChainFacts::assemble(&cert, &given, pool, &stores, t(at));
+            let chain = ChainFacts::assemble(&cert, &given, pool, &stores, Linking::Verified, t(at));
             let mut file_certs = vec![&cert, &inter];
             if dup { file_certs.push(&cert); }
             let ctx = Ctx {
