@@ -216,7 +216,7 @@ impl Diagnostic {
     pub(super) fn missing_issuer(c: &Cert) -> Diagnostic {
         Diagnostic::MissingIssuer {
             cert: CertRef::of(c),
-            issuer: crate::dn::render_windows(&c.issuer),
+            issuer: c.windows_issuer().to_owned(),
             ca_issuers: c.ca_issuers.clone(),
         }
     }

@@ -19,10 +19,9 @@ mod search;
 pub use diagnose::{Diagnosis, Diagnostic, Role, Severity};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
-use crate::dn::render_windows;
 use crate::input::Origin;
 use crate::model::Cert;
-use crate::thumbprint::{HashAlg, Thumbprint};
+use crate::thumbprint::Thumbprint;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -123,9 +122,9 @@ impl CertRef {
     /// Describe `c`.
     pub fn of(c: &Cert) -> CertRef {
         CertRef {
-            subject: render_windows(&c.subject),
-            issuer: render_windows(&c.issuer),
-            thumbprint: Thumbprint::of(&c.der, HashAlg::Sha1),
+            subject: c.windows_subject().to_owned(),
+            issuer: c.windows_issuer().to_owned(),
+            thumbprint: c.sha1().clone(),
             origin: c.origin.clone(),
             not_before: c.not_before,
             not_after: c.not_after,

@@ -5,11 +5,7 @@
 use super::diagnose::{Diagnostic, Role};
 use super::search::{End, Node, RawPath};
 use super::{CertRef, ChainOptions};
-use crate::model::Cert;
 use crate::verify::SignatureAlgorithm;
-use std::collections::HashMap;
-use x509_parser::extensions::ParsedExtension;
-use x509_parser::prelude::FromDer;
 
 /// A problem of one path (node indices into the search's nodes).
 #[derive(Clone, Debug)]
@@ -84,33 +80,12 @@ impl Problem {
     }
 }
 
-/// Critical extensions x509-parser does not recognise. Recognised ones (name constraints,
-/// policy constraints …) are accepted: certprep assembles chains for servers, it does not
-/// decide name or policy validity for a relying party.
-fn unknown_critical(cert: &Cert) -> Vec<String> {
-    let Ok((_, x)) = x509_parser::certificate::X509Certificate::from_der(&cert.der) else {
-        return Vec::new();
-    };
-    x.extensions()
-        .iter()
-        .filter(|e| {
-            e.critical
-                && matches!(
-                    e.parsed_extension(),
-                    ParsedExtension::UnsupportedExtension { .. }
-                )
-        })
-        .map(|e| e.oid.to_id_string())
-        .collect()
-}
-
 /// Everything wrong with `raw` (validity at `opts.at`, CA constraints, path length, unknown
 /// critical extensions, weak signatures below the root).
 pub(super) fn path_problems(
     nodes: &[Node<'_>],
     raw: &RawPath,
     opts: &ChainOptions,
-    crit_cache: &mut HashMap<usize, Vec<String>>,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
     let anchored = raw.end == End::Anchored;
@@ -162,11 +137,13 @@ pub(super) fn path_problems(
                 }
             }
         }
-        let crit = crit_cache.entry(n).or_insert_with(|| unknown_critical(c));
-        if !crit.is_empty() {
+        // Recognised critical extensions (name constraints, policy constraints …) are
+        // accepted: certprep assembles chains for servers, it does not decide name or policy
+        // validity for a relying party.
+        if !c.unknown_critical.is_empty() {
             out.push(Problem::UnknownCritical {
                 node: n,
-                oids: crit.clone(),
+                oids: c.unknown_critical.clone(),
             });
         }
     }

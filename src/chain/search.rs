@@ -348,12 +348,11 @@ fn finish(
     given: &[Cert],
     opts: &ChainOptions,
 ) -> ChainReport {
-    let mut crit_cache: HashMap<usize, Vec<String>> = HashMap::new();
     let mut judged: Vec<Judged> = s
         .paths
         .into_iter()
         .map(|raw| {
-            let problems = problems::path_problems(&s.nodes, &raw, opts, &mut crit_cache);
+            let problems = problems::path_problems(&s.nodes, &raw, opts);
             let errors = problems.iter().filter(|p| p.is_error()).count();
             Judged {
                 raw,
@@ -423,10 +422,10 @@ fn finish(
             source: AnchorSource::Roots, // unreachable: an anchored path has a source
         },
         (End::UntrustedRoot, _) => PathEnd::UntrustedRoot {
-            root: crate::dn::render_windows(&last_cert.subject),
+            root: last_cert.windows_subject().to_owned(),
         },
         (End::MissingIssuer, _) => PathEnd::MissingIssuer {
-            issuer: crate::dn::render_windows(&last_cert.issuer),
+            issuer: last_cert.windows_issuer().to_owned(),
         },
         (End::TooLong, _) => PathEnd::TooLong,
         (End::Exhausted, _) => PathEnd::BudgetExhausted,

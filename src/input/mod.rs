@@ -20,7 +20,7 @@ pub mod zip;
 pub use origin::{Origin, Part};
 
 use crate::error::{InputError, ObjectKind};
-use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
+use crate::model::{Cert, CertCache, Csr, PfxInfo, PrivateKey};
 use crate::secret::Secret;
 use sniff::DerKind;
 
@@ -42,6 +42,19 @@ pub struct DetectOptions {
     pub max_iterations: u32,
     /// Refuse files larger than this many bytes.
     pub max_size: u64,
+    /// Parsed CA certificates shared across detections (a scan sets one; see
+    /// [`CertCache`]). The result of detection does not depend on it, only the speed.
+    pub cert_cache: Option<std::sync::Arc<CertCache>>,
+}
+
+impl DetectOptions {
+    /// Parse a certificate, through the cache when there is one.
+    pub(crate) fn parse_cert(&self, der: &[u8], origin: &Origin) -> Result<Cert, InputError> {
+        match &self.cert_cache {
+            Some(cache) => cache.parse(der, origin),
+            None => Cert::from_der(der.to_vec(), origin.clone()),
+        }
+    }
 }
 
 impl Default for DetectOptions {
@@ -50,6 +63,7 @@ impl Default for DetectOptions {
             passwords: Vec::new(),
             max_iterations: DEFAULT_MAX_ITERATIONS,
             max_size: DEFAULT_MAX_SIZE,
+            cert_cache: None,
         }
     }
 }
@@ -309,7 +323,7 @@ fn detect_der(
     };
     let mut out = Detected::default();
     match target {
-        ObjectKind::Certificate => match Cert::from_der(der.to_vec(), origin.clone()) {
+        ObjectKind::Certificate => match opts.parse_cert(der, origin) {
             Ok(c) => out.items.push(Item::Cert(c)),
             Err(e) => out.problems.push(e),
         },
@@ -317,7 +331,7 @@ fn detect_der(
             Ok(c) => out.items.push(Item::Csr(c)),
             Err(e) => out.problems.push(e),
         },
-        ObjectKind::Pkcs7 => out = pkcs7::read(der, origin),
+        ObjectKind::Pkcs7 => out = pkcs7::read(der, origin, opts),
         ObjectKind::Pkcs12 => out = crate::pkcs12::read(der, origin, opts),
         ObjectKind::PrivateKey => match key::read(der, origin, opts) {
             Ok(k) => out.items.push(Item::Key(k)),

@@ -9,10 +9,9 @@
 use super::ber;
 use super::{Detected, Item, Origin, Part};
 use crate::error::{InputError, ObjectKind};
-use crate::model::Cert;
 
 /// The certificates of a ContentInfo { signedData }.
-pub(crate) fn read(der: &[u8], origin: &Origin) -> Detected {
+pub(crate) fn read(der: &[u8], origin: &Origin, opts: &super::DetectOptions) -> Detected {
     let mut out = Detected::default();
     let certs = match certificates(der) {
         Ok(c) => c,
@@ -37,7 +36,7 @@ pub(crate) fn read(der: &[u8], origin: &Origin) -> Detected {
         });
     }
     for (i, raw) in certs.into_iter().take(super::MAX_OBJECTS).enumerate() {
-        match Cert::from_der(raw.to_vec(), origin.with(Part::Cert(i + 1))) {
+        match opts.parse_cert(raw, &origin.with(Part::Cert(i + 1))) {
             Ok(c) => out.items.push(Item::Cert(c)),
             Err(e) => out.problems.push(e),
         }

@@ -5,6 +5,7 @@ use crate::input::Origin;
 use crate::model::key::PublicKey;
 use crate::model::name::DistinguishedName;
 use crate::oid;
+use crate::thumbprint::{HashAlg, Thumbprint};
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
@@ -170,6 +171,22 @@ pub struct Cert {
     pub friendly_name: Option<String>,
     /// PKCS#12 localKeyId bag attribute, when read from a PFX.
     pub local_key_id: Option<Vec<u8>>,
+    /// Critical extensions certprep's parser (x509-parser) does not recognise, dotted OIDs, in
+    /// encoded order: a chain through such a certificate is invalid (RFC 5280 §4.2).
+    pub unknown_critical: Vec<String>,
+    /// Values derived from the fields above on first use (thumbprint, Windows names), so a
+    /// certificate that is reported many times — a root in every chain, a leaf in its row and
+    /// its chain — is hashed and rendered once. Filled from `der`, `subject` and `issuer`:
+    /// code that changes those after parsing must not have used the accessors before.
+    derived: Derived,
+}
+
+/// See [`Cert::derived`].
+#[derive(Clone, Debug, Default)]
+struct Derived {
+    sha1: std::sync::OnceLock<Thumbprint>,
+    windows_subject: std::sync::OnceLock<String>,
+    windows_issuer: std::sync::OnceLock<String>,
 }
 
 fn malformed(origin: &Origin, e: impl std::error::Error + Send + Sync + 'static) -> InputError {
@@ -241,6 +258,8 @@ impl Cert {
             ca_issuers: Vec::new(),
             friendly_name: None,
             local_key_id: None,
+            unknown_critical: Vec::new(),
+            derived: Derived::default(),
             origin: origin.clone(),
             der: Vec::new(),
         };
@@ -317,12 +336,36 @@ impl Cert {
                         }
                     }
                 }
+                ParsedExtension::UnsupportedExtension { .. } if ext.critical => {
+                    cert.unknown_critical.push(ext.oid.to_id_string());
+                }
                 _ => {}
             }
         }
         drop(x);
         cert.der = der;
         Ok(cert)
+    }
+
+    /// The SHA-1 thumbprint of the DER (computed once).
+    pub fn sha1(&self) -> &Thumbprint {
+        self.derived
+            .sha1
+            .get_or_init(|| Thumbprint::of(&self.der, HashAlg::Sha1))
+    }
+
+    /// The subject as Windows prints it ([`crate::dn::render_windows`], computed once).
+    pub fn windows_subject(&self) -> &str {
+        self.derived
+            .windows_subject
+            .get_or_init(|| crate::dn::render_windows(&self.subject))
+    }
+
+    /// The issuer as Windows prints it ([`crate::dn::render_windows`], computed once).
+    pub fn windows_issuer(&self) -> &str {
+        self.derived
+            .windows_issuer
+            .get_or_init(|| crate::dn::render_windows(&self.issuer))
     }
 
     /// The TBSCertificate bytes the signature covers.

@@ -1,11 +1,13 @@
 //! Owned, parsed-once domain types. No I/O, no formatting, no clock.
 
+pub mod cache;
 pub mod cert;
 pub mod csr;
 pub mod key;
 pub mod name;
 pub mod pfx;
 
+pub use cache::CertCache;
 pub use cert::{BasicConstraints, Cert, Eku, KeyUsage, Signature};
 pub use csr::Csr;
 pub use key::{Curve, KeyAlgorithm, KeyFormat, PrivateKey, PublicKey};

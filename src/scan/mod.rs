@@ -21,7 +21,7 @@ pub use walk::Walker;
 
 use crate::error::{InputError, ScanError};
 use crate::input::{self, DetectOptions, Detected, Item, Origin};
-use crate::thumbprint::{HashAlg, Thumbprint};
+use crate::thumbprint::Thumbprint;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -102,6 +102,10 @@ impl ScanOptions {
 /// Default [`ScanOptions::chunk_files`]: enough to keep two cores busy, small enough that a
 /// chunk's reports stay well under a megabyte.
 pub const DEFAULT_CHUNK_FILES: usize = 512;
+
+/// CA certificates the scan keeps parsed (a few MiB at most): far more distinct intermediates
+/// and roots than real trees hold; beyond it, further CA certificates are parsed every time.
+pub const CA_CACHE_CAPACITY: usize = 1024;
 
 /// One certificate found by the scan.
 #[derive(Clone, Debug)]
@@ -240,8 +244,15 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    /// Check the options (globs) and start the worker threads.
-    pub fn new(opts: ScanOptions) -> Result<Scanner, ScanError> {
+    /// Check the options (globs) and start the worker threads. Detection gets a
+    /// [`CertCache`](crate::model::CertCache) (of [`CA_CACHE_CAPACITY`] certificates) unless
+    /// the options bring one.
+    pub fn new(mut opts: ScanOptions) -> Result<Scanner, ScanError> {
+        if opts.detect.cert_cache.is_none() {
+            opts.detect.cert_cache = Some(std::sync::Arc::new(crate::model::CertCache::new(
+                CA_CACHE_CAPACITY,
+            )));
+        }
         let walker = Walker::new(&opts.exclude, opts.follow_links)?;
         let jobs = opts.jobs.unwrap_or(0);
         let pool = rayon::ThreadPoolBuilder::new()
@@ -373,7 +384,7 @@ impl Scanner {
             if let Item::Cert(cert) = item {
                 rows.push(CertRow {
                     origin: cert.origin.clone(),
-                    thumbprint: Thumbprint::of(&cert.der, HashAlg::Sha1),
+                    thumbprint: cert.sha1().clone(),
                     subject_cn: cert.subject.common_name(),
                     not_after: cert.not_after,
                     days_left: days_left(cert.not_after, self.opts.as_of),

@@ -1,0 +1,72 @@
+//! A cache of parsed CA certificates, shared by the detections of a batch.
+//!
+//! A tree of deliverables holds the same few intermediates and roots in thousands of files; a
+//! scan would otherwise parse (and hash, and render the names of) each copy again. Only CA
+//! certificates are kept — end-entity certificates are nearly all distinct, and caching them
+//! would cost memory without saving work — and at most a fixed number of them, so memory stays
+//! bounded whatever the tree. A hit costs one hash of the DER and a clone.
+
+use crate::error::InputError;
+use crate::input::Origin;
+use crate::model::Cert;
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+/// Parsed CA certificates by exact DER. Thread-safe; see the module documentation.
+pub struct CertCache {
+    map: RwLock<HashMap<Box<[u8]>, Cert>>,
+    capacity: usize,
+}
+
+impl CertCache {
+    /// A cache holding at most `capacity` CA certificates (further ones are parsed, not kept).
+    pub fn new(capacity: usize) -> CertCache {
+        CertCache {
+            map: RwLock::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// [`Cert::from_der`] for `der` found at `origin`, from the cache when these exact bytes
+    /// were parsed before. The result is the same as parsing: the cached fields are functions
+    /// of the bytes, and the origin is the caller's.
+    pub fn parse(&self, der: &[u8], origin: &Origin) -> Result<Cert, InputError> {
+        if let Some(hit) = self.map.read().ok().and_then(|m| m.get(der).cloned()) {
+            let mut cert = hit;
+            cert.origin = origin.clone();
+            return Ok(cert);
+        }
+        let cert = Cert::from_der(der.to_vec(), origin.clone())?;
+        if cert.is_ca() {
+            if let Ok(mut m) = self.map.write() {
+                if m.len() < self.capacity {
+                    // Fill the derived values once, so every copy carries them.
+                    cert.sha1();
+                    cert.windows_subject();
+                    cert.windows_issuer();
+                    m.insert(der.into(), cert.clone());
+                }
+            }
+        }
+        Ok(cert)
+    }
+
+    /// CA certificates held.
+    pub fn len(&self) -> usize {
+        self.map.read().map_or(0, |m| m.len())
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::fmt::Debug for CertCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertCache")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity)
+            .finish()
+    }
+}
