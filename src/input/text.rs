@@ -44,7 +44,12 @@ pub(crate) fn decode(bytes: &[u8]) -> (Encoding, Cow<'_, str>) {
             Encoding::Utf16Be,
             Cow::Owned(utf16(bytes, u16::from_be_bytes)),
         ),
-        _ => (Encoding::Utf8, String::from_utf8_lossy(bytes)),
+        // `from_utf8` validates ASCII a word at a time; the lossy path is for the rare file
+        // with invalid bytes around its blocks.
+        _ => match std::str::from_utf8(bytes) {
+            Ok(s) => (Encoding::Utf8, Cow::Borrowed(s)),
+            Err(_) => (Encoding::Utf8, String::from_utf8_lossy(bytes)),
+        },
     }
 }
 

@@ -14,7 +14,7 @@ use std::sync::RwLock;
 
 /// Parsed CA certificates by exact DER. Thread-safe; see the module documentation.
 pub struct CertCache {
-    map: RwLock<HashMap<Box<[u8]>, Cert>>,
+    map: RwLock<HashMap<Box<[u8]>, Cert, TailHash>>,
     capacity: usize,
 }
 
@@ -22,7 +22,7 @@ impl CertCache {
     /// A cache holding at most `capacity` CA certificates (further ones are parsed, not kept).
     pub fn new(capacity: usize) -> CertCache {
         CertCache {
-            map: RwLock::new(HashMap::new()),
+            map: RwLock::new(HashMap::with_hasher(TailHash)),
             capacity,
         }
     }
@@ -59,6 +59,34 @@ impl CertCache {
     /// Whether nothing is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Hashes a DER certificate by its length and last 32 bytes — the end of its signature value,
+/// which differs between any two certificates — instead of all of it: SipHash over every byte
+/// of every certificate looked up was a few percent of a scan. Keys are still compared in full,
+/// so a collision (or a hostile file crafted to collide) costs a comparison, never a wrong hit.
+#[derive(Clone, Copy, Debug, Default)]
+struct TailHash;
+
+impl std::hash::BuildHasher for TailHash {
+    type Hasher = TailHasher;
+    fn build_hasher(&self) -> TailHasher {
+        TailHasher(std::hash::DefaultHasher::new())
+    }
+}
+
+struct TailHasher(std::hash::DefaultHasher);
+
+impl std::hash::Hasher for TailHasher {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(&bytes[bytes.len().saturating_sub(32)..]);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0.write_usize(n);
     }
 }
 
