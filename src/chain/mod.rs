@@ -351,5 +351,20 @@ pub fn assemble(
     embedded: &[Cert],
     opts: &ChainOptions,
 ) -> ChainReport {
+    let given: Vec<&Cert> = given.iter().collect();
+    let pool: Vec<&Cert> = pool.iter().collect();
+    assemble_refs(leaf, &given, &pool, roots, embedded, opts)
+}
+
+/// [`assemble`] over borrowed candidates, for callers whose certificates are not in one slice
+/// (`check` and `scan` gather them from several files and the pool without copying them).
+pub fn assemble_refs(
+    leaf: &Cert,
+    given: &[&Cert],
+    pool: &[&Cert],
+    roots: &[Cert],
+    embedded: &[Cert],
+    opts: &ChainOptions,
+) -> ChainReport {
     search::run(leaf, given, pool, roots, embedded, opts)
 }

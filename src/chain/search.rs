@@ -70,8 +70,8 @@ struct Search<'a, 'o> {
 
 pub(super) fn run(
     leaf: &Cert,
-    given: &[Cert],
-    pool: &[Cert],
+    given: &[&Cert],
+    pool: &[&Cert],
     roots: &[Cert],
     embedded: &[Cert],
     opts: &ChainOptions,
@@ -81,8 +81,8 @@ pub(super) fn run(
 
 fn build<'a>(
     leaf: &'a Cert,
-    given: &'a [Cert],
-    pool: &'a [Cert],
+    given: &[&'a Cert],
+    pool: &[&'a Cert],
     roots: &'a [Cert],
     embedded: &'a [Cert],
     opts: &ChainOptions,
@@ -120,8 +120,8 @@ fn build<'a>(
     // leaf dominated `scan`'s profile.
     let issuer_names: Vec<&[u8]> = std::iter::once(leaf)
         .chain(roots)
-        .chain(given)
-        .chain(pool)
+        .chain(given.iter().copied())
+        .chain(pool.iter().copied())
         .map(|c| c.issuer.der.as_slice())
         .collect();
     for r in embedded {
@@ -345,7 +345,7 @@ fn finish(
     s: Search<'_, '_>,
     leaf: &Cert,
     leaf_anchor: Option<AnchorSource>,
-    given: &[Cert],
+    given: &[&Cert],
     opts: &ChainOptions,
 ) -> ChainReport {
     let mut judged: Vec<Judged> = s
@@ -480,7 +480,7 @@ fn finish(
     let input_order_ok = positions.windows(2).all(|w| w[0] < w[1]);
     if !input_order_ok {
         diags.push(Diagnostic::wrong_order(
-            positions.iter().map(|&p| &given[p]).collect(),
+            positions.iter().map(|&p| given[p]).collect(),
         ));
     }
     let mut duplicates: Vec<Duplicate> = Vec::new();
@@ -531,7 +531,7 @@ fn finish(
     if anchored && chosen.raw.nodes.len() > 1 {
         if let Some(p) = first_given(&path_certs[path_certs.len() - 1].der) {
             diags.push(Diagnostic::RootInInput {
-                cert: CertRef::of(&given[p]),
+                cert: CertRef::of(given[p]),
             });
         }
     }

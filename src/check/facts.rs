@@ -56,8 +56,8 @@ impl ChainFacts {
     /// order), `pool` every other candidate issuer; trust anchors come from `stores`.
     pub fn assemble(
         leaf: &Cert,
-        given: &[Cert],
-        pool: &[Cert],
+        given: &[&Cert],
+        pool: &[&Cert],
         stores: &RootStores<'_>,
         linking: Linking,
         at: OffsetDateTime,
@@ -66,7 +66,7 @@ impl ChainFacts {
             verify_signatures: linking == Linking::Verified,
             ..ChainOptions::at(at)
         };
-        let report = chain::assemble(leaf, given, pool, &stores.trusted, stores.public, &opts);
+        let report = chain::assemble_refs(leaf, given, pool, &stores.trusted, stores.public, &opts);
         // A root in both `--roots` and the public store is public: the search meets `--roots`
         // first, so the anchor's source alone would call it private.
         let public = match report.end {

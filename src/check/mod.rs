@@ -395,20 +395,16 @@ pub struct Inputs<'a> {
     leaves: Vec<&'a Cert>,
     /// Every input certificate (pushed after the leaf's own file, so those stay `given`),
     /// then the pool: candidate issuers only.
-    pool: Vec<Cert>,
+    pool: Vec<&'a Cert>,
 }
 
 impl<'a> Inputs<'a> {
     /// The inputs of `detected`, with `csr` (else its first request) and the extra pool.
-    pub fn new(detected: &'a Detected, csr: Option<&'a Csr>, pool: &[Cert]) -> Inputs<'a> {
+    pub fn new(detected: &'a Detected, csr: Option<&'a Csr>, pool: &'a [Cert]) -> Inputs<'a> {
         let certs: Vec<&Cert> = detected.certs().collect();
         Inputs {
             leaves: certs.iter().copied().filter(|c| is_end_entity(c)).collect(),
-            pool: certs
-                .iter()
-                .map(|c| (*c).clone())
-                .chain(pool.iter().cloned())
-                .collect(),
+            pool: certs.iter().copied().chain(pool).collect(),
             keys: detected.keys().collect(),
             pfxs: detected.pfxs().collect(),
             csr: csr.or_else(|| detected.csrs().next()),
@@ -430,11 +426,11 @@ impl<'a> Inputs<'a> {
         linking: Linking,
         as_of: OffsetDateTime,
     ) -> ChainFacts {
-        let given: Vec<Cert> = self
+        let given: Vec<&Cert> = self
             .certs
             .iter()
+            .copied()
             .filter(|c| same_file(&c.origin, &leaf.origin))
-            .map(|c| (*c).clone())
             .collect();
         ChainFacts::assemble(leaf, &given, &self.pool, stores, linking, as_of)
     }

@@ -611,7 +611,9 @@ mod totality {
                 3 => (vec![cert.clone(), enterprise[0].clone()], &public[..], RootStores::default()),
                 _ => (vec![inter.clone(), cert.clone(), cert.clone()], none, RootStores { public: &public, ..RootStores::default() }),
             };
-            let chain = ChainFacts::assemble(&cert, &given, pool, &stores, Linking::Verified, t(at));
+            let given: Vec<&Cert> = given.iter().collect();
+            let pool: Vec<&Cert> = pool.iter().collect();
+            let chain = ChainFacts::assemble(&cert, &given, &pool, &stores, Linking::Verified, t(at));
             let mut file_certs = vec![&cert, &inter];
             if dup { file_certs.push(&cert); }
             let ctx = Ctx {
