@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Measure `certprep scan` against the anchors of docs/performance.md on a generated tree.
 #
-#   scripts/bench-scan.sh            # 100,000 files in /tmp/certprep-scan-corpus, 3 runs each
+#   scripts/bench-scan.sh            # 100,000 files, every leaf distinct, 3 runs each
 #   FILES=20000 RUNS=1 scripts/bench-scan.sh
+#   DISTINCT=50 scripts/bench-scan.sh  # the same files cycling through 50 leaf+intermediate pairs
 #
-# Environment: CORPUS (tree location), FILES (default 100000), PAIRS (50), RUNS (3, for the fast
+# Environment: CORPUS (tree location), FILES (default 100000), DISTINCT (distinct leaves, default
+# FILES), RUNS (3, for the fast
 # commands; Python and OpenSSL run once unless SLOW_RUNS is set), SAMPLE (2000 files for the
 # once-per-file openssl anchor, extrapolated), AT (the --at instant, fixed for reproducibility).
 # Needs: cargo, python3 with `cryptography` (installed with pip if missing), openssl, GNU time.
@@ -12,12 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FILES=${FILES:-100000}
-PAIRS=${PAIRS:-50}
+DISTINCT=${DISTINCT:-$FILES}
 RUNS=${RUNS:-3}
 SLOW_RUNS=${SLOW_RUNS:-1}
 SAMPLE=${SAMPLE:-2000}
 AT=${AT:-2027-01-01T00:00:00Z}
-CORPUS=${CORPUS:-/tmp/certprep-scan-corpus-$FILES}
+CORPUS=${CORPUS:-/tmp/certprep-scan-corpus-$FILES-$DISTINCT}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "GNU time (/usr/bin/time) is needed for peak RSS" >&2; exit 2; }
 
@@ -29,7 +31,7 @@ EX=target/release/examples
 if [ ! -f "$CORPUS/.complete" ]; then
   echo "== generating $FILES files in $CORPUS" >&2
   rm -rf "$CORPUS"
-  "$EX/gen_scan_corpus" "$CORPUS" "$FILES" "$PAIRS"
+  "$EX/gen_scan_corpus" "$CORPUS" "$FILES" "$DISTINCT"
   touch "$CORPUS/.complete"
 fi
 python3 -c 'import cryptography' 2>/dev/null || pip install --quiet cryptography

@@ -9,6 +9,7 @@ use super::{
     Alternative, AnchorSource, CertRef, ChainOptions, ChainReport, Duplicate, Link, NotChosen,
     PathEnd, Source, Work,
 };
+use crate::model::cache::TailHash;
 use crate::model::Cert;
 use crate::verify::{self, SignatureAlgorithm, VerifyError};
 use std::collections::HashMap;
@@ -87,8 +88,10 @@ fn build<'a>(
     embedded: &'a [Cert],
     opts: &ChainOptions,
 ) -> ChainReport {
-    let mut keys: HashMap<&'a [u8], usize> = HashMap::new();
-    let mut by_der: HashMap<&'a [u8], usize> = HashMap::new();
+    // Keyed by whole DER and SPKI, hashed by their tails (signature and key bytes: see
+    // `TailHash`); SipHash over every byte of every candidate was a visible share of `scan`.
+    let mut keys: HashMap<&'a [u8], usize, TailHash> = HashMap::with_hasher(TailHash);
+    let mut by_der: HashMap<&'a [u8], usize, TailHash> = HashMap::with_hasher(TailHash);
     let mut nodes: Vec<Node<'a>> = Vec::new();
     let mut push = |nodes: &mut Vec<Node<'a>>, c: &'a Cert, source: Source| {
         if by_der.contains_key(c.der.as_slice()) {

@@ -62,12 +62,12 @@ impl CertCache {
     }
 }
 
-/// Hashes a DER certificate by its length and last 32 bytes — the end of its signature value,
-/// which differs between any two certificates — instead of all of it: SipHash over every byte
-/// of every certificate looked up was a few percent of a scan. Keys are still compared in full,
+/// Hashes DER (a certificate, a public key) by its length and last 32 bytes — the end of a
+/// signature value or of a key, which differ between any two certificates or keys — instead of
+/// all of it: SipHash over every byte of every certificate looked up was a few percent of a scan. Keys are still compared in full,
 /// so a collision (or a hostile file crafted to collide) costs a comparison, never a wrong hit.
 #[derive(Clone, Copy, Debug, Default)]
-struct TailHash;
+pub(crate) struct TailHash;
 
 impl std::hash::BuildHasher for TailHash {
     type Hasher = TailHasher;
@@ -76,7 +76,7 @@ impl std::hash::BuildHasher for TailHash {
     }
 }
 
-struct TailHasher(std::hash::DefaultHasher);
+pub(crate) struct TailHasher(std::hash::DefaultHasher);
 
 impl std::hash::Hasher for TailHasher {
     fn finish(&self) -> u64 {

@@ -423,27 +423,22 @@ impl Scanner {
 }
 
 /// Read at most `max_size` bytes of the file at `path` into `buf`; a larger file is a fault
-/// (checked on the open handle, so a file growing meanwhile is still capped).
+/// (its size as the open handle reports it). No `stat` before reading: the buffer is reused
+/// and `read_to_end` stops at the cap, and one system call fewer per file is measurable on a
+/// tree of small files.
 fn read_capped(path: &str, max_size: u64, buf: &mut Vec<u8>) -> Result<(), InputError> {
     let io = |source| InputError::Io {
         path: path.to_owned(),
         source,
     };
     let file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > max_size {
-        return Err(InputError::TooLarge {
-            origin: Origin::file(path),
-            size: len,
-            limit: max_size,
-        });
-    }
-    buf.reserve(usize::try_from(len).unwrap_or(0));
-    file.take(max_size + 1).read_to_end(buf).map_err(io)?;
+    let mut file = file.take(max_size + 1);
+    file.read_to_end(buf).map_err(io)?;
     if buf.len() as u64 > max_size {
+        let size = file.get_ref().metadata().map_or(buf.len() as u64, |m| m.len());
         return Err(InputError::TooLarge {
             origin: Origin::file(path),
-            size: buf.len() as u64,
+            size,
             limit: max_size,
         });
     }
