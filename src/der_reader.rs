@@ -88,17 +88,23 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
         }
         acc = (acc << 7) | u128::from(b & 0x7F);
         if b & 0x80 == 0 {
-            let _ = if first {
-                let (x, y) = if acc < 40 {
-                    (0, acc)
-                } else if acc < 80 {
-                    (1, acc - 40)
-                } else {
-                    (2, acc - 80)
-                };
-                write!(s, "{x}.{y}")
-            } else {
-                write!(s, ".{acc}")
+            // Arcs nearly always fit 64 bits, whose formatting is much cheaper than u128's.
+            let _ = match (first, u64::try_from(acc)) {
+                (true, _) => {
+                    let (x, y) = if acc < 40 {
+                        (0, acc)
+                    } else if acc < 80 {
+                        (1, acc - 40)
+                    } else {
+                        (2, acc - 80)
+                    };
+                    match u64::try_from(y) {
+                        Ok(y) => write!(s, "{x}.{y}"),
+                        Err(_) => write!(s, "{x}.{y}"),
+                    }
+                }
+                (false, Ok(arc)) => write!(s, ".{arc}"),
+                (false, Err(_)) => write!(s, ".{acc}"),
             };
             first = false;
             acc = 0;
@@ -110,6 +116,21 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oid_to_string_formats_arcs_beyond_64_bits() {
+        // 2.25.<UUID> (X.667): a 128-bit arc.
+        assert_eq!(
+            oid_to_string(&hex::decode("6983f09da7ebcfdee0c7a1a7b2c0948cc8f9d776").unwrap())
+                .unwrap(),
+            "2.25.329800735698586629295641978511506172918"
+        );
+        // A first subidentifier beyond 64 bits (joint-iso-itu-t, arc 2^70).
+        assert_eq!(
+            oid_to_string(&hex::decode("8180808080808080808050").unwrap()).unwrap(),
+            "2.1180591620717411303424"
+        );
+    }
 
     #[test]
     fn oid_to_string_decodes_known_oids() {

@@ -118,8 +118,8 @@ impl Corpus {
         p.serial_number = Some(SerialNumber::from(0x1_0000 + i as u64));
         p.use_authority_key_identifier_extension = true;
         p.not_before = base;
-        p.not_after = time::macros::datetime!(2026-12-01 00:00 UTC)
-            + Duration::days(9 * (i % 120) as i64);
+        p.not_after =
+            time::macros::datetime!(2026-12-01 00:00 UTC) + Duration::days(9 * (i % 120) as i64);
         let leaf = if i % 2 == 0 {
             p.signed_by(&self.rsa_keys[(i / 2) % self.rsa_keys.len()], &issuer)
         } else {

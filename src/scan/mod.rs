@@ -435,7 +435,10 @@ fn read_capped(path: &str, max_size: u64, buf: &mut Vec<u8>) -> Result<(), Input
     let mut file = file.take(max_size + 1);
     file.read_to_end(buf).map_err(io)?;
     if buf.len() as u64 > max_size {
-        let size = file.get_ref().metadata().map_or(buf.len() as u64, |m| m.len());
+        let size = file
+            .get_ref()
+            .metadata()
+            .map_or(buf.len() as u64, |m| m.len());
         return Err(InputError::TooLarge {
             origin: Origin::file(path),
             size,

@@ -909,3 +909,36 @@ fn scan_junit_has_a_case_per_certificate_and_an_error_per_fault() {
     assert_eq!(errors, faults);
     assert!(failing > 0 && faults > 0);
 }
+
+#[test]
+fn scan_links_issuers_by_name_unless_asked_to_verify_signatures() {
+    // The deliverable's leaf with one byte of its signature changed: every name, key identifier
+    // and algorithm still links it to its issuer, but the issuer's key no longer verifies it.
+    let mut der = std::fs::read(fixture("deliverable/mail.contoso.com.cer")).unwrap();
+    let last = der.len() - 1;
+    der[last] ^= 0x01;
+    assert!(
+        X509::from_der(&der).is_ok(),
+        "still a well-formed certificate"
+    );
+    let t = TempDir::new().unwrap();
+    put(t.path(), "tampered.cer", &der);
+    let root = t.path().to_string_lossy().into_owned();
+    let scan = |extra: &[&str]| {
+        let a = certprep()
+            .args(["scan", &root, "--format", "jsonl"])
+            .args(["--pool", &fixture("deliverable/ca-bundle.crt")])
+            .args(["--roots", &fixture("deliverable/contoso-root.crt")])
+            .args(extra)
+            .assert();
+        let records = jsonl(&stdout_of(&a));
+        of_type(&records, "certificate")[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scan(&[]), Vec::<String>::new());
+    assert_eq!(scan(&["--verify-signatures"]), ["chain-incomplete"]);
+}

@@ -10,4 +10,5 @@ mod input;
 mod limbo;
 mod pkcs12;
 mod runbook;
+mod scan_cache;
 mod verify;
