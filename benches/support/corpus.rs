@@ -60,7 +60,7 @@ impl Corpus {
         let int_rsa_key = rsa_key(2048);
         let mut intermediates = Vec::new();
         for i in 0..n_int {
-            let key = if i % 2 == 0 {
+            let key = if i.is_multiple_of(2) {
                 None
             } else {
                 Some(KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key"))
@@ -120,7 +120,7 @@ impl Corpus {
         p.not_before = base;
         p.not_after =
             time::macros::datetime!(2026-12-01 00:00 UTC) + Duration::days(9 * (i % 120) as i64);
-        let leaf = if i % 2 == 0 {
+        let leaf = if i.is_multiple_of(2) {
             p.signed_by(&self.rsa_keys[(i / 2) % self.rsa_keys.len()], &issuer)
         } else {
             let k = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("P-256 key");
