@@ -77,8 +77,9 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
     if content.is_empty() || content.last().is_some_and(|b| b & 0x80 != 0) {
         return None;
     }
-    // Written straight into one String (no Vec of arcs, no String per arc): names are parsed
-    // for every certificate `scan` reads, and this was a visible share of its profile.
+    // Written straight into one String, digits by hand for arcs that fit 64 bits (nearly all):
+    // names are parsed for every certificate `scan` reads, and `write!` per arc was a visible
+    // share of its profile.
     let mut s = String::with_capacity(content.len() * 3);
     let mut acc: u128 = 0;
     let mut first = true;
@@ -88,29 +89,46 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
         }
         acc = (acc << 7) | u128::from(b & 0x7F);
         if b & 0x80 == 0 {
-            // Arcs nearly always fit 64 bits, whose formatting is much cheaper than u128's.
-            let _ = match (first, u64::try_from(acc)) {
-                (true, _) => {
-                    let (x, y) = if acc < 40 {
-                        (0, acc)
-                    } else if acc < 80 {
-                        (1, acc - 40)
-                    } else {
-                        (2, acc - 80)
-                    };
-                    match u64::try_from(y) {
-                        Ok(y) => write!(s, "{x}.{y}"),
-                        Err(_) => write!(s, "{x}.{y}"),
-                    }
-                }
-                (false, Ok(arc)) => write!(s, ".{arc}"),
-                (false, Err(_)) => write!(s, ".{acc}"),
+            let arc = if first {
+                let (x, y) = if acc < 40 {
+                    (0, acc)
+                } else if acc < 80 {
+                    (1, acc - 40)
+                } else {
+                    (2, acc - 80)
+                };
+                s.push(char::from(b'0' + x));
+                y
+            } else {
+                acc
             };
+            s.push('.');
+            match u64::try_from(arc) {
+                Ok(n) => push_decimal(&mut s, n),
+                Err(_) => {
+                    let _ = write!(s, "{arc}");
+                }
+            }
             first = false;
             acc = 0;
         }
     }
     Some(s)
+}
+
+/// Append `n` in decimal.
+fn push_decimal(s: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]

@@ -75,8 +75,7 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
             (None, Some(b)) => (&after[..b], false, body_start + b),
             (None, None) => (after, false, text.len()),
         };
-        let (headers, b64) = split_headers(body);
-        let der = LENIENT.decode(b64).ok();
+        let (headers, der) = decode_body(body);
         blocks.push(Block {
             label,
             headers,
@@ -86,6 +85,26 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
         pos = next;
     }
     blocks
+}
+
+/// The headers and decoded bytes of a block's body.
+fn decode_body(body: &str) -> (Vec<(String, String)>, Option<Vec<u8>>) {
+    // Fast path, nearly every block: base64 lines and nothing else. Drop the line breaks and
+    // decode; anything else (headers, spaces, JSON escapes) is not base64, so decoding fails
+    // and the general path below handles it.
+    let bytes = body.as_bytes();
+    let mut b64 = Vec::with_capacity(bytes.len());
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        let line = &bytes[start..nl];
+        b64.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        start = nl + 1;
+    }
+    if let Ok(der) = LENIENT.decode(&b64) {
+        return (Vec::new(), Some(der));
+    }
+    let (headers, b64) = split_headers(body);
+    (headers, LENIENT.decode(b64).ok())
 }
 
 /// The first `needle` in `haystack` (memchr's SIMD search: the scanner's hottest loop).

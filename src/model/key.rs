@@ -132,29 +132,44 @@ pub struct KeyError(#[source] pub der::Error);
 impl PublicKey {
     /// Read a SubjectPublicKeyInfo.
     pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, KeyError> {
+        use der::asn1::ObjectIdentifier as Oid;
+        // Compared as OIDs, not as text: formatting every key's OID showed in `scan`'s profile.
+        const RSA: Oid = Oid::new_unwrap(oid::KEY_RSA);
+        const RSA_PSS: Oid = Oid::new_unwrap(oid::KEY_RSA_PSS);
+        const EC: Oid = Oid::new_unwrap(oid::KEY_EC);
+        const ED25519: Oid = Oid::new_unwrap(oid::KEY_ED25519);
+        const ED448: Oid = Oid::new_unwrap(oid::KEY_ED448);
+        const P256: Oid = Oid::new_unwrap(oid::CURVE_P256);
+        const P384: Oid = Oid::new_unwrap(oid::CURVE_P384);
+        const P521: Oid = Oid::new_unwrap(oid::CURVE_P521);
         let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(KeyError)?;
-        let alg_oid = spki.algorithm.oid.to_string();
-        let algorithm = match alg_oid.as_str() {
-            oid::KEY_RSA | oid::KEY_RSA_PSS => {
+        let alg_oid = spki.algorithm.oid;
+        let algorithm = match alg_oid {
+            RSA | RSA_PSS => {
                 let rsa = pkcs1::RsaPublicKey::from_der(spki.subject_public_key.raw_bytes())
                     .map_err(KeyError)?;
                 KeyAlgorithm::Rsa {
                     bits: uint_bits(rsa.modulus.as_bytes()),
                 }
             }
-            oid::KEY_EC => {
+            EC => {
                 let curve = spki
                     .algorithm
                     .parameters
-                    .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-                    .map(|o| Curve::from_oid(&o.to_string()))
+                    .and_then(|p| p.decode_as::<Oid>().ok())
+                    .map(|o| match o {
+                        P256 => Curve::P256,
+                        P384 => Curve::P384,
+                        P521 => Curve::P521,
+                        other => Curve::from_oid(&other.to_string()),
+                    })
                     .unwrap_or_else(|| Curve::Other("implicit".into()));
                 KeyAlgorithm::Ec { curve }
             }
-            oid::KEY_ED25519 => KeyAlgorithm::Ed25519,
-            oid::KEY_ED448 => KeyAlgorithm::Ed448,
+            ED25519 => KeyAlgorithm::Ed25519,
+            ED448 => KeyAlgorithm::Ed448,
             other => KeyAlgorithm::Other {
-                oid: other.to_owned(),
+                oid: other.to_string(),
             },
         };
         Ok(PublicKey {
