@@ -59,7 +59,7 @@ pub(super) struct Rejection {
 
 struct Search<'a, 'o> {
     nodes: Vec<Node<'a>>,
-    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    by_subject: HashMap<&'a [u8], Vec<usize>, TailHash>,
     opts: &'o ChainOptions,
     sig_cache: HashMap<(usize, usize), Result<SignatureAlgorithm, VerifyError>>,
     work: Work,
@@ -138,7 +138,7 @@ fn build<'a>(
     for c in pool {
         push(&mut nodes, c, Source::Pool);
     }
-    let mut by_subject: HashMap<&'a [u8], Vec<usize>> = HashMap::new();
+    let mut by_subject: HashMap<&'a [u8], Vec<usize>, TailHash> = HashMap::with_hasher(TailHash);
     for (i, n) in nodes.iter().enumerate().skip(1) {
         by_subject
             .entry(n.cert.subject.der.as_slice())
@@ -388,6 +388,9 @@ fn finish(
     rest.sort_by_key(|(i, j)| j.rank(*i));
 
     let nodes = &s.nodes;
+    for w in chosen.raw.nodes.windows(2) {
+        nodes[w[0]].cert.share_issuer_text(nodes[w[1]].cert);
+    }
     let complete = chosen.valid();
     let anchored = chosen.raw.end == End::Anchored;
     let path_certs: Vec<Cert> = chosen
