@@ -69,14 +69,15 @@ struct Search<'a, 'o> {
     rejected: std::collections::HashSet<(usize, usize)>,
 }
 
-pub(super) fn run(
-    leaf: &Cert,
-    given: &[&Cert],
-    pool: &[&Cert],
-    roots: &[Cert],
-    embedded: &[Cert],
+/// The report (its owned `certs` left empty) and the chosen path, borrowed from the inputs.
+pub(super) fn run<'a>(
+    leaf: &'a Cert,
+    given: &[&'a Cert],
+    pool: &[&'a Cert],
+    roots: &'a [Cert],
+    embedded: &'a [Cert],
     opts: &ChainOptions,
-) -> ChainReport {
+) -> (ChainReport, Vec<&'a Cert>) {
     build(leaf, given, pool, roots, embedded, opts)
 }
 
@@ -87,7 +88,7 @@ fn build<'a>(
     roots: &'a [Cert],
     embedded: &'a [Cert],
     opts: &ChainOptions,
-) -> ChainReport {
+) -> (ChainReport, Vec<&'a Cert>) {
     // Keyed by whole DER and SPKI, hashed by their tails (signature and key bytes: see
     // `TailHash`); SipHash over every byte of every candidate was a visible share of `scan`.
     let mut keys: HashMap<&'a [u8], usize, TailHash> = HashMap::with_hasher(TailHash);
@@ -344,13 +345,13 @@ impl Judged {
     }
 }
 
-fn finish(
-    s: Search<'_, '_>,
+fn finish<'a>(
+    s: Search<'a, '_>,
     leaf: &Cert,
     leaf_anchor: Option<AnchorSource>,
     given: &[&Cert],
     opts: &ChainOptions,
-) -> ChainReport {
+) -> (ChainReport, Vec<&'a Cert>) {
     let mut judged: Vec<Judged> = s
         .paths
         .into_iter()
@@ -393,12 +394,7 @@ fn finish(
     }
     let complete = chosen.valid();
     let anchored = chosen.raw.end == End::Anchored;
-    let path_certs: Vec<Cert> = chosen
-        .raw
-        .nodes
-        .iter()
-        .map(|&i| nodes[i].cert.clone())
-        .collect();
+    let path_certs: Vec<&'a Cert> = chosen.raw.nodes.iter().map(|&i| nodes[i].cert).collect();
     let path: Vec<Link> = chosen
         .raw
         .nodes
@@ -597,7 +593,7 @@ fn finish(
     // Most severe first; the order within a level is the order found (stable sort).
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
 
-    ChainReport {
+    let report = ChainReport {
         at: opts.at,
         leaf: CertRef::of(leaf),
         complete,
@@ -611,6 +607,7 @@ fn finish(
         duplicates,
         strays,
         work: s.work,
-        certs: path_certs,
-    }
+        certs: Vec::new(),
+    };
+    (report, path_certs)
 }

@@ -43,30 +43,33 @@ pub struct RootStores<'a> {
 
 /// The chain of one end-entity certificate.
 #[derive(Clone, Debug)]
-pub struct ChainFacts {
+pub struct ChainFacts<'a> {
     /// What chain assembly found: the chosen path, where it ends, its diagnostics, and the
-    /// order, duplicates and strays among the certificates of the leaf's file.
+    /// order, duplicates and strays among the certificates of the leaf's file. Its own
+    /// `path_certs()` is empty: the path is borrowed, see [`ChainFacts::path_certs`].
     pub report: ChainReport,
     /// Whether the chosen path ends at a root of the public store.
     pub public: bool,
+    path: Vec<&'a Cert>,
 }
 
-impl ChainFacts {
+impl<'a> ChainFacts<'a> {
     /// Assemble the chain of `leaf` at `at`: `given` are the certificates of its file (in file
     /// order), `pool` every other candidate issuer; trust anchors come from `stores`.
     pub fn assemble(
-        leaf: &Cert,
-        given: &[&Cert],
-        pool: &[&Cert],
-        stores: &RootStores<'_>,
+        leaf: &'a Cert,
+        given: &[&'a Cert],
+        pool: &[&'a Cert],
+        stores: &'a RootStores<'_>,
         linking: Linking,
         at: OffsetDateTime,
-    ) -> ChainFacts {
+    ) -> ChainFacts<'a> {
         let opts = ChainOptions {
             verify_signatures: linking == Linking::Verified,
             ..ChainOptions::at(at)
         };
-        let report = chain::assemble_refs(leaf, given, pool, &stores.trusted, stores.public, &opts);
+        let chain::BorrowedChain { report, path } =
+            chain::assemble_borrowed(leaf, given, pool, &stores.trusted, stores.public, &opts);
         // A root in both `--roots` and the public store is public: the search meets `--roots`
         // first, so the anchor's source alone would call it private.
         let public = match report.end {
@@ -75,13 +78,16 @@ impl ChainFacts {
             } => true,
             PathEnd::Anchor {
                 source: AnchorSource::Roots,
-            } => report
-                .path_certs()
+            } => path
                 .last()
                 .is_some_and(|a| stores.public.iter().any(|r| r.der == a.der)),
             _ => false,
         };
-        ChainFacts { report, public }
+        ChainFacts {
+            report,
+            public,
+            path,
+        }
     }
 
     /// Whether the chosen path ends at a trusted root (`--roots` or the public store). The path
@@ -90,16 +96,21 @@ impl ChainFacts {
         matches!(self.report.end, PathEnd::Anchor { .. })
     }
 
+    /// The chosen path, leaf first, anchor included when there is one.
+    pub fn path_certs(&self) -> &[&'a Cert] {
+        &self.path
+    }
+
     /// The issuers on the chosen path, leaf excluded, root included when there is one.
-    pub fn issuers(&self) -> &[Cert] {
-        self.report.issuers()
+    pub fn issuers(&self) -> &[&'a Cert] {
+        self.path.get(1..).unwrap_or(&[])
     }
 
     /// The certificates on the chosen path whose signatures a client relies on: all but the
     /// last when the path ends at a trust anchor or at a self-issued root (a root's own
     /// signature is not checked), every one when the top issuer is missing.
-    pub fn below_root(&self) -> &[Cert] {
-        let certs = self.report.path_certs();
+    pub fn below_root(&self) -> &[&'a Cert] {
+        let certs = &self.path;
         match self.report.end {
             PathEnd::Anchor { .. } | PathEnd::UntrustedRoot { .. } => {
                 &certs[..certs.len().saturating_sub(1)]

@@ -247,7 +247,7 @@ pub struct Ctx<'a> {
     pub leaves: Vec<&'a Cert>,
     /// The chain as `chain::assemble` built it (`None` only where a test builds a context
     /// without one).
-    pub chain: Option<&'a ChainFacts>,
+    pub chain: Option<&'a ChainFacts<'a>>,
     /// What kind of CA issued it.
     pub ca: CaKind,
 }
@@ -419,13 +419,13 @@ impl<'a> Inputs<'a> {
 
     /// `leaf`'s chain: the certificates of its own file are `given` (judged for order,
     /// duplicates and strays); every other input and the pool only supply issuers.
-    pub fn chain(
-        &self,
-        leaf: &Cert,
-        stores: &RootStores<'_>,
+    pub fn chain<'b>(
+        &'b self,
+        leaf: &'b Cert,
+        stores: &'b RootStores<'_>,
         linking: Linking,
         as_of: OffsetDateTime,
-    ) -> ChainFacts {
+    ) -> ChainFacts<'b> {
         let given: Vec<&Cert> = self
             .certs
             .iter()
@@ -439,7 +439,7 @@ impl<'a> Inputs<'a> {
     pub fn ctx<'c>(
         &'c self,
         leaf: &Cert,
-        chain: &'c ChainFacts,
+        chain: &'c ChainFacts<'c>,
         options: &'c Options,
         as_of: OffsetDateTime,
     ) -> Ctx<'c> {

@@ -375,14 +375,8 @@ fn check_self_signed_means_a_verified_self_signature() {
     let r = run(&d, &trusting(&[&ca]), &Options::default());
     assert_eq!(outcome(&r, "self-signed").0, Outcome::Pass);
     assert_eq!(outcome(&r, "chain-incomplete").0, Outcome::Pass);
-    let facts = ChainFacts::assemble(
-        &leaf_cert,
-        &[],
-        &[],
-        &trusting(&[&ca]),
-        Linking::Verified,
-        at(),
-    );
+    let stores = trusting(&[&ca]);
+    let facts = ChainFacts::assemble(&leaf_cert, &[], &[], &stores, Linking::Verified, at());
     assert_eq!(
         check::facts::ca_kind(&leaf_cert, Some(&facts)),
         CaKind::Private

@@ -98,7 +98,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 ));
                 fix.get_or_insert_with(|| {
                     // The certificate whose issuer failed is the last on the chosen path.
-                    let from = report
+                    let from = chain
                         .path_certs()
                         .last()
                         .and_then(|c| c.ca_issuers.first())

@@ -42,7 +42,6 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let order: Vec<String> = ctx.file_certs.iter().map(|c| c.display_name()).collect();
     // The file's certificates that are on the verified path, in path order.
     let expected: Vec<String> = chain
-        .report
         .path_certs()
         .iter()
         .filter(|p| ctx.file_certs.iter().any(|c| c.der == p.der))

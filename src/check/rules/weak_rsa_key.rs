@@ -31,7 +31,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         })
         .unwrap_or_default();
     for (who, c) in std::iter::once(("the certificate", cert))
-        .chain(below_root.into_iter().map(|c| ("intermediate", c)))
+        .chain(below_root.into_iter().map(|c| ("intermediate", *c)))
     {
         if let KeyAlgorithm::Rsa { bits } = c.public_key.algorithm {
             if bits < MIN_BITS {
