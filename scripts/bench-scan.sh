@@ -6,8 +6,8 @@
 #   DISTINCT=50 scripts/bench-scan.sh  # the same files cycling through 50 leaf+intermediate pairs
 #
 # Environment: CORPUS (tree location), FILES (default 100000), DISTINCT (distinct leaves, default
-# FILES), RUNS (3, for the fast
-# commands; Python and OpenSSL run once unless SLOW_RUNS is set), SAMPLE (2000 files for the
+# FILES), RUNS (3 rounds of the fast commands), SLOW_RUNS (1: rounds that also run Python and
+# OpenSSL), VERIFY (1: also time `scan --verify-signatures` once), SAMPLE (2000 files for the
 # once-per-file openssl anchor, extrapolated), AT (the --at instant, fixed for reproducibility).
 # Needs: cargo, python3 with `cryptography` (installed with pip if missing), openssl, GNU time.
 set -euo pipefail
@@ -17,6 +17,7 @@ FILES=${FILES:-100000}
 DISTINCT=${DISTINCT:-$FILES}
 RUNS=${RUNS:-3}
 SLOW_RUNS=${SLOW_RUNS:-1}
+VERIFY=${VERIFY:-0}
 SAMPLE=${SAMPLE:-2000}
 AT=${AT:-2027-01-01T00:00:00Z}
 CORPUS=${CORPUS:-/tmp/certprep-scan-corpus-$FILES-$DISTINCT}
@@ -40,33 +41,44 @@ echo "== tree: $(find "$CORPUS" -type f -name 'cert-*' | wc -l) files, $(du -sm 
 echo "== warming the page cache" >&2
 find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
 
-# run NAME RUNS COMMAND... : time COMMAND RUNS times, print "NAME median_seconds max_rss_kb".
-run() {
-  local name=$1 runs=$2; shift 2
-  local times=() rss=0 i out
-  for ((i = 0; i < runs; i++)); do
-    # certprep exits 1 when it has findings (the corpus has expired certificates): not a failure.
-    "$TIME" -f '%e %M' -o /tmp/certprep-bench-time.$$ bash -c "$*" > /dev/null 2>&1 || true
-    out=$(tail -n 1 /tmp/certprep-bench-time.$$)
-    times+=("${out%% *}")
-    local r=${out##* }; (( r > rss )) && rss=$r
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $median $rss ${times[*]}"
+# once NAME COMMAND: time COMMAND once, append "NAME seconds max_rss_kb" to $RAW.
+RAW=/tmp/certprep-bench-raw.$$
+: > "$RAW"
+once() {
+  local name=$1; shift
+  # certprep exits 1 when it has findings (the corpus has expired certificates): not a failure.
+  "$TIME" -f '%e %M' -o /tmp/certprep-bench-time.$$ bash -c "$*" > /dev/null 2>&1 || true
+  echo "$name $(tail -n 1 /tmp/certprep-bench-time.$$)" | tee -a "$RAW" >&2
 }
+
+# The commands are interleaved round by round, so a slow phase of a shared machine hits every
+# command alike instead of whichever happened to run then; each figure is the median of its runs.
+find "$CORPUS" -type f -name 'cert-*' | sort > /tmp/certprep-bench-all.$$
+head -n "$SAMPLE" /tmp/certprep-bench-all.$$ > /tmp/certprep-bench-sample.$$
+for ((round = 0; round < RUNS; round++)); do
+  once xargs_cat "find '$CORPUS' -type f -print0 | xargs -0 cat > /dev/null"
+  once walk_read "'$EX/walk_read' '$CORPUS'"
+  once certprep_jsonl "'$BIN' --at $AT scan '$CORPUS' --format jsonl > /dev/null"
+  once certprep_jsonl_j1 "'$BIN' --at $AT scan '$CORPUS' --format jsonl --jobs 1 > /dev/null"
+  if (( round < SLOW_RUNS )); then
+    once python_2_workers "python3 scripts/scan_py.py '$CORPUS' --workers 2 --at $AT > /dev/null"
+    once python_1_worker "python3 scripts/scan_py.py '$CORPUS' --workers 1 --at $AT > /dev/null"
+    once openssl_sample "while IFS= read -r f; do openssl x509 -noout -fingerprint -sha1 -subject -enddate -in \"\$f\"; done < /tmp/certprep-bench-sample.$$"
+  fi
+  if (( round == 0 && VERIFY )); then
+    once certprep_verify "'$BIN' --at $AT scan '$CORPUS' --format jsonl --verify-signatures > /dev/null"
+  fi
+done
 
 RESULTS=/tmp/certprep-bench-results.$$
 {
-  run xargs_cat "$RUNS" "find '$CORPUS' -type f -print0 | xargs -0 cat > /dev/null"
-  run walk_read "$RUNS" "'$EX/walk_read' '$CORPUS'"
-  run certprep_jsonl "$RUNS" "'$BIN' --at $AT scan '$CORPUS' --format jsonl > /dev/null"
-  run certprep_jsonl_j1 "$RUNS" "'$BIN' --at $AT scan '$CORPUS' --format jsonl --jobs 1 > /dev/null"
-  run python_2_workers "$SLOW_RUNS" "python3 scripts/scan_py.py '$CORPUS' --workers 2 --at $AT > /dev/null"
-  run python_1_worker "$SLOW_RUNS" "python3 scripts/scan_py.py '$CORPUS' --workers 1 --at $AT > /dev/null"
-  find "$CORPUS" -type f -name 'cert-*' | sort > /tmp/certprep-bench-all.$$
-  head -n "$SAMPLE" /tmp/certprep-bench-all.$$ > /tmp/certprep-bench-sample.$$
-  run openssl_sample "$SLOW_RUNS" "while IFS= read -r f; do openssl x509 -noout -fingerprint -sha1 -subject -enddate -in \"\$f\"; done < /tmp/certprep-bench-sample.$$"
+  # NAME median_seconds max_rss_kb run1 run2 ...
+  awk '{ t[$1] = t[$1] " " $2; if ($3 > m[$1]) m[$1] = $3 }
+       END { for (k in t) print k, m[k], t[k] }' "$RAW" |
+    while read -r name rss runs; do
+      median=$(printf '%s\n' $runs | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+      echo "$name $median $rss $runs"
+    done
 } | tee "$RESULTS" >&2
 
 rows=$({ "$BIN" --at "$AT" -q scan "$CORPUS" --format jsonl || true; } | grep -c '"type":"certificate"')
@@ -77,8 +89,8 @@ awk -v files="$FILES" -v sample="$SAMPLE" '
   END {
     c = t["certprep_jsonl"]; o = t["openssl_sample"] * files / sample
     printf "\n| command | median s | peak RSS MiB |\n|---|---:|---:|\n"
-    n = split("xargs_cat walk_read certprep_jsonl certprep_jsonl_j1 python_2_workers python_1_worker", k, " ")
-    for (i = 1; i <= n; i++) printf "| %s | %.2f | %.1f |\n", k[i], t[k[i]], m[k[i]] / 1024
+    n = split("xargs_cat walk_read certprep_jsonl certprep_jsonl_j1 certprep_verify python_2_workers python_1_worker", k, " ")
+    for (i = 1; i <= n; i++) if (k[i] in t) printf "| %s | %.2f | %.1f |\n", k[i], t[k[i]], m[k[i]] / 1024
     printf "| openssl per file (%d-file sample → %d files) | %.0f (sample %.2f) | %.1f |\n", sample, files, o, t["openssl_sample"], m["openssl_sample"] / 1024
     printf "\nratios (goal in brackets):\n"
     printf "  certprep / xargs cat      = %.2f  [<= 1]\n", c / t["xargs_cat"]
@@ -87,4 +99,4 @@ awk -v files="$FILES" -v sample="$SAMPLE" '
     printf "  openssl per file / certprep = %.0fx [>= 1000]\n", o / c
     printf "  certprep peak RSS = %.1f MiB [< 50]\n", m["certprep_jsonl"] / 1024
   }' "$RESULTS"
-rm -f "$RESULTS" /tmp/certprep-bench-time.$$ /tmp/certprep-bench-sample.$$ /tmp/certprep-bench-all.$$
+rm -f "$RESULTS" "$RAW" /tmp/certprep-bench-time.$$ /tmp/certprep-bench-sample.$$ /tmp/certprep-bench-all.$$
