@@ -366,7 +366,8 @@ pub fn assemble_refs(
     embedded: &[Cert],
     opts: &ChainOptions,
 ) -> ChainReport {
-    let (mut report, path) = search::run(leaf, given, pool, roots, embedded, opts);
+    let BorrowedChain { mut report, path } =
+        assemble_borrowed(leaf, given, pool, roots, embedded, opts);
     report.certs = path.into_iter().cloned().collect();
     report
 }

@@ -69,19 +69,9 @@ struct Search<'a, 'o> {
     rejected: std::collections::HashSet<(usize, usize)>,
 }
 
-/// The report (its owned `certs` left empty) and the chosen path, borrowed from the inputs.
+/// Search, judge and report: the report (its owned `certs` left empty) and the chosen path,
+/// borrowed from the inputs.
 pub(super) fn run<'a>(
-    leaf: &'a Cert,
-    given: &[&'a Cert],
-    pool: &[&'a Cert],
-    roots: &'a [Cert],
-    embedded: &'a [Cert],
-    opts: &ChainOptions,
-) -> (ChainReport, Vec<&'a Cert>) {
-    build(leaf, given, pool, roots, embedded, opts)
-}
-
-fn build<'a>(
     leaf: &'a Cert,
     given: &[&'a Cert],
     pool: &[&'a Cert],
