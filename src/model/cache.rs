@@ -3,14 +3,19 @@
 //! A tree of deliverables holds the same few intermediates and roots in thousands of files; a
 //! scan would otherwise parse (and hash, and render the names of) each copy again. Only CA
 //! certificates are kept — end-entity certificates are nearly all distinct, and caching them
-//! would cost memory without saving work — and at most a fixed number of them, so memory stays
-//! bounded whatever the tree. A hit costs one hash of the DER and a clone.
+//! would cost memory without saving work — and at most a fixed number of them, each at most
+//! [`MAX_CACHED_DER`] bytes, so memory stays bounded whatever the tree (a hostile one included).
+//! A hit costs one hash of the DER's tail, one comparison and a clone.
 
 use crate::error::InputError;
 use crate::input::Origin;
 use crate::model::Cert;
 use std::collections::HashMap;
 use std::sync::RwLock;
+
+/// The largest certificate kept (real CA certificates are 1–3 KB): with the scan's 1,024
+/// entries, at most a few tens of MiB even for a tree built to fill the cache.
+pub const MAX_CACHED_DER: usize = 8 * 1024;
 
 /// Parsed CA certificates by exact DER. Thread-safe; see the module documentation.
 pub struct CertCache {
@@ -37,7 +42,7 @@ impl CertCache {
             return Ok(cert);
         }
         let cert = Cert::from_der(der.to_vec(), origin.clone())?;
-        if cert.is_ca() {
+        if cert.is_ca() && der.len() <= MAX_CACHED_DER {
             if let Ok(mut m) = self.map.write() {
                 if m.len() < self.capacity {
                     // Fill the derived values once, so every copy carries them.
@@ -64,8 +69,9 @@ impl CertCache {
 
 /// Hashes DER (a certificate, a public key) by its length and last 32 bytes — the end of a
 /// signature value or of a key, which differ between any two certificates or keys — instead of
-/// all of it: SipHash over every byte of every certificate looked up was a few percent of a scan. Keys are still compared in full,
-/// so a collision (or a hostile file crafted to collide) costs a comparison, never a wrong hit.
+/// all of it: SipHash over every byte of every certificate looked up was a few percent of a
+/// scan. Keys are still compared in full, so a collision (or a hostile file crafted to collide)
+/// costs a comparison, never a wrong hit.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct TailHash;
 

@@ -103,8 +103,10 @@ impl ScanOptions {
 /// chunk's reports stay well under a megabyte.
 pub const DEFAULT_CHUNK_FILES: usize = 512;
 
-/// CA certificates the scan keeps parsed (a few MiB at most): far more distinct intermediates
-/// and roots than real trees hold; beyond it, further CA certificates are parsed every time.
+/// CA certificates the scan keeps parsed (a few MiB for real trees; bounded by
+/// [`MAX_CACHED_DER`](crate::model::cache::MAX_CACHED_DER) each): far more distinct
+/// intermediates and roots than real trees hold; beyond it, further CA certificates are parsed
+/// every time.
 pub const CA_CACHE_CAPACITY: usize = 1024;
 
 /// One certificate found by the scan.

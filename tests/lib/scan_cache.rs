@@ -115,3 +115,23 @@ fn scan_rows_do_not_depend_on_the_cache() {
     assert!(uncached.len() >= 6, "{uncached:#?}");
     assert_eq!(cached, uncached);
 }
+
+#[test]
+fn cache_skips_oversized_ca_certificates() {
+    let names: Vec<String> = (0..400)
+        .map(|i| format!("name{i:04}.oversized-ca.example"))
+        .collect();
+    let mut p = rcgen::CertificateParams::new(names).unwrap();
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let der = p.self_signed(&key).unwrap().der().to_vec();
+    assert!(der.len() > certprep::model::cache::MAX_CACHED_DER);
+    let cache = CertCache::new(16);
+    let cert = cache.parse(&der, &Origin::file("big.cer")).unwrap();
+    assert!(cert.is_ca());
+    assert_eq!(cert.dns_names.len(), 400);
+    assert!(
+        cache.is_empty(),
+        "a CA certificate over the size bound is parsed, not kept"
+    );
+}
