@@ -57,9 +57,11 @@ pub struct ScanWriter<W: Write> {
     json_skipped: Vec<serde_json::Value>,
     fail_on: Severity,
     tool_version: String,
+    /// One row's JSON, reused (see [`row_json`]).
+    scratch: Vec<u8>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct FindingOut<'a> {
     rule: &'a str,
     severity: Severity,
@@ -97,6 +99,79 @@ struct ExpiringOut<'a> {
     days_left: i64,
     findings: Vec<FindingOut<'a>>,
     locations: Vec<LocationOut<'a>>,
+}
+
+/// `row` as serde_json would write it (compact, fields in declaration order), written by hand:
+/// the rows are most of a scan's output, and serde's per-field and per-string machinery was
+/// about a tenth of all the work a scan does. Strings that need escaping go through serde_json,
+/// so the bytes are the same (a test compares the two on awkward values).
+fn row_json(buf: &mut Vec<u8>, row: &RowOut<'_>) {
+    use std::io::Write as _;
+    let key = |buf: &mut Vec<u8>, first: bool, name: &str| {
+        if !first {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(name.as_bytes());
+        buf.extend_from_slice(b"\":");
+    };
+    let opt = |buf: &mut Vec<u8>, s: Option<&str>| match s {
+        Some(s) => json_str(buf, s),
+        None => buf.extend_from_slice(b"null"),
+    };
+    buf.push(b'{');
+    let mut first = true;
+    if let Some(kind) = row.kind {
+        key(buf, true, "type");
+        json_str(buf, kind);
+        first = false;
+    }
+    let at = &row.location;
+    key(buf, first, "path");
+    json_str(buf, at.path);
+    key(buf, false, "entry");
+    opt(buf, at.entry);
+    key(buf, false, "position");
+    opt(buf, at.position.as_deref());
+    key(buf, false, "location");
+    json_str(buf, &at.location);
+    key(buf, false, "thumbprint");
+    json_str(buf, &row.thumbprint);
+    key(buf, false, "subject_cn");
+    opt(buf, row.subject_cn);
+    key(buf, false, "not_after");
+    json_str(buf, &row.not_after);
+    key(buf, false, "days_left");
+    let _ = write!(buf, "{}", row.days_left);
+    key(buf, false, "findings");
+    buf.push(b'[');
+    for (i, f) in row.findings.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.push(b'{');
+        key(buf, true, "rule");
+        json_str(buf, f.rule);
+        key(buf, false, "severity");
+        let _ = serde_json::to_writer(&mut *buf, &f.severity);
+        key(buf, false, "message");
+        json_str(buf, f.message);
+        buf.push(b'}');
+    }
+    buf.extend_from_slice(b"]}");
+}
+
+/// A JSON string: written as is when nothing in it needs escaping, else by serde_json.
+fn json_str(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes()
+        .fold(true, |ok, b| ok & (b >= 0x20 && b != b'"' && b != b'\\'))
+    {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -248,6 +323,7 @@ impl<W: Write> ScanWriter<W> {
             json_skipped: Vec::new(),
             fail_on: Severity::Error,
             tool_version: String::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -360,10 +436,12 @@ impl<W: Write> ScanWriter<W> {
                             self.out.write_all(b",")?;
                         }
                         self.first_row = false;
-                        self.json_value(&out)?;
+                        self.scratch.clear();
+                        row_json(&mut self.scratch, &out);
                         if jsonl {
-                            self.out.write_all(b"\n")?;
+                            self.scratch.push(b'\n');
                         }
+                        self.out.write_all(&self.scratch)?;
                     }
                     ScanFormat::Junit | ScanFormat::Sarif => {}
                 }
@@ -746,6 +824,51 @@ impl<W: Write> ScanWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_json_writes_what_serde_json_writes() {
+        let awkward = [
+            "plain",
+            "",
+            "quote \" and backslash \\",
+            "line\nbreak\r\ttab \u{1} \u{1f}",
+            "Zürich — 東京 \u{7f}",
+        ];
+        for (i, s) in awkward.iter().enumerate() {
+            let findings = [
+                FindingOut {
+                    rule: "expired",
+                    severity: Severity::Error,
+                    message: s,
+                },
+                FindingOut {
+                    rule: s,
+                    severity: Severity::Info,
+                    message: "x",
+                },
+            ];
+            let row = RowOut {
+                kind: (i % 2 == 0).then_some("certificate"),
+                location: LocationOut {
+                    path: s,
+                    entry: (i % 3 == 0).then_some(*s),
+                    position: (i % 2 == 1).then(|| format!("{s} 1")),
+                    location: format!("{s} (x)"),
+                },
+                thumbprint: s.to_string(),
+                subject_cn: (i != 1).then_some(*s),
+                not_after: s.to_string(),
+                days_left: [-31, 0, 7, i64::MIN, i64::MAX][i],
+                findings: findings[..i % 3].to_vec(),
+            };
+            let mut ours = Vec::new();
+            row_json(&mut ours, &row);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&row).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn csv_field_quotes_only_when_needed() {
