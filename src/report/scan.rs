@@ -238,6 +238,29 @@ fn findings(f: &[Finding]) -> Vec<FindingOut<'_>> {
         .collect()
 }
 
+/// One `table` row: where, thumbprint, CN, notAfter date, days left, rule ids.
+fn table_row(
+    location: &str,
+    thumbprint: &crate::thumbprint::Thumbprint,
+    subject_cn: Option<&str>,
+    not_after: OffsetDateTime,
+    days_left: i64,
+    findings: &[Finding],
+) -> [String; 6] {
+    [
+        crate::report::sanitize_line(location),
+        thumbprint.to_string(),
+        crate::report::sanitize_line(subject_cn.unwrap_or("")),
+        date(not_after),
+        days_left.to_string(),
+        findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    ]
+}
+
 fn worst(f: &[Finding]) -> String {
     f.iter()
         .map(|f| f.severity)
@@ -392,18 +415,14 @@ impl<W: Write> ScanWriter<W> {
         if self.mode == ScanMode::Rows {
             for row in &f.rows {
                 match self.format {
-                    ScanFormat::Table => self.table.push([
-                        crate::report::sanitize_line(&row.origin.to_string()),
-                        row.thumbprint.to_string(),
-                        crate::report::sanitize_line(row.subject_cn.as_deref().unwrap_or("")),
-                        date(row.not_after),
-                        row.days_left.to_string(),
-                        row.findings
-                            .iter()
-                            .map(|f| f.rule.as_str())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ]),
+                    ScanFormat::Table => self.table.push(table_row(
+                        &row.origin.to_string(),
+                        &row.thumbprint,
+                        row.subject_cn.as_deref(),
+                        row.not_after,
+                        row.days_left,
+                        &row.findings,
+                    )),
                     ScanFormat::Csv => {
                         let position = position(&row.origin).unwrap_or_default();
                         csv_line(
@@ -507,18 +526,14 @@ impl<W: Write> ScanWriter<W> {
                         0 | 1 => first,
                         n => format!("{first} (+{} more)", n - 1),
                     };
-                    self.table.push([
-                        crate::report::sanitize_line(&path),
-                        c.thumbprint.to_string(),
-                        crate::report::sanitize_line(c.subject_cn.as_deref().unwrap_or("")),
-                        date(c.not_after),
-                        c.days_left.to_string(),
-                        c.findings
-                            .iter()
-                            .map(|f| f.rule.as_str())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ]);
+                    self.table.push(table_row(
+                        &path,
+                        &c.thumbprint,
+                        c.subject_cn.as_deref(),
+                        c.not_after,
+                        c.days_left,
+                        &c.findings,
+                    ));
                 }
                 ScanFormat::Csv => {
                     let locations = c
