@@ -125,12 +125,42 @@ pub fn signature_algorithm_name(o: &str) -> String {
 }
 
 /// A parsed certificate. Everything is owned; `der` is exactly the bytes that were read.
+///
+/// The fields that are functions of the DER live in a shared, immutable [`CertBody`] that the
+/// certificate dereferences to (`cert.subject`, `cert.der` …), so a copy costs one reference
+/// count and the origin: a scan hands out a cached intermediate in every file that holds it,
+/// and copying all of its owned fields (dozens of allocations) was a visible share of the
+/// scan. Writing a body field through a shared certificate copies the body first
+/// ([`std::sync::Arc::make_mut`]), so copies never see each other's changes.
 #[derive(Clone, Debug)]
 pub struct Cert {
-    /// The exact DER, as read. Thumbprints hash these bytes.
-    pub der: Vec<u8>,
     /// Where it was found.
     pub origin: Origin,
+    /// PKCS#12 friendlyName bag attribute, when read from a PFX.
+    pub friendly_name: Option<String>,
+    /// PKCS#12 localKeyId bag attribute, when read from a PFX.
+    pub local_key_id: Option<Vec<u8>>,
+    body: std::sync::Arc<CertBody>,
+}
+
+impl std::ops::Deref for Cert {
+    type Target = CertBody;
+    fn deref(&self) -> &CertBody {
+        &self.body
+    }
+}
+
+impl std::ops::DerefMut for Cert {
+    fn deref_mut(&mut self) -> &mut CertBody {
+        std::sync::Arc::make_mut(&mut self.body)
+    }
+}
+
+/// What a [`Cert`] parsed from its DER; see there.
+#[derive(Clone, Debug)]
+pub struct CertBody {
+    /// The exact DER, as read. Thumbprints hash these bytes.
+    pub der: Vec<u8>,
     /// X.509 version (1, 2 or 3).
     pub version: u32,
     /// Serial number content octets, as encoded (big-endian, sign byte included).
@@ -167,10 +197,6 @@ pub struct Cert {
     pub authority_key_id: Option<Vec<u8>>,
     /// caIssuers URLs from Authority Information Access.
     pub ca_issuers: Vec<String>,
-    /// PKCS#12 friendlyName bag attribute, when read from a PFX.
-    pub friendly_name: Option<String>,
-    /// PKCS#12 localKeyId bag attribute, when read from a PFX.
-    pub local_key_id: Option<Vec<u8>>,
     /// Critical extensions certprep's parser (x509-parser) does not recognise, dotted OIDs, in
     /// encoded order: a chain through such a certificate is invalid (RFC 5280 §4.2).
     pub unknown_critical: Vec<String>,
@@ -237,7 +263,8 @@ impl Cert {
             value: x.signature_value.data.to_vec(),
         };
 
-        let mut cert = Cert {
+        let mut cert = CertBody {
+            der: Vec::new(),
             version: x.version().0 + 1,
             serial: x.raw_serial().to_vec(),
             not_before: x.validity().not_before.to_datetime(),
@@ -256,12 +283,8 @@ impl Cert {
             subject_key_id: None,
             authority_key_id: None,
             ca_issuers: Vec::new(),
-            friendly_name: None,
-            local_key_id: None,
             unknown_critical: Vec::new(),
             derived: Derived::default(),
-            origin: origin.clone(),
-            der: Vec::new(),
         };
         for ext in x.extensions() {
             match ext.parsed_extension() {
@@ -344,7 +367,12 @@ impl Cert {
         }
         drop(x);
         cert.der = der;
-        Ok(cert)
+        Ok(Cert {
+            origin,
+            friendly_name: None,
+            local_key_id: None,
+            body: std::sync::Arc::new(cert),
+        })
     }
 
     /// The SHA-1 thumbprint of the DER (computed once).

@@ -8,7 +8,7 @@ pub mod name;
 pub mod pfx;
 
 pub use cache::CertCache;
-pub use cert::{BasicConstraints, Cert, Eku, KeyUsage, Signature};
+pub use cert::{BasicConstraints, Cert, CertBody, Eku, KeyUsage, Signature};
 pub use csr::Csr;
 pub use key::{Curve, KeyAlgorithm, KeyFormat, PrivateKey, PublicKey};
 pub use name::DistinguishedName;

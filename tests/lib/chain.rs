@@ -155,7 +155,7 @@ fn chain_missing_intermediate_names_it_and_its_download_url() {
         .fix
         .contains("http://ca.example/issuing.crt"));
     // The best partial chain is the leaf alone.
-    assert_eq!(ders(r.chain_certs(false)), vec![leaf.der]);
+    assert_eq!(ders(r.chain_certs(false)), vec![leaf.der.clone()]);
 }
 
 #[test]
@@ -408,7 +408,10 @@ fn chain_pool_of_5000_decoys_finds_the_path_with_few_signature_checks() {
     )
     .unwrap();
     assert!(r.complete, "{:?}", kinds(&r));
-    assert_eq!(ders(r.path_certs()), vec![leaf.der, inter.der, root.der]);
+    assert_eq!(
+        ders(r.path_certs()),
+        vec![leaf.der.clone(), inter.der.clone(), root.der.clone()]
+    );
     assert!(r.work.signatures <= 4, "{:?}", r.work);
     assert!(!r.work.exhausted);
 }
@@ -613,7 +616,7 @@ fn chain_pkcs7_output_is_read_back_by_openssl_in_order() {
         &Default::default(),
     );
     let back: Vec<Vec<u8>> = d.certs().map(|c| c.der.clone()).collect();
-    assert_eq!(back, vec![leaf.der, inter.der]);
+    assert_eq!(back, vec![leaf.der.clone(), inter.der.clone()]);
 }
 
 #[test]
