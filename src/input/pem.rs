@@ -8,6 +8,8 @@
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 /// Base64 as found in the wild: padding optional, trailing bits tolerated.
 pub(crate) const LENIENT: GeneralPurpose = GeneralPurpose::new(
@@ -47,7 +49,7 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut pos = 0usize;
     while blocks.len() < limit {
-        let Some(found) = text.get(pos..).and_then(|t| find(t, BEGIN)) else {
+        let Some(found) = text.get(pos..).and_then(find_begin) else {
             break;
         };
         let label_start = pos + found + BEGIN.len();
@@ -66,8 +68,8 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
         let after = &text[body_start..];
         // The END is looked for only up to the next BEGIN, so a file of many unterminated
         // blocks is still scanned in linear time.
-        let next_begin = find(after, BEGIN);
-        let end = find(&after[..next_begin.unwrap_or(after.len())], END);
+        let next_begin = find_begin(after);
+        let end = find_end(&after[..next_begin.unwrap_or(after.len())]);
         let (body, terminated, next) = match (end, next_begin) {
             // Continue right after "-----END ": `cat` of files without a final newline
             // gives "-----END CERTIFICATE----------BEGIN CERTIFICATE-----".
@@ -113,9 +115,20 @@ fn decode_body(body: &str) -> (Vec<(String, String)>, Option<Vec<u8>>) {
     (headers, LENIENT.decode(b64).ok())
 }
 
-/// The first `needle` in `haystack` (memchr's SIMD search: the scanner's hottest loop).
-fn find(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+/// Searchers for the two markers (memchr's SIMD search: the scanner's hottest loop), built once:
+/// `memmem::find` builds one per call, which cost more than the search itself on
+/// certificate-sized files.
+static BEGIN_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(BEGIN));
+static END_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(END));
+
+/// The first BEGIN marker in `haystack`.
+fn find_begin(haystack: &str) -> Option<usize> {
+    BEGIN_FINDER.find(haystack.as_bytes())
+}
+
+/// The first END marker in `haystack`.
+fn find_end(haystack: &str) -> Option<usize> {
+    END_FINDER.find(haystack.as_bytes())
 }
 
 /// Split RFC 1421 headers (`Name: value` lines before a blank line) from the base64, and drop

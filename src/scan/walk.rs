@@ -70,7 +70,16 @@ impl Walker {
         sorted_roots(roots).into_iter().flat_map(move |root| {
             let walk = walkdir::WalkDir::new(&root)
                 .follow_links(self.follow_links)
-                .sort_by_file_name()
+                // The entries sorted together are the children of one directory, so their paths
+                // share the parent's prefix and compare as their names do: comparing path bytes
+                // is `sort_by_file_name` without finding each name again (`Path::file_name`
+                // parses components) in every comparison, which was 2 % of a scan.
+                .sort_by(|a, b| {
+                    a.path()
+                        .as_os_str()
+                        .as_encoded_bytes()
+                        .cmp(b.path().as_os_str().as_encoded_bytes())
+                })
                 .into_iter();
             let root_for_filter = root.clone();
             walk.filter_entry(move |e| e.depth() == 0 || !self.excluded(&root_for_filter, e.path()))
