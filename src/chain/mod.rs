@@ -124,7 +124,7 @@ impl CertRef {
         CertRef {
             subject: c.windows_subject().to_owned(),
             issuer: c.windows_issuer().to_owned(),
-            thumbprint: c.sha1().clone(),
+            thumbprint: *c.sha1(),
             origin: c.origin.clone(),
             not_before: c.not_before,
             not_after: c.not_after,

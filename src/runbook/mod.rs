@@ -253,7 +253,7 @@ impl RunbookSpec {
         if let Some(old) = &opts.old {
             if old.thumbprint.as_bytes().len() != 20 {
                 return Err(RunbookError::OldNotSha1 {
-                    thumbprint: old.thumbprint.clone(),
+                    thumbprint: old.thumbprint,
                 });
             }
             if old.thumbprint == thumbprint {

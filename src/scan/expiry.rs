@@ -60,7 +60,7 @@ impl ExpiryCollector {
             }
             None => {
                 self.by_thumbprint.insert(
-                    row.thumbprint.clone(),
+                    row.thumbprint,
                     ExpiringCert {
                         thumbprint: row.thumbprint,
                         subject_cn: row.subject_cn,

@@ -386,7 +386,7 @@ impl Scanner {
             if let Item::Cert(cert) = item {
                 rows.push(CertRow {
                     origin: cert.origin.clone(),
-                    thumbprint: cert.sha1().clone(),
+                    thumbprint: *cert.sha1(),
                     subject_cn: cert.subject.common_name(),
                     not_after: cert.not_after,
                     days_left: days_left(cert.not_after, self.opts.as_of),
