@@ -4,7 +4,8 @@ mod cli;
 
 // mimalloc: the model is parsed into owned values (many small allocations per certificate);
 // with glibc's allocator, malloc/free were about a third of `scan`'s CPU time
-// (docs/performance.md).
+// (docs/performance.md). mimalloc 2 rather than 3 (the crate's `v2` feature): on the scan
+// benchmark v3 spent ~10% more wall time, most of it in its allocation fast path.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
