@@ -85,27 +85,58 @@ pub fn windows_attribute(attr: &Attribute) -> WindowsAttribute {
             value,
             hex: false,
         },
-        None => {
-            // Non-string values print as '#' + hex, never quoted: an OCTET STRING's contents
-            // (CERT_RDN_OCTET_STRING), any other type's whole TLV (CERT_RDN_ENCODED_BLOB).
-            let bytes = if attr.tag == tag::OCTET_STRING {
-                &attr.value
-            } else {
-                &attr.value_tlv
-            };
-            WindowsAttribute {
-                key,
-                value: format!("#{}", hex::encode_upper(bytes)),
-                hex: true,
-            }
-        }
+        // Non-string values print as '#' + hex, never quoted.
+        None => WindowsAttribute {
+            key,
+            value: format!("#{}", hex::encode_upper(non_string_bytes(attr))),
+            hex: true,
+        },
     }
 }
 
 /// Render a name exactly as Windows prints it: RDNs reversed, `", "` between RDNs, `" + "`
 /// between the values of a multi-valued RDN (in encoded order), Windows quoting.
 pub fn render_windows(name: &DistinguishedName) -> String {
-    render_rdns(&windows_rdns(name))
+    // Written straight into one string: the same text as `render_rdns(&windows_rdns(name))`
+    // (a test compares them), without the intermediate attributes and their strings, because
+    // every certificate a scan reads has its names rendered.
+    let mut out = String::with_capacity(name.der.len());
+    for (i, rdn) in name.rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for (j, attr) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push_str(" + ");
+            }
+            match windows_key(&attr.oid) {
+                Some(k) => out.push_str(k),
+                None => {
+                    out.push_str("OID.");
+                    out.push_str(&attr.oid);
+                }
+            }
+            out.push('=');
+            match attr.text_cow() {
+                Some(value) => push_value(&mut out, &value),
+                None => {
+                    out.push('#');
+                    out.push_str(&hex::encode_upper(non_string_bytes(attr)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a non-string value prints as hex: an OCTET STRING's contents
+/// (CERT_RDN_OCTET_STRING), any other type's whole TLV (CERT_RDN_ENCODED_BLOB).
+fn non_string_bytes(attr: &Attribute) -> &[u8] {
+    if attr.tag == tag::OCTET_STRING {
+        &attr.value
+    } else {
+        &attr.value_tlv
+    }
 }
 
 /// Join attributes already in Windows order into the Windows string.
@@ -140,7 +171,12 @@ pub fn needs_quotes(value: &str) -> bool {
 fn push_value(out: &mut String, value: &str) {
     if needs_quotes(value) {
         out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
+        for (k, part) in value.split('"').enumerate() {
+            if k > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
         out.push('"');
     } else {
         out.push_str(value);
@@ -225,5 +261,33 @@ mod tests {
     #[test]
     fn render_empty_name_is_empty() {
         assert_eq!(render_windows(&name(vec![])), "");
+    }
+
+    proptest::proptest! {
+        /// The one-pass renderer prints exactly what the attribute-by-attribute path
+        /// (`windows_rdns`, then `render_rdns`) prints, for any mix of keys, string types,
+        /// non-string types, quoting-relevant characters and multi-valued RDNs.
+        #[test]
+        fn one_pass_render_matches_attribute_render(
+            rdns in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0usize..6, 0usize..9, proptest::collection::vec(
+                        proptest::sample::select(vec![b'a', b'Z', b' ', b'"', b',', b'+', b'#', b'=', b'\n', 0xC3, 0xA9, 0xFF, 0x00]),
+                        0..8,
+                    )),
+                    1..3,
+                ),
+                0..4,
+            )
+        ) {
+            const OIDS: [&str; 6] = ["2.5.4.3", "2.5.4.8", "1.2.840.113549.1.9.1", "2.5.4.5", "1.2.3.4", "0.9.2342.19200300.100.1.25"];
+            const TAGS: [u8; 9] = [tag::UTF8_STRING, tag::PRINTABLE_STRING, tag::T61_STRING, tag::IA5_STRING, tag::BMP_STRING, tag::UNIVERSAL_STRING, tag::OCTET_STRING, 0x02, tag::NUMERIC_STRING];
+            let n = name(
+                rdns.iter()
+                    .map(|rdn| rdn.iter().map(|(o, t, v)| attr(OIDS[*o], TAGS[*t], v)).collect())
+                    .collect(),
+            );
+            proptest::prop_assert_eq!(render_windows(&n), render_rdns(&windows_rdns(&n)));
+        }
     }
 }

@@ -52,6 +52,37 @@ impl Attribute {
     ///
     /// T61String is read as UTF-8 when valid and as Latin-1 otherwise, as Windows does.
     pub fn text(&self) -> Option<String> {
+        self.text_cow().map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Attribute::text`], borrowing the value where it is already that text (UTF-8, or
+    /// ASCII in the single-byte string types): names are rendered for every certificate a
+    /// scan reads.
+    pub fn text_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        let v = &self.value;
+        let single_byte = matches!(
+            self.tag,
+            tag::PRINTABLE_STRING
+                | tag::IA5_STRING
+                | tag::NUMERIC_STRING
+                | tag::VISIBLE_STRING
+                | tag::VIDEOTEX_STRING
+                | tag::GRAPHIC_STRING
+                | tag::GENERAL_STRING
+                | tag::T61_STRING
+        );
+        if single_byte && v.is_ascii() {
+            // ASCII reads the same as UTF-8, Latin-1 or bytes-as-chars.
+            return std::str::from_utf8(v).ok().map(Cow::Borrowed);
+        }
+        match self.tag {
+            tag::UTF8_STRING => Some(String::from_utf8_lossy(v)),
+            _ => self.text_owned().map(Cow::Owned),
+        }
+    }
+
+    fn text_owned(&self) -> Option<String> {
         let v = &self.value;
         match self.tag {
             tag::UTF8_STRING => Some(String::from_utf8_lossy(v).into_owned()),
