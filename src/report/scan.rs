@@ -199,6 +199,30 @@ fn sarif_rules() -> Vec<serde_json::Value> {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
+    // Certificate times are whole seconds in UTC: written by hand (the `time` crate's
+    // formatter was a visible share of writing rows); anything else goes to the formatter.
+    if t.offset().is_utc() && t.nanosecond() == 0 && (0..=9999).contains(&t.year()) {
+        fn digits(s: &mut String, n: u32, width: u32) {
+            for k in (0..width).rev() {
+                s.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
+            }
+        }
+        let mut s = String::with_capacity(20);
+        digits(&mut s, t.year() as u32, 4);
+        let date_time = [
+            (u32::from(u8::from(t.month())), '-'),
+            (u32::from(t.day()), '-'),
+            (u32::from(t.hour()), 'T'),
+            (u32::from(t.minute()), ':'),
+            (u32::from(t.second()), ':'),
+        ];
+        for (n, sep) in date_time {
+            s.push(sep);
+            digits(&mut s, n, 2);
+        }
+        s.push('Z');
+        return s;
+    }
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
@@ -207,24 +231,40 @@ fn date(t: OffsetDateTime) -> String {
 }
 
 fn position(o: &Origin) -> Option<String> {
+    use std::fmt::Write as _;
     if o.parts.is_empty() {
         return None;
     }
-    Some(
-        o.parts
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-    )
+    let mut s = String::new();
+    for (i, p) in o.parts.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "{p}");
+    }
+    Some(s)
 }
 
+/// The origin's fields, and its text (what `Origin`'s `Display` prints, a test checks) built
+/// from the position instead of formatting the parts a second time.
 fn location(o: &Origin) -> LocationOut<'_> {
+    let position = position(o);
+    let mut location = String::with_capacity(o.path.len() + 16);
+    location.push_str(&o.path);
+    if let Some(e) = &o.entry {
+        location.push('!');
+        location.push_str(e);
+    }
+    if let Some(p) = &position {
+        location.push_str(" (");
+        location.push_str(p);
+        location.push(')');
+    }
     LocationOut {
         path: &o.path,
         entry: o.entry.as_deref(),
-        position: position(o),
-        location: o.to_string(),
+        position,
+        location,
     }
 }
 
@@ -839,6 +879,32 @@ impl<W: Write> ScanWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn location_text_is_the_origin_display_and_rfc3339_matches_the_formatter() {
+        use crate::input::Part;
+        for (entry, parts) in [
+            (None, vec![]),
+            (Some("inner/a.pem"), vec![Part::Block(2)]),
+            (None, vec![Part::Bag(1), Part::Cert(3)]),
+        ] {
+            let o = Origin {
+                path: "dir/x.zip".into(),
+                entry: entry.map(str::to_owned),
+                parts,
+            };
+            assert_eq!(location(&o).location, o.to_string());
+        }
+        for t in [
+            time::macros::datetime!(2028-11-20 00:00:00 UTC),
+            time::macros::datetime!(1950-01-01 23:59:59 UTC),
+            time::macros::datetime!(9999-12-31 23:59:59 UTC),
+            time::macros::datetime!(2028-11-20 00:00:00.5 UTC),
+            time::macros::datetime!(2028-11-20 00:00:00 +02:00),
+        ] {
+            assert_eq!(rfc3339(t), t.format(&Rfc3339).unwrap(), "{t}");
+        }
+    }
 
     #[test]
     fn row_json_writes_what_serde_json_writes() {
