@@ -197,7 +197,7 @@ mod tests {
         let mut tlv = vec![tag, value.len() as u8];
         tlv.extend_from_slice(value);
         Attribute {
-            oid: oid.into(),
+            oid: oid.to_owned().into(),
             tag,
             value: value.to_vec(),
             value_tlv: tlv,

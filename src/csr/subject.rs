@@ -449,7 +449,10 @@ mod tests {
     fn string_types_follow_rfc5280() {
         let der = parse_subject("CN=*.contoso.com, E=admin@contoso.com, DC=contoso, C=us").unwrap();
         let name = DistinguishedName::from_der(&der).unwrap();
-        let tags: Vec<(String, u8)> = name.attributes().map(|a| (a.oid.clone(), a.tag)).collect();
+        let tags: Vec<(String, u8)> = name
+            .attributes()
+            .map(|a| (a.oid.to_string(), a.tag))
+            .collect();
         assert_eq!(
             tags,
             vec![

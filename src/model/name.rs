@@ -37,8 +37,8 @@ pub mod tag {
 /// One attribute of a relative distinguished name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attribute {
-    /// The attribute type, dotted decimal.
-    pub oid: String,
+    /// The attribute type, dotted decimal (borrowed from a table for the common types).
+    pub oid: std::borrow::Cow<'static, str>,
     /// The value's tag byte as encoded (e.g. 0x0C for UTF8String).
     pub tag: u8,
     /// The value's content octets.
@@ -192,7 +192,12 @@ fn parse_attribute(atv: Tlv<'_>) -> Result<Attribute, NameError> {
     if oid.tag != crate::der_reader::TAG_OID {
         return Err(NameError("attribute type is not an OID"));
     }
-    let oid_text = crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?;
+    let oid_text = match common_attribute_type(oid.content) {
+        Some(dotted) => std::borrow::Cow::Borrowed(dotted),
+        None => std::borrow::Cow::Owned(
+            crate::der_reader::oid_to_string(oid.content).ok_or(NameError("bad OID"))?,
+        ),
+    };
     // The value is whatever follows the type; its tag can be anything (Windows prints unknown
     // types as '#' + hex), including a high tag number, which the shared reader refuses.
     let rest = &atv.content[oid.raw.len()..];
@@ -203,6 +208,24 @@ fn parse_attribute(atv: Tlv<'_>) -> Result<Attribute, NameError> {
         value: value.to_vec(),
         value_tlv: raw.to_vec(),
     })
+}
+
+/// The dotted text of the attribute types nearly every name uses, by their content octets, so
+/// parsing a name does not format (and allocate) the same few OIDs for every certificate.
+fn common_attribute_type(content: &[u8]) -> Option<&'static str> {
+    const X520: [&str; 18] = [
+        "2.5.4.0", "2.5.4.1", "2.5.4.2", "2.5.4.3", "2.5.4.4", "2.5.4.5", "2.5.4.6", "2.5.4.7",
+        "2.5.4.8", "2.5.4.9", "2.5.4.10", "2.5.4.11", "2.5.4.12", "2.5.4.13", "2.5.4.14",
+        "2.5.4.15", "2.5.4.16", "2.5.4.17",
+    ];
+    match content {
+        [0x55, 0x04, n] => X520.get(usize::from(*n)).copied(),
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01] => Some("1.2.840.113549.1.9.1"),
+        [0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19] => {
+            Some("0.9.2342.19200300.100.1.25")
+        }
+        _ => None,
+    }
 }
 
 /// Split one TLV that must fill `bytes` exactly: (first identifier octet, content, whole TLV).
@@ -262,6 +285,24 @@ mod tests {
         assert_eq!(name.rdns[0][0].tag, tag::PRINTABLE_STRING);
         assert_eq!(name.common_name().as_deref(), Some("a"));
         assert_eq!(name.rdns[1][0].value_tlv, vec![0x0c, 0x01, b'a']);
+    }
+
+    #[test]
+    fn common_attribute_types_read_as_the_general_oid_decoder_reads_them() {
+        let mut encodings: Vec<Vec<u8>> = (0u8..=20).map(|n| vec![0x55, 0x04, n]).collect();
+        encodings.push(hex::decode("2a864886f70d010901").unwrap());
+        encodings.push(hex::decode("0992268993f22c640119").unwrap());
+        let mut known = 0;
+        for content in &encodings {
+            if let Some(dotted) = common_attribute_type(content) {
+                known += 1;
+                assert_eq!(
+                    Some(dotted),
+                    crate::der_reader::oid_to_string(content).as_deref()
+                );
+            }
+        }
+        assert_eq!(known, 20);
     }
 
     #[test]
