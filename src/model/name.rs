@@ -61,50 +61,32 @@ impl Attribute {
     pub fn text_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
         use std::borrow::Cow;
         let v = &self.value;
-        let single_byte = matches!(
-            self.tag,
-            tag::PRINTABLE_STRING
-                | tag::IA5_STRING
-                | tag::NUMERIC_STRING
-                | tag::VISIBLE_STRING
-                | tag::VIDEOTEX_STRING
-                | tag::GRAPHIC_STRING
-                | tag::GENERAL_STRING
-                | tag::T61_STRING
-        );
-        if single_byte && v.is_ascii() {
-            // ASCII reads the same as UTF-8, Latin-1 or bytes-as-chars.
-            return std::str::from_utf8(v).ok().map(Cow::Borrowed);
-        }
-        match self.tag {
-            tag::UTF8_STRING => Some(String::from_utf8_lossy(v)),
-            _ => self.text_owned().map(Cow::Owned),
-        }
-    }
-
-    fn text_owned(&self) -> Option<String> {
-        let v = &self.value;
-        match self.tag {
-            tag::UTF8_STRING => Some(String::from_utf8_lossy(v).into_owned()),
+        let latin1 = || Cow::Owned(v.iter().map(|&b| char::from(b)).collect());
+        Some(match self.tag {
+            tag::UTF8_STRING => String::from_utf8_lossy(v),
             tag::PRINTABLE_STRING
             | tag::IA5_STRING
             | tag::NUMERIC_STRING
             | tag::VISIBLE_STRING
             | tag::VIDEOTEX_STRING
             | tag::GRAPHIC_STRING
-            | tag::GENERAL_STRING => Some(v.iter().map(|&b| char::from(b)).collect()),
-            tag::T61_STRING => Some(match std::str::from_utf8(v) {
-                Ok(s) => s.to_owned(),
-                Err(_) => v.iter().map(|&b| char::from(b)).collect(),
-            }),
+            | tag::GENERAL_STRING => match std::str::from_utf8(v) {
+                // ASCII reads the same as bytes-as-chars.
+                Ok(s) if v.is_ascii() => Cow::Borrowed(s),
+                _ => latin1(),
+            },
+            tag::T61_STRING => match std::str::from_utf8(v) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => latin1(),
+            },
             tag::BMP_STRING => {
                 let units: Vec<u16> = v
                     .chunks(2)
                     .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
                     .collect();
-                Some(String::from_utf16_lossy(&units))
+                Cow::Owned(String::from_utf16_lossy(&units))
             }
-            tag::UNIVERSAL_STRING => Some(
+            tag::UNIVERSAL_STRING => Cow::Owned(
                 v.chunks(4)
                     .map(|c| {
                         let mut b = [0u8; 4];
@@ -113,8 +95,8 @@ impl Attribute {
                     })
                     .collect(),
             ),
-            _ => None,
-        }
+            _ => return None,
+        })
     }
 }
 
