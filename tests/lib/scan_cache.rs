@@ -72,6 +72,28 @@ fn cache_hits_equal_a_fresh_parse_and_keep_only_ca_certificates() {
     assert_eq!(full.len(), 1, "capacity is a hard bound");
 }
 
+#[test]
+fn a_changed_copy_of_a_cached_certificate_leaves_the_cache_alone() {
+    // Copies share the parsed body; writing through one copies it first.
+    let ca = certs_of("deliverable/ca-bundle.crt")
+        .into_iter()
+        .find(|c| c.is_ca())
+        .unwrap();
+    let cache = CertCache::new(4);
+    let mut first = cache.parse(&ca.der, &Origin::file("a.pem")).unwrap();
+    first.dns_names.push("changed.example".into());
+    first.der.push(0);
+    first.friendly_name = Some("renamed".into());
+    let second = cache.parse(&ca.der, &Origin::file("b.pem")).unwrap();
+    assert_eq!(second.dns_names, ca.dns_names);
+    assert_eq!(second.der, ca.der);
+    assert_eq!(second.friendly_name, None);
+    assert_eq!(
+        first.dns_names.last().map(String::as_str),
+        Some("changed.example")
+    );
+}
+
 fn scan_rows(dir: &str, cache: Option<Arc<CertCache>>) -> Vec<String> {
     let as_of = datetime!(2027-01-01 00:00 UTC);
     let mut opts = ScanOptions::new(as_of);
