@@ -97,9 +97,23 @@ pub(super) fn run<'a>(
             key,
         });
     };
+    // Positions in `embedded` of the roots named `subject`: the embedded store comes with a
+    // subject index, any other slice is searched linearly.
+    let index = crate::roots::subject_index(embedded);
+    let embedded_named = |subject: &[u8]| -> Vec<usize> {
+        match index {
+            Some(index) => index.get(subject).cloned().unwrap_or_default(),
+            None => (0..embedded.len())
+                .filter(|&i| embedded[i].subject.der == subject)
+                .collect(),
+        }
+    };
     let leaf_anchor = if roots.iter().any(|r| r.der == leaf.der) {
         Some(AnchorSource::Roots)
-    } else if embedded.iter().any(|r| r.der == leaf.der) {
+    } else if embedded_named(&leaf.subject.der)
+        .into_iter()
+        .any(|i| embedded[i].der == leaf.der)
+    {
         Some(AnchorSource::Embedded)
     } else {
         None
@@ -111,17 +125,22 @@ pub(super) fn run<'a>(
     // An embedded root can only end a path as the issuer of a non-embedded certificate (roots
     // are anchors: the search stops there), so only those whose subject some candidate names
     // as its issuer are indexed. Indexing the whole store (~150 roots, ~300 KB hashed) for every
-    // leaf dominated `scan`'s profile.
-    let issuer_names: Vec<&[u8]> = std::iter::once(leaf)
+    // leaf dominated `scan`'s profile. They are pushed in store order, whatever order the names
+    // come in, so the search order (and the chosen path among equals) is that of the store.
+    let mut named: Vec<usize> = std::iter::once(leaf)
         .chain(roots)
         .chain(given.iter().copied())
         .chain(pool.iter().copied())
-        .map(|c| c.issuer.der.as_slice())
+        .flat_map(|c| embedded_named(&c.issuer.der))
         .collect();
-    for r in embedded {
-        if issuer_names.contains(&r.subject.der.as_slice()) {
-            push(&mut nodes, r, Source::Anchor(AnchorSource::Embedded));
-        }
+    named.sort_unstable();
+    named.dedup();
+    for i in named {
+        push(
+            &mut nodes,
+            &embedded[i],
+            Source::Anchor(AnchorSource::Embedded),
+        );
     }
     for (i, c) in given.iter().enumerate() {
         push(&mut nodes, c, Source::Given(i));
