@@ -12,6 +12,7 @@ use super::{
 use crate::model::cache::TailHash;
 use crate::model::Cert;
 use crate::verify::{self, SignatureAlgorithm, VerifyError};
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
 
 /// Dead-end paths kept for explaining, and anchored paths after which the search stops.
@@ -61,12 +62,12 @@ struct Search<'a, 'o> {
     nodes: Vec<Node<'a>>,
     by_subject: HashMap<&'a [u8], Vec<usize>, TailHash>,
     opts: &'o ChainOptions,
-    sig_cache: HashMap<(usize, usize), Result<SignatureAlgorithm, VerifyError>>,
+    sig_cache: HashMap<(usize, usize), Result<SignatureAlgorithm, VerifyError>, FixedState>,
     work: Work,
     paths: Vec<RawPath>,
     anchored: usize,
     rejections: Vec<Rejection>,
-    rejected: std::collections::HashSet<(usize, usize)>,
+    rejected: std::collections::HashSet<(usize, usize), FixedState>,
 }
 
 /// Search, judge and report: the report (its owned `certs` left empty) and the chosen path,
@@ -85,12 +86,12 @@ pub(super) fn run<'a>(
     let mut by_der: HashMap<&'a [u8], usize, TailHash> = HashMap::with_hasher(TailHash);
     let mut nodes: Vec<Node<'a>> = Vec::new();
     let mut push = |nodes: &mut Vec<Node<'a>>, c: &'a Cert, source: Source| {
-        if by_der.contains_key(c.der.as_slice()) {
+        let std::collections::hash_map::Entry::Vacant(slot) = by_der.entry(c.der.as_slice()) else {
             return;
-        }
+        };
+        slot.insert(nodes.len());
         let n = keys.len();
         let key = *keys.entry(c.public_key.spki_der.as_slice()).or_insert(n);
-        by_der.insert(c.der.as_slice(), nodes.len());
         nodes.push(Node {
             cert: c,
             source,
@@ -159,7 +160,7 @@ pub(super) fn run<'a>(
         nodes,
         by_subject,
         opts,
-        sig_cache: HashMap::new(),
+        sig_cache: HashMap::default(),
         work: Work::default(),
         paths: Vec::new(),
         anchored: 0,

@@ -67,22 +67,22 @@ impl CertCache {
     }
 }
 
-/// Hashes DER (a certificate, a public key) by its length and last 32 bytes — the end of a
-/// signature value or of a key, which differ between any two certificates or keys — instead of
-/// all of it: SipHash over every byte of every certificate looked up was a few percent of a
-/// scan. Keys are still compared in full, so a collision (or a hostile file crafted to collide)
-/// costs a comparison, never a wrong hit.
+/// Hashes DER (a certificate, a public key, a name) by its length and last 32 bytes — the end
+/// of a signature value or of a key, which differ between any two certificates or keys —
+/// instead of all of it, with foldhash (fixed seed: the same order every run) rather than
+/// SipHash: hashing was a few percent of a scan. Keys are still compared in full, so a
+/// collision (or a hostile file crafted to collide) costs a comparison, never a wrong hit.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct TailHash;
 
 impl std::hash::BuildHasher for TailHash {
     type Hasher = TailHasher;
     fn build_hasher(&self) -> TailHasher {
-        TailHasher(std::hash::DefaultHasher::new())
+        TailHasher(foldhash::fast::FixedState::default().build_hasher())
     }
 }
 
-pub(crate) struct TailHasher(std::hash::DefaultHasher);
+pub(crate) struct TailHasher(foldhash::fast::FoldHasher<'static>);
 
 impl std::hash::Hasher for TailHasher {
     fn finish(&self) -> u64 {
