@@ -2,6 +2,7 @@
 //! inside the file (PEM block, certificate in a bundle, PKCS#12 bag).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A position inside one file, 1-based as users count.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,47 +26,52 @@ impl fmt::Display for Part {
 }
 
 /// Where an object came from. Orders by path, entry, then position (what `scan` sorts by).
+///
+/// Its parts are shared (`Arc`): a scan copies a certificate's origin into its row, its chain
+/// report and its findings, and a copy is three reference counts, not three allocations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Origin {
     /// The path as the user gave it (`-` for standard input).
-    pub path: String,
+    pub path: Arc<str>,
     /// The entry inside a ZIP archive, if any.
-    pub entry: Option<String>,
+    pub entry: Option<Arc<str>>,
     /// Positions inside the file, outermost first (a PEM block, then a certificate in it).
-    pub parts: Vec<Part>,
+    pub parts: Arc<[Part]>,
 }
 
 impl Origin {
     /// An origin for a whole file.
-    pub fn file(path: impl Into<String>) -> Self {
+    pub fn file(path: impl Into<Arc<str>>) -> Self {
         Origin {
             path: path.into(),
             entry: None,
-            parts: Vec::new(),
+            parts: Arc::default(),
         }
     }
 
     /// This origin, inside the ZIP entry `name`.
-    pub fn in_entry(&self, name: impl Into<String>) -> Self {
+    pub fn in_entry(&self, name: impl Into<Arc<str>>) -> Self {
         Origin {
             path: self.path.clone(),
             entry: Some(name.into()),
-            parts: Vec::new(),
+            parts: Arc::default(),
         }
     }
 
     /// This origin, one level deeper at `part`.
     pub fn with(&self, part: Part) -> Self {
-        let mut o = self.clone();
-        o.parts.push(part);
-        o
+        Origin {
+            path: self.path.clone(),
+            entry: self.entry.clone(),
+            parts: self.parts.iter().cloned().chain([part]).collect(),
+        }
     }
 
     /// The file (and entry) without positions: `archive.zip!cert.crt`.
     pub fn file_name(&self) -> String {
         match &self.entry {
             Some(e) => format!("{}!{}", self.path, e),
-            None => self.path.clone(),
+            None => self.path.to_string(),
         }
     }
 }

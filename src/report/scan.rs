@@ -890,8 +890,8 @@ mod tests {
         ] {
             let o = Origin {
                 path: "dir/x.zip".into(),
-                entry: entry.map(str::to_owned),
-                parts,
+                entry: entry.map(Into::into),
+                parts: parts.into(),
             };
             assert_eq!(location(&o).location, o.to_string());
         }

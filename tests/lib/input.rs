@@ -487,7 +487,7 @@ fn detect_bundle_with_a_bad_block_keeps_the_good_certs() {
     assert_eq!(d.certs().count(), 3);
     match d.problems.as_slice() {
         [InputError::BadBase64 { origin, label }] => {
-            assert_eq!(origin.parts, vec![Part::Block(2)]);
+            assert_eq!(*origin.parts, [Part::Block(2)]);
             assert_eq!(label, "CERTIFICATE");
         }
         other => panic!("{other:?}"),
