@@ -96,7 +96,11 @@ fn fuzz_seeds_for_detect_are_all_recognised() {
     let dir = fuzz_dir().join("seeds").join("detect");
     for seed in names_in(&dir, "") {
         let data = std::fs::read(dir.join(&seed)).unwrap();
-        let d = certprep::input::detect(&data, &Origin::file(seed.as_str()), &DetectOptions::default());
+        let d = certprep::input::detect(
+            &data,
+            &Origin::file(seed.as_str()),
+            &DetectOptions::default(),
+        );
         if seed == "empty.p7b" {
             assert!(matches!(
                 d.problems.as_slice(),
