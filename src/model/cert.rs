@@ -215,6 +215,14 @@ struct Derived {
     windows_issuer: std::sync::OnceLock<String>,
 }
 
+/// Dotted-decimal text of an OID x509-parser read: [`crate::der_reader::oid_to_string`] on its
+/// content octets, which writes one string where asn1-rs's `to_id_string` grew one per arc (a
+/// visible share of a scan: every certificate has a signature algorithm). Arcs of 2^63 and
+/// beyond come out in decimal, as in names, where asn1-rs would give hex octets.
+pub(crate) fn oid_text(oid: &x509_parser::der_parser::asn1_rs::Oid<'_>) -> String {
+    crate::der_reader::oid_to_string(oid.as_bytes()).unwrap_or_else(|| oid.to_id_string())
+}
+
 fn malformed(origin: &Origin, e: impl std::error::Error + Send + Sync + 'static) -> InputError {
     InputError::Malformed {
         origin: origin.clone(),
@@ -244,7 +252,7 @@ impl Cert {
                 algorithm: crate::model::KeyAlgorithm::Other {
                     oid: format!(
                         "{} (malformed key)",
-                        x.public_key().algorithm.algorithm.to_id_string()
+                        oid_text(&x.public_key().algorithm.algorithm)
                     ),
                 },
             });
@@ -258,7 +266,7 @@ impl Cert {
             .filter(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Null)
             .map(|p| p.to_der_vec().unwrap_or_default());
         let signature = Signature {
-            algorithm: x.signature_algorithm.algorithm.to_id_string(),
+            algorithm: oid_text(&x.signature_algorithm.algorithm),
             parameters,
             value: x.signature_value.data.to_vec(),
         };
@@ -315,7 +323,7 @@ impl Cert {
                             list.push(e);
                         }
                     }
-                    list.extend(eku.other.iter().map(|o| Eku::from_oid(&o.to_id_string())));
+                    list.extend(eku.other.iter().map(|o| Eku::from_oid(&oid_text(o))));
                     cert.eku = Some(list);
                 }
                 ParsedExtension::KeyUsage(ku) => {
@@ -352,7 +360,7 @@ impl Cert {
                 }
                 ParsedExtension::AuthorityInfoAccess(aia) => {
                     for ad in &aia.accessdescs {
-                        if ad.access_method.to_id_string() == oid::AD_CA_ISSUERS {
+                        if oid_text(&ad.access_method) == oid::AD_CA_ISSUERS {
                             if let GeneralName::URI(u) = &ad.access_location {
                                 cert.ca_issuers.push((*u).to_owned());
                             }
@@ -360,7 +368,7 @@ impl Cert {
                     }
                 }
                 ParsedExtension::UnsupportedExtension { .. } if ext.critical => {
-                    cert.unknown_critical.push(ext.oid.to_id_string());
+                    cert.unknown_critical.push(oid_text(&ext.oid));
                 }
                 _ => {}
             }
@@ -456,5 +464,41 @@ fn ip_text(bytes: &[u8]) -> String {
             std::net::Ipv6Addr::from(b).to_string()
         }
         _ => hex::encode_upper(bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use x509_parser::der_parser::asn1_rs::Oid;
+
+    proptest! {
+        /// `oid_text` writes what asn1-rs's own `to_id_string` writes, for any arcs below 2^63
+        /// under any of the three first arcs (beyond that asn1-rs falls back to hex octets;
+        /// `oid_text` keeps writing decimal, as Windows and OpenSSL do: see `der_reader`).
+        #[test]
+        fn oid_text_matches_asn1_rs(
+            first in 0u64..3,
+            second in 0u64..40,
+            rest in proptest::collection::vec(0u64..(1 << 63), 0..8),
+        ) {
+            let mut content = Vec::new();
+            let push_arc = |mut v: u128, out: &mut Vec<u8>| {
+                let mut groups = vec![(v & 0x7F) as u8];
+                v >>= 7;
+                while v > 0 {
+                    groups.push((v & 0x7F) as u8 | 0x80);
+                    v >>= 7;
+                }
+                out.extend(groups.iter().rev());
+            };
+            push_arc(u128::from(first * 40 + second), &mut content);
+            for r in &rest {
+                push_arc(u128::from(*r), &mut content);
+            }
+            let oid = Oid::new(std::borrow::Cow::Borrowed(&content));
+            prop_assert_eq!(oid_text(&oid), oid.to_id_string());
+        }
     }
 }

@@ -63,7 +63,7 @@ impl Csr {
         let start = info_raw.as_ptr() as usize - der.as_ptr() as usize;
         let info_range = start..start + info_raw.len();
         let signature = Signature {
-            algorithm: req.signature_algorithm.algorithm.to_id_string(),
+            algorithm: super::cert::oid_text(&req.signature_algorithm.algorithm),
             parameters: req
                 .signature_algorithm
                 .parameters
