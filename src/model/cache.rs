@@ -9,9 +9,9 @@
 
 use crate::error::InputError;
 use crate::input::Origin;
-use crate::model::Cert;
+use crate::model::{Cert, DistinguishedName};
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 /// The largest certificate kept (real CA certificates are 1–3 KB): with the scan's 1,024
 /// entries, at most a few tens of MiB even for a tree built to fill the cache.
@@ -20,6 +20,9 @@ pub const MAX_CACHED_DER: usize = 8 * 1024;
 /// Parsed CA certificates by exact DER. Thread-safe; see the module documentation.
 pub struct CertCache {
     map: RwLock<HashMap<Box<[u8]>, Cert, TailHash>>,
+    /// The subject names of the cached certificates, by DER: a leaf's issuer name is nearly
+    /// always one of them, and is shared rather than parsed again.
+    names: RwLock<HashMap<Box<[u8]>, Arc<DistinguishedName>, TailHash>>,
     capacity: usize,
 }
 
@@ -28,6 +31,7 @@ impl CertCache {
     pub fn new(capacity: usize) -> CertCache {
         CertCache {
             map: RwLock::new(HashMap::with_hasher(TailHash)),
+            names: RwLock::new(HashMap::with_hasher(TailHash)),
             capacity,
         }
     }
@@ -41,7 +45,8 @@ impl CertCache {
             cert.origin = origin.clone();
             return Ok(cert);
         }
-        let cert = Cert::from_der(der.to_vec(), origin.clone())?;
+        let known = |name: &[u8]| self.names.read().ok()?.get(name).cloned();
+        let cert = Cert::from_der_sharing(der.to_vec(), origin.clone(), &known)?;
         if cert.is_ca() && der.len() <= MAX_CACHED_DER {
             if let Ok(mut m) = self.map.write() {
                 if m.len() < self.capacity {
@@ -50,6 +55,11 @@ impl CertCache {
                     cert.windows_subject();
                     cert.windows_issuer();
                     m.insert(der.into(), cert.clone());
+                    if let Ok(mut names) = self.names.write() {
+                        names
+                            .entry(cert.subject.der.as_slice().into())
+                            .or_insert_with(|| cert.subject.clone());
+                    }
                 }
             }
         }

@@ -165,10 +165,10 @@ pub struct CertBody {
     pub version: u32,
     /// Serial number content octets, as encoded (big-endian, sign byte included).
     pub serial: Vec<u8>,
-    /// Subject.
-    pub subject: DistinguishedName,
-    /// Issuer.
-    pub issuer: DistinguishedName,
+    /// Subject (shared: a cached CA's subject is the issuer of every leaf it signed).
+    pub subject: std::sync::Arc<DistinguishedName>,
+    /// Issuer (shared; see `subject`).
+    pub issuer: std::sync::Arc<DistinguishedName>,
     /// notBefore.
     pub not_before: OffsetDateTime,
     /// notAfter.
@@ -234,15 +234,30 @@ fn malformed(origin: &Origin, e: impl std::error::Error + Send + Sync + 'static)
 impl Cert {
     /// Parse a DER certificate. Trailing bytes after the certificate are an error.
     pub fn from_der(der: Vec<u8>, origin: Origin) -> Result<Cert, InputError> {
+        Cert::from_der_sharing(der, origin, &|_| None)
+    }
+
+    /// [`Cert::from_der`], taking the subject or issuer name from `known` when it has the
+    /// name's exact DER (a cache of the CA names seen so far): the same value parsing would
+    /// give, shared instead of parsed again.
+    pub(crate) fn from_der_sharing(
+        der: Vec<u8>,
+        origin: Origin,
+        known: &dyn Fn(&[u8]) -> Option<std::sync::Arc<DistinguishedName>>,
+    ) -> Result<Cert, InputError> {
         let (rest, x) = x509_parser::certificate::X509Certificate::from_der(&der)
             .map_err(|e| malformed(&origin, e))?;
         if !rest.is_empty() {
             return Err(malformed(&origin, TrailingData));
         }
-        let subject =
-            DistinguishedName::from_der(x.subject().as_raw()).map_err(|e| malformed(&origin, e))?;
-        let issuer =
-            DistinguishedName::from_der(x.issuer().as_raw()).map_err(|e| malformed(&origin, e))?;
+        let name = |raw: &[u8]| match known(raw) {
+            Some(name) => Ok(name),
+            None => DistinguishedName::from_der(raw)
+                .map(std::sync::Arc::new)
+                .map_err(|e| malformed(&origin, e)),
+        };
+        let subject = name(x.subject().as_raw())?;
+        let issuer = name(x.issuer().as_raw())?;
         // A key that does not decode (an invalid EC point, a truncated modulus) does not make the
         // certificate unreadable: OpenSSL and Windows load it too, and it fails where the key is
         // used (signature checks, key matching), which is where the user needs to hear of it.

@@ -570,7 +570,7 @@ mod totality {
             let key = load(&fixtures().join("key-mismatch/pass-matching-key.pem")).keys().next().cloned().expect("key");
             let mut cert = base[0].clone();
             let inter = base[1].clone();
-            cert.subject = dn(cn);
+            cert.subject = dn(cn).into();
             if self_issued { cert.issuer = cert.subject.clone(); }
             cert.dns_names = sans;
             cert.ip_addresses = ips;

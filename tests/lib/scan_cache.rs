@@ -73,6 +73,35 @@ fn cache_hits_equal_a_fresh_parse_and_keep_only_ca_certificates() {
 }
 
 #[test]
+fn a_leaf_parsed_after_its_issuer_shares_the_issuer_name_and_equals_a_fresh_parse() {
+    let ca = certs_of("deliverable/ca-bundle.crt")
+        .into_iter()
+        .find(|c| c.is_ca() && !c.is_self_issued())
+        .expect("an intermediate");
+    let leaf = certs_of("deliverable/mail.contoso.com.cer")
+        .into_iter()
+        .find(|c| !c.is_ca())
+        .expect("a leaf");
+    assert_eq!(
+        leaf.issuer.der, ca.subject.der,
+        "the fixture's leaf is signed by it"
+    );
+    let cache = CertCache::new(16);
+    let origin = Origin::file("x.pem");
+    let before = cache.parse(&leaf.der, &origin).unwrap();
+    let cached_ca = cache.parse(&ca.der, &origin).unwrap();
+    let after = cache.parse(&leaf.der, &origin).unwrap();
+    assert!(!Arc::ptr_eq(&before.issuer, &cached_ca.subject));
+    assert!(
+        Arc::ptr_eq(&after.issuer, &cached_ca.subject),
+        "the issuer name is the cached CA's subject, not a new parse"
+    );
+    assert_eq!(after.issuer, before.issuer);
+    assert_eq!(after.windows_issuer(), before.windows_issuer());
+    assert_eq!(after.subject, before.subject);
+}
+
+#[test]
 fn a_changed_copy_of_a_cached_certificate_leaves_the_cache_alone() {
     // Copies share the parsed body; writing through one copies it first.
     let ca = certs_of("deliverable/ca-bundle.crt")
