@@ -28,7 +28,7 @@ impl fmt::Display for Part {
 /// Where an object came from. Orders by path, entry, then position (what `scan` sorts by).
 ///
 /// Its parts are shared (`Arc`): a scan copies a certificate's origin into its row, its chain
-/// report and its findings, and a copy is three reference counts, not three allocations.
+/// report and its findings, and a copy costs reference counts, not allocations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Origin {
     /// The path as the user gave it (`-` for standard input).
