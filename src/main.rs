@@ -25,9 +25,10 @@ fn plain(align: usize, size: usize) -> bool {
 }
 
 // SAFETY: each method forwards to the mimalloc function with the contract `GlobalAlloc` asks
-// for; the plain entry points are used only where `plain` holds (see `Allocator`), and every
-// block, from either kind of entry point, is freed by `mi_free` or resized by the realloc of
-// the same kind.
+// for; the plain entry points are used only where `plain` holds for the size being allocated
+// (see `Allocator`). mimalloc's `mi_free` and both reallocs accept a block from any of its
+// allocation functions, so a block may be freed or resized whichever path allocated it (the
+// test below crosses between the two).
 unsafe impl std::alloc::GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
