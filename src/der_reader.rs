@@ -38,6 +38,11 @@ impl<'a> Reader<'a> {
         self.rest.is_empty()
     }
 
+    /// What has not been read yet.
+    pub fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
     /// The next element. Definite lengths only (DER); indefinite lengths are an error.
     pub fn read(&mut self) -> Result<Tlv<'a>, &'static str> {
         let b = self.rest;

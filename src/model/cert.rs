@@ -9,7 +9,6 @@ use crate::thumbprint::{HashAlg, Thumbprint};
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
-use x509_parser::prelude::FromDer;
 
 /// An extended key usage, by name where Windows has one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -245,8 +244,7 @@ impl Cert {
         origin: Origin,
         known: &dyn Fn(&[u8]) -> Option<std::sync::Arc<DistinguishedName>>,
     ) -> Result<Cert, InputError> {
-        let (rest, x) = x509_parser::certificate::X509Certificate::from_der(&der)
-            .map_err(|e| malformed(&origin, e))?;
+        let (x, rest) = super::tbs::split(&der).map_err(|e| malformed(&origin, e))?;
         if !rest.is_empty() {
             return Err(malformed(&origin, TrailingData));
         }
@@ -256,22 +254,18 @@ impl Cert {
                 .map(std::sync::Arc::new)
                 .map_err(|e| malformed(&origin, e)),
         };
-        let subject = name(x.subject().as_raw())?;
-        let issuer = name(x.issuer().as_raw())?;
+        let subject = name(x.subject)?;
+        let issuer = name(x.issuer)?;
         // A key that does not decode (an invalid EC point, a truncated modulus) does not make the
         // certificate unreadable: OpenSSL and Windows load it too, and it fails where the key is
         // used (signature checks, key matching), which is where the user needs to hear of it.
-        let public_key =
-            PublicKey::from_spki_der(x.public_key().raw).unwrap_or_else(|_| PublicKey {
-                spki_der: x.public_key().raw.to_vec(),
-                algorithm: crate::model::KeyAlgorithm::Other {
-                    oid: format!(
-                        "{} (malformed key)",
-                        oid_text(&x.public_key().algorithm.algorithm)
-                    ),
-                },
-            });
-        let tbs_raw: &[u8] = x.tbs_certificate.as_ref();
+        let public_key = PublicKey::from_spki_der(x.spki.raw).unwrap_or_else(|_| PublicKey {
+            spki_der: x.spki.raw.to_vec(),
+            algorithm: crate::model::KeyAlgorithm::Other {
+                oid: format!("{} (malformed key)", oid_text(&x.spki.algorithm.algorithm)),
+            },
+        });
+        let tbs_raw: &[u8] = x.tbs;
         let tbs_start = tbs_raw.as_ptr() as usize - der.as_ptr() as usize;
         let tbs_range = tbs_start..tbs_start + tbs_raw.len();
         let parameters = x
@@ -288,10 +282,10 @@ impl Cert {
 
         let mut cert = CertBody {
             der: Vec::new(),
-            version: x.version().0 + 1,
-            serial: x.raw_serial().to_vec(),
-            not_before: x.validity().not_before.to_datetime(),
-            not_after: x.validity().not_after.to_datetime(),
+            version: x.version.saturating_add(1),
+            serial: x.serial.to_vec(),
+            not_before: x.validity.not_before.to_datetime(),
+            not_after: x.validity.not_after.to_datetime(),
             subject,
             issuer,
             public_key,
@@ -309,7 +303,7 @@ impl Cert {
             unknown_critical: Vec::new(),
             derived: Derived::default(),
         };
-        for ext in x.extensions() {
+        for ext in &x.extensions {
             match ext.parsed_extension() {
                 ParsedExtension::SubjectAlternativeName(san) => {
                     for gn in &san.general_names {

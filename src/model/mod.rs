@@ -6,6 +6,7 @@ pub mod csr;
 pub mod key;
 pub mod name;
 pub mod pfx;
+mod tbs;
 
 pub use cache::CertCache;
 pub use cert::{BasicConstraints, Cert, CertBody, Eku, KeyUsage, Signature};
