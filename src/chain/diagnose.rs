@@ -190,18 +190,47 @@ pub enum Diagnostic {
     },
 }
 
-/// A diagnostic with its severity, message and fix.
-#[derive(Clone, Debug, Serialize)]
+/// A diagnostic with its severity; its message and fix are written from the detail when asked
+/// for (and when serialised, as `message` and `fix` before the detail's fields): a scan builds
+/// a chain report for every leaf and prints few of these texts.
+#[derive(Clone, Debug)]
 pub struct Diagnosis {
     /// How much it matters.
     pub severity: Severity,
-    /// What is wrong, one sentence.
-    pub message: String,
-    /// What to do about it.
-    pub fix: String,
     /// The typed detail.
-    #[serde(flatten)]
     pub detail: Diagnostic,
+}
+
+impl Diagnosis {
+    /// What is wrong, one sentence.
+    pub fn message(&self) -> String {
+        self.detail.message()
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        self.detail.fix()
+    }
+}
+
+impl Serialize for Diagnosis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            severity: Severity,
+            message: String,
+            fix: String,
+            #[serde(flatten)]
+            detail: &'a Diagnostic,
+        }
+        Out {
+            severity: self.severity,
+            message: self.message(),
+            fix: self.fix(),
+            detail: &self.detail,
+        }
+        .serialize(s)
+    }
 }
 
 fn name(c: &CertRef) -> String {
@@ -429,8 +458,6 @@ impl Diagnostic {
     pub fn into_diagnosis(self) -> Diagnosis {
         Diagnosis {
             severity: self.severity(),
-            message: self.message(),
-            fix: self.fix(),
             detail: self,
         }
     }

@@ -36,8 +36,8 @@ pub fn write_text(r: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for d in &r.diagnostics {
-        writeln!(out, "{}: {}", d.severity, sanitize_line(&d.message))?;
-        writeln!(out, "  fix: {}", sanitize_line(&d.fix))?;
+        writeln!(out, "{}: {}", d.severity, sanitize_line(&d.message()))?;
+        writeln!(out, "  fix: {}", sanitize_line(&d.fix()))?;
     }
     if !r.alternatives.is_empty() {
         writeln!(out, "other paths:")?;
@@ -50,7 +50,7 @@ pub fn write_text(r: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
                 NotChosen::LaterInOrder => "as good, found later".to_string(),
                 NotChosen::Problems { problems } => problems
                     .iter()
-                    .map(|p| sanitize_line(&p.message))
+                    .map(|p| sanitize_line(&p.message()))
                     .collect::<Vec<_>>()
                     .join("; "),
             };

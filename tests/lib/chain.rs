@@ -152,7 +152,7 @@ fn chain_missing_intermediate_names_it_and_its_download_url() {
         other => panic!("{other:?}"),
     }
     assert!(r.diagnostics[0]
-        .fix
+        .fix()
         .contains("http://ca.example/issuing.crt"));
     // The best partial chain is the leaf alone.
     assert_eq!(ders(r.chain_certs(false)), vec![leaf.der.clone()]);
@@ -203,7 +203,7 @@ fn chain_expired_intermediate_is_invalid_like_openssl() {
     let e = openssl_verify(&leaf, &[&inter], &[&root], at()).unwrap_err();
     assert!(e.contains("expired"), "{e}");
     assert_eq!(kinds(&r), ["expired"]);
-    assert!(r.diagnostics[0].fix.contains("http://ca.example/old.crt"));
+    assert!(r.diagnostics[0].fix().contains("http://ca.example/old.crt"));
     // The path is still the best partial chain, anchored.
     assert_eq!(r.path.len(), 3);
 }

@@ -123,8 +123,8 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 });
             }
             _ => {
-                details.push(d.message.clone());
-                fix.get_or_insert_with(|| d.fix.clone());
+                details.push(d.message());
+                fix.get_or_insert_with(|| d.fix());
             }
         }
     }
