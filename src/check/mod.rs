@@ -215,6 +215,10 @@ pub struct Options {
     pub min_days: Option<u32>,
     /// Rule ids whose failures are reported as suppressed, not as findings.
     pub suppress: Vec<String>,
+    /// Leave out the remediation commands rules compute for a finding (its `remediation` is
+    /// then the rule's general advice): for callers that do not print them — `scan`, where
+    /// building them for every leaf was a measurable share of the time.
+    pub without_fixes: bool,
 }
 
 impl Options {

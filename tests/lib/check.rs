@@ -101,6 +101,7 @@ fn options_for(fixture: &Path) -> Options {
         edge: c.edge.unwrap_or(false),
         min_days: c.min_days,
         suppress: c.suppress,
+        without_fixes: false,
     }
 }
 
@@ -597,6 +598,7 @@ mod totality {
                 edge,
                 min_days,
                 suppress: vec![],
+                without_fixes: false,
             };
             // A real assembled chain for the generated model, ending in each way a chain can:
             // at the public root, at a --roots root, missing the issuer, at an untrusted root
@@ -628,9 +630,28 @@ mod totality {
                 chain: Some(&chain),
                 ca: [CaKind::Public, CaKind::Private, CaKind::SelfSigned, CaKind::Unknown][ca as usize],
             };
+            // `without_fixes` (what scan asks for) leaves every verdict and detail as it is and
+            // only drops computed remediation commands.
+            let opts_nofix = Options { without_fixes: true, ..opts.clone() };
+            let ctx_nofix = Ctx { options: &opts_nofix, ..ctx.clone() };
             for rule in RULES {
-                if let Verdict::Fail { detail, .. } = (rule.check)(&cert, &ctx) {
+                let verdict = (rule.check)(&cert, &ctx);
+                if let Verdict::Fail { detail, .. } = &verdict {
                     prop_assert!(!detail.trim().is_empty(), "{} failed without a detail", rule.id);
+                }
+                match (verdict, (rule.check)(&cert, &ctx_nofix)) {
+                    (Verdict::Pass, Verdict::Pass) | (Verdict::NotApplicable, Verdict::NotApplicable) => {}
+                    (
+                        Verdict::Fail { detail, escalate, .. },
+                        Verdict::Fail { detail: d2, escalate: e2, fix: f2 },
+                    ) => {
+                        prop_assert_eq!(&detail, &d2, "{}", rule.id);
+                        prop_assert_eq!(escalate, e2, "{}", rule.id);
+                        if ["chain-incomplete", "expired", "expiring-soon"].contains(&rule.id) {
+                            prop_assert!(f2.is_none(), "{} built a fix", rule.id);
+                        }
+                    }
+                    (a, b) => prop_assert!(false, "{}: {a:?} / {b:?}", rule.id),
                 }
             }
         }

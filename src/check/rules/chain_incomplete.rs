@@ -52,10 +52,18 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if chain.is_trusted() && errors.is_empty() {
         return Verdict::Pass;
     }
-    let file = super::shell_path(&cert.origin.file_name());
-    let out = format!("{}-fullchain.pem", super::stem(&cert.origin.path));
+    let (file, out) = if ctx.options.without_fixes {
+        (String::new(), String::new())
+    } else {
+        (
+            super::shell_path(&cert.origin.file_name()),
+            format!("{}-fullchain.pem", super::stem(&cert.origin.path)),
+        )
+    };
     let mut details: Vec<String> = Vec::new();
+    // The remediation of the first error; stays `None` (and is not built) without fixes.
     let mut fix: Option<String> = None;
+    let mut want_fix = !ctx.options.without_fixes;
     for d in &errors {
         match &d.detail {
             Diagnostic::MissingIssuer {
@@ -76,14 +84,16 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     quoted(issuer),
                     quoted(&below.subject)
                 ));
-                fix.get_or_insert_with(|| match ca_issuers.first() {
-                    Some(url) => format!(
-                        "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {url}"
-                    ),
-                    None => format!(
-                        "certprep chain {file} --pool CA-BUNDLE -o {out}   # CA-BUNDLE: the intermediates from your CA"
-                    ),
-                });
+                if std::mem::take(&mut want_fix) {
+                    fix = Some(match ca_issuers.first() {
+                        Some(url) => format!(
+                            "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {url}"
+                        ),
+                        None => format!(
+                            "certprep chain {file} --pool CA-BUNDLE -o {out}   # CA-BUNDLE: the intermediates from your CA"
+                        ),
+                    });
+                }
             }
             Diagnostic::BadSignature {
                 cert: below,
@@ -96,7 +106,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     candidate.origin,
                     quoted(&below.subject)
                 ));
-                fix.get_or_insert_with(|| {
+                if std::mem::take(&mut want_fix) {
                     // The certificate whose issuer failed is the last on the chosen path.
                     let from = chain
                         .path_certs()
@@ -104,27 +114,29 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                         .and_then(|c| c.ca_issuers.first())
                         .map(|u| format!(" from {u}"))
                         .unwrap_or_default();
-                    format!(
+                    fix = Some(format!(
                         "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: the current {}{from}",
                         quoted(&candidate.subject)
-                    )
-                });
+                    ));
+                }
             }
             Diagnostic::UntrustedRoot { cert: root } => {
                 details.push(format!(
                     "the chain ends at {}, which is not a trusted root",
                     quoted(&root.subject)
                 ));
-                fix.get_or_insert_with(|| {
-                    format!(
+                if std::mem::take(&mut want_fix) {
+                    fix = Some(format!(
                         "certprep check {file} --roots ROOT.pem   # if {} is your enterprise root",
                         quoted(&root.subject)
-                    )
-                });
+                    ));
+                }
             }
             _ => {
                 details.push(d.message());
-                fix.get_or_insert_with(|| d.fix());
+                if std::mem::take(&mut want_fix) {
+                    fix = Some(d.fix());
+                }
             }
         }
     }

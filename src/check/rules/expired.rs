@@ -19,14 +19,15 @@ pub static RULE: Rule = Rule {
 
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if ctx.as_of > cert.not_after {
-        Verdict::fail_fix(
-            format!(
+        Verdict::Fail {
+            detail: format!(
                 "expired on {} ({} days ago)",
                 when(cert.not_after),
                 days(ctx.as_of - cert.not_after)
             ),
-            renew_fix(cert),
-        )
+            fix: renew_fix(cert, ctx),
+            escalate: None,
+        }
     } else {
         Verdict::Pass
     }

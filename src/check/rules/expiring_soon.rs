@@ -33,15 +33,16 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let left = cert.not_after - ctx.as_of;
     let threshold = threshold_days(cert, ctx.options.min_days);
     if left < time::Duration::days(threshold) {
-        Verdict::fail_fix(
-            format!(
+        Verdict::Fail {
+            detail: format!(
                 "expires on {}, in {} days (threshold {} days)",
                 when(cert.not_after),
                 days(left),
                 threshold
             ),
-            renew_fix(cert),
-        )
+            fix: renew_fix(cert, ctx),
+            escalate: None,
+        }
     } else {
         Verdict::Pass
     }

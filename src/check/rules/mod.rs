@@ -98,14 +98,17 @@ pub fn stem(path: &str) -> String {
 }
 
 /// The certprep command that starts a renewal for `cert` (a new key and request with the
-/// same names).
-pub fn renew_fix(cert: &Cert) -> String {
-    format!(
+/// same names); `None` with [`Options::without_fixes`](crate::check::Options::without_fixes).
+pub fn renew_fix(cert: &Cert, ctx: &crate::check::Ctx<'_>) -> Option<String> {
+    if ctx.options.without_fixes {
+        return None;
+    }
+    Some(format!(
         "certprep csr --from {} -o {}-renewal.req --key-out {}-renewal.key",
         shell_path(&cert.origin.file_name()),
         stem(&cert.origin.path),
         stem(&cert.origin.path)
-    )
+    ))
 }
 
 /// Names joined for a detail line: `a, b and c`.
