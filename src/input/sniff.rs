@@ -80,6 +80,27 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
     if top.tag != SEQ {
         return None;
     }
+    if is_v3_cert(&top) {
+        return Some(DerKind::Cert);
+    }
+    Some(shape(&top))
+}
+
+/// Fast path, nearly every input: a v2/v3 certificate (the "signed structure" case of
+/// [`shape`], with an explicit version), told without collecting children.
+fn is_v3_cert(top: &Tlv<'_>) -> bool {
+    let mut it = top.children();
+    let (Some(tbs), Some(alg), Some(bits)) = (it.next(), it.next(), it.next()) else {
+        return false;
+    };
+    tbs.tag == SEQ
+        && is_alg_id(Some(&alg))
+        && bits.tag == BITS
+        && tbs.children().next().is_some_and(|v| v.tag == 0xA0)
+}
+
+/// The kind of a SEQUENCE by the shape of its children.
+fn shape(top: &Tlv<'_>) -> DerKind {
     let kids: Vec<Tlv<'_>> = top.children().take(10).collect();
     let k = |i: usize| kids.get(i);
     let tag = |i: usize| k(i).map(|t| t.tag);
@@ -87,15 +108,15 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
     // ContentInfo: SEQ { OID, [0] EXPLICIT … }.
     if tag(0) == Some(OID_TAG) {
         if oid_is(k(0), oid::PKCS7_SIGNED_DATA) {
-            return Some(DerKind::Pkcs7);
+            return DerKind::Pkcs7;
         }
         if k(0)
             .and_then(|o| crate::der_reader::oid_to_string(o.content))
             .is_some_and(|s| s.starts_with("1.2.840.113549.1.7."))
         {
-            return Some(DerKind::OtherContentInfo);
+            return DerKind::OtherContentInfo;
         }
-        return Some(DerKind::Unknown);
+        return DerKind::Unknown;
     }
     if tag(0) == Some(INTEGER) {
         let v = k(0).and_then(small_uint);
@@ -103,29 +124,29 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
         if v == Some(3) && tag(1) == Some(SEQ) {
             let ci = k(1).and_then(|c| c.children().next());
             if oid_is(ci.as_ref(), oid::PKCS7_DATA) || oid_is(ci.as_ref(), oid::PKCS7_SIGNED_DATA) {
-                return Some(DerKind::Pkcs12);
+                return DerKind::Pkcs12;
             }
         }
         if matches!(v, Some(0) | Some(1)) && is_alg_id(k(1)) && tag(2) == Some(OCTETS) {
-            return Some(DerKind::Pkcs8);
+            return DerKind::Pkcs8;
         }
         if v == Some(1) && tag(1) == Some(OCTETS) {
-            return Some(DerKind::Sec1);
+            return DerKind::Sec1;
         }
         if matches!(v, Some(0) | Some(1))
             && kids.len() >= 9
             && kids.iter().take(9).all(|t| t.tag == INTEGER)
         {
-            return Some(DerKind::RsaPkcs1);
+            return DerKind::RsaPkcs1;
         }
-        return Some(DerKind::Unknown);
+        return DerKind::Unknown;
     }
     if tag(0) == Some(SEQ) && kids.len() == 2 {
         if is_alg_id(k(0)) && tag(1) == Some(OCTETS) {
-            return Some(DerKind::EncryptedPkcs8);
+            return DerKind::EncryptedPkcs8;
         }
         if is_alg_id(k(0)) && tag(1) == Some(BITS) {
-            return Some(DerKind::PublicKey);
+            return DerKind::PublicKey;
         }
     }
     // Signed structures: SEQ { SEQ tbs, AlgorithmIdentifier, BIT STRING }.
@@ -135,12 +156,12 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
             .unwrap_or_default();
         let t = |i: usize| tbs.get(i).map(|t| t.tag);
         if t(0) == Some(0xA0) {
-            return Some(DerKind::Cert); // explicit version: v2/v3 certificate
+            return DerKind::Cert; // explicit version: v2/v3 certificate
         }
         // Skip an optional INTEGER (certificate serial, CRL version, request version).
         let off = usize::from(t(0) == Some(INTEGER));
         if off == 1 && is_alg_id(tbs.get(1)) {
-            return Some(DerKind::Cert); // v1 certificate: serial, signature algorithm
+            return DerKind::Cert; // v1 certificate: serial, signature algorithm
         }
         if off == 1 && t(1) == Some(SEQ) && t(2) == Some(SEQ) {
             let name_ok = tbs[1].children().all(|r| r.tag == SET);
@@ -149,14 +170,14 @@ pub(crate) fn der_kind(der: &[u8]) -> Option<DerKind> {
                     .get(2)
                     .is_some_and(|s| is_alg_id(s.children().next().as_ref()))
             {
-                return Some(DerKind::Csr);
+                return DerKind::Csr;
             }
         }
         if is_alg_id(tbs.get(off)) && matches!(t(off + 2), Some(0x17) | Some(0x18)) {
-            return Some(DerKind::Crl);
+            return DerKind::Crl;
         }
     }
-    Some(DerKind::Unknown)
+    DerKind::Unknown
 }
 
 /// A description of bytes that are not certificate material, for error messages.
@@ -270,6 +291,28 @@ mod tests {
         assert_eq!(describe_text("  \r\n"), "an empty file");
         let d = describe_text("hunter2\n");
         assert!(!d.contains("hunter2"));
+    }
+
+    proptest::proptest! {
+        /// The certificate fast path says "certificate" only where the general shape test
+        /// does, on real certificates with any bytes changed.
+        #[test]
+        fn fast_path_agrees_with_the_shape_test(
+            which in 0usize..4,
+            edits in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 0..4),
+        ) {
+            let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+            let mut der = roots[which % roots.len()].as_ref().to_vec();
+            for (at, byte) in edits {
+                let i = at % der.len();
+                der[i] = byte;
+            }
+            if let Some((top, _)) = ber::read(&der) {
+                if top.tag == SEQ && is_v3_cert(&top) {
+                    proptest::prop_assert_eq!(shape(&top), DerKind::Cert);
+                }
+            }
+        }
     }
 
     #[test]

@@ -80,9 +80,8 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     ),
                 };
                 details.push(format!(
-                    "issuer {} of {} is not among the inputs, the pool or the trusted roots{published}",
-                    quoted(issuer),
-                    quoted(&below.subject)
+                    "issuer \"{issuer}\" of \"{}\" is not among the inputs, the pool or the trusted roots{published}",
+                    below.subject
                 ));
                 if std::mem::take(&mut want_fix) {
                     fix = Some(match ca_issuers.first() {
