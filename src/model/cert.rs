@@ -506,6 +506,8 @@ mod tests {
             for r in &rest {
                 push_arc(u128::from(*r), &mut content);
             }
+            // asn1-rs prints the one-octet OID 0x00 as "0"; it is 0.0 (X.690 §8.19.4).
+            prop_assume!(content != [0]);
             let oid = Oid::new(std::borrow::Cow::Borrowed(&content));
             prop_assert_eq!(oid_text(&oid), oid.to_id_string());
         }
