@@ -161,11 +161,19 @@ pub fn render_rdns(rdns: &[Vec<WindowsAttribute>]) -> String {
 /// Whether Windows quotes a value: empty, leading/trailing whitespace, or a special character.
 pub fn needs_quotes(value: &str) -> bool {
     const EDGE_SPACE: [char; 6] = [' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r'];
-    const SPECIAL: [char; 9] = [',', '+', '=', '"', '\n', '<', '>', '#', ';'];
+    // The special characters are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte
+    // character, so a byte test says the same as a char test — without decoding (a branch-free
+    // fold the compiler vectorises; every certificate a scan reads has its names rendered).
+    let special = |b: u8| {
+        matches!(
+            b,
+            b',' | b'+' | b'=' | b'"' | b'\n' | b'<' | b'>' | b'#' | b';'
+        )
+    };
     value.is_empty()
         || value.starts_with(EDGE_SPACE)
         || value.ends_with(EDGE_SPACE)
-        || value.contains(SPECIAL)
+        || value.bytes().fold(false, |found, b| found | special(b))
 }
 
 fn push_value(out: &mut String, value: &str) {
