@@ -63,7 +63,11 @@ impl Attribute {
         let v = &self.value;
         let latin1 = || Cow::Owned(v.iter().map(|&b| char::from(b)).collect());
         Some(match self.tag {
-            tag::UTF8_STRING => String::from_utf8_lossy(v),
+            // `from_utf8` first: the lossy decoder walks chunk by chunk even when it is valid.
+            tag::UTF8_STRING => match std::str::from_utf8(v) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(v),
+            },
             tag::PRINTABLE_STRING
             | tag::IA5_STRING
             | tag::NUMERIC_STRING

@@ -91,7 +91,14 @@ impl Walker {
         match res {
             Ok(e) => {
                 let ft = e.file_type();
-                let path = || e.path().to_string_lossy().into_owned();
+                // The walker's own path, as a string without a copy when it is UTF-8 (nearly
+                // always); `to_string_lossy` decodes chunk by chunk and then copies.
+                let path = || {
+                    e.into_path()
+                        .into_os_string()
+                        .into_string()
+                        .unwrap_or_else(|os| os.to_string_lossy().into_owned())
+                };
                 if ft.is_dir() {
                     None
                 } else if ft.is_file() {
