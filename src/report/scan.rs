@@ -231,18 +231,38 @@ fn date(t: OffsetDateTime) -> String {
 }
 
 fn position(o: &Origin) -> Option<String> {
-    use std::fmt::Write as _;
     if o.parts.is_empty() {
         return None;
     }
-    let mut s = String::new();
+    // What `Part`'s `Display` writes (a test compares), without `fmt` for every row.
+    let mut s = String::with_capacity(16 * o.parts.len());
     for (i, p) in o.parts.iter().enumerate() {
         if i > 0 {
             s.push_str(", ");
         }
-        let _ = write!(s, "{p}");
+        let (label, n) = match p {
+            crate::input::Part::Block(n) => ("PEM block ", n),
+            crate::input::Part::Cert(n) => ("certificate ", n),
+            crate::input::Part::Bag(n) => ("bag ", n),
+        };
+        s.push_str(label);
+        s.push_str(itoa(*n, &mut [0; 20]));
     }
     Some(s)
+}
+
+/// `n` in decimal, written into `buf`.
+fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// The origin's fields, and its text (what `Origin`'s `Display` prints, a test checks) built
@@ -887,6 +907,11 @@ mod tests {
             (None, vec![]),
             (Some("inner/a.pem"), vec![Part::Block(2)]),
             (None, vec![Part::Bag(1), Part::Cert(3)]),
+            (
+                None,
+                vec![Part::Block(10), Part::Cert(1_234_567), Part::Bag(0)],
+            ),
+            (None, vec![Part::Block(usize::MAX)]),
         ] {
             let o = Origin {
                 path: "dir/x.zip".into(),
