@@ -99,13 +99,107 @@ pub enum Source {
     Anchor(AnchorSource),
 }
 
+/// A certificate's subject or issuer name as Windows prints it, rendered when first read and
+/// then kept with the certificate (its shared body, [`Cert::windows_subject`]): a scan builds a
+/// chain report for every leaf and reads few of the names in it. Reads as a `&str`.
+#[derive(Clone)]
+pub struct WindowsName {
+    body: std::sync::Arc<crate::model::CertBody>,
+    issuer: bool,
+}
+
+impl WindowsName {
+    /// `c`'s subject.
+    pub fn subject(c: &Cert) -> WindowsName {
+        WindowsName {
+            body: c.shared_body(),
+            issuer: false,
+        }
+    }
+
+    /// `c`'s issuer.
+    pub fn issuer(c: &Cert) -> WindowsName {
+        WindowsName {
+            body: c.shared_body(),
+            issuer: true,
+        }
+    }
+}
+
+impl std::ops::Deref for WindowsName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        if self.issuer {
+            self.body.windows_issuer()
+        } else {
+            self.body.windows_subject()
+        }
+    }
+}
+
+impl std::fmt::Display for WindowsName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl std::fmt::Debug for WindowsName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl PartialEq for WindowsName {
+    fn eq(&self, other: &WindowsName) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for WindowsName {}
+
+impl PartialOrd for WindowsName {
+    fn partial_cmp(&self, other: &WindowsName) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for WindowsName {
+    fn cmp(&self, other: &WindowsName) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl std::hash::Hash for WindowsName {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h)
+    }
+}
+
+impl PartialEq<str> for WindowsName {
+    fn eq(&self, other: &str) -> bool {
+        &**self == other
+    }
+}
+
+impl PartialEq<&str> for WindowsName {
+    fn eq(&self, other: &&str) -> bool {
+        &**self == *other
+    }
+}
+
+impl Serialize for WindowsName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
 /// A certificate, as reports name it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CertRef {
     /// Subject, as Windows prints it.
-    pub subject: String,
+    pub subject: WindowsName,
     /// Issuer, as Windows prints it.
-    pub issuer: String,
+    pub issuer: WindowsName,
     /// SHA-1 thumbprint.
     pub thumbprint: Thumbprint,
     /// Where it was read.
@@ -122,8 +216,8 @@ impl CertRef {
     /// Describe `c`.
     pub fn of(c: &Cert) -> CertRef {
         CertRef {
-            subject: c.windows_subject().to_owned(),
-            issuer: c.windows_issuer().to_owned(),
+            subject: WindowsName::subject(c),
+            issuer: WindowsName::issuer(c),
             thumbprint: *c.sha1(),
             origin: c.origin.clone(),
             not_before: c.not_before,

@@ -230,6 +230,29 @@ fn malformed(origin: &Origin, e: impl std::error::Error + Send + Sync + 'static)
     }
 }
 
+impl CertBody {
+    /// The SHA-1 thumbprint of the DER (computed once).
+    pub fn sha1(&self) -> &Thumbprint {
+        self.derived
+            .sha1
+            .get_or_init(|| Thumbprint::of(&self.der, HashAlg::Sha1))
+    }
+
+    /// The subject as Windows prints it ([`crate::dn::render_windows`], computed once).
+    pub fn windows_subject(&self) -> &str {
+        self.derived
+            .windows_subject
+            .get_or_init(|| crate::dn::render_windows(&self.subject))
+    }
+
+    /// The issuer as Windows prints it ([`crate::dn::render_windows`], computed once).
+    pub fn windows_issuer(&self) -> &str {
+        self.derived
+            .windows_issuer
+            .get_or_init(|| crate::dn::render_windows(&self.issuer))
+    }
+}
+
 impl Cert {
     /// Parse a DER certificate. Trailing bytes after the certificate are an error.
     pub fn from_der(der: Vec<u8>, origin: Origin) -> Result<Cert, InputError> {
@@ -392,25 +415,10 @@ impl Cert {
         })
     }
 
-    /// The SHA-1 thumbprint of the DER (computed once).
-    pub fn sha1(&self) -> &Thumbprint {
-        self.derived
-            .sha1
-            .get_or_init(|| Thumbprint::of(&self.der, HashAlg::Sha1))
-    }
-
-    /// The subject as Windows prints it ([`crate::dn::render_windows`], computed once).
-    pub fn windows_subject(&self) -> &str {
-        self.derived
-            .windows_subject
-            .get_or_init(|| crate::dn::render_windows(&self.subject))
-    }
-
-    /// The issuer as Windows prints it ([`crate::dn::render_windows`], computed once).
-    pub fn windows_issuer(&self) -> &str {
-        self.derived
-            .windows_issuer
-            .get_or_init(|| crate::dn::render_windows(&self.issuer))
+    /// The parsed body this certificate shares with its copies (see [`Cert`]): for values that
+    /// read derived fields later, such as a report's lazily rendered names.
+    pub(crate) fn shared_body(&self) -> std::sync::Arc<CertBody> {
+        std::sync::Arc::clone(&self.body)
     }
 
     /// Take the Windows text of this certificate's issuer name from `issuer`'s subject text when

@@ -24,10 +24,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let Some(chain) = ctx.chain else {
         return Verdict::NotApplicable;
     };
-    let mut strays: Vec<String> = Vec::new();
+    let mut strays: Vec<&str> = Vec::new();
     for s in &chain.report.strays {
-        if !strays.contains(&s.subject) {
-            strays.push(s.subject.clone());
+        if !strays.contains(&&*s.subject) {
+            strays.push(&s.subject);
         }
     }
     if strays.is_empty() {
