@@ -122,7 +122,7 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
 }
 
 /// Append `n` in decimal.
-fn push_decimal(s: &mut String, mut n: u64) {
+pub(crate) fn push_decimal(s: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {

@@ -246,23 +246,9 @@ fn position(o: &Origin) -> Option<String> {
             crate::input::Part::Bag(n) => ("bag ", n),
         };
         s.push_str(label);
-        s.push_str(itoa(*n, &mut [0; 20]));
+        crate::der_reader::push_decimal(&mut s, *n as u64);
     }
     Some(s)
-}
-
-/// `n` in decimal, written into `buf`.
-fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// The origin's fields, and its text (what `Origin`'s `Display` prints, a test checks) built
