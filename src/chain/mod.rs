@@ -100,8 +100,10 @@ pub enum Source {
 }
 
 /// A certificate's subject or issuer name as Windows prints it, rendered when first read and
-/// then kept with the certificate (its shared body, [`Cert::windows_subject`]): a scan builds a
-/// chain report for every leaf and reads few of the names in it. Reads as a `&str`.
+/// then kept with the certificate (in its shared body: [`CertBody::windows_subject`]): a scan
+/// builds a chain report for every leaf and reads few of the names in it. Reads as a `&str`.
+///
+/// [`CertBody::windows_subject`]: crate::model::CertBody::windows_subject
 #[derive(Clone)]
 pub struct WindowsName {
     body: std::sync::Arc<crate::model::CertBody>,

@@ -11,9 +11,10 @@
 //! unique identifier, `[3]` extensions last, and bytes after a structure's last field ignored
 //! as it ignores them. Tags are checked as DER has them, class and form included, and `[3]`
 //! must hold exactly its SEQUENCE: x509-parser compares only tag numbers there and ignores the
-//! length `[3]` declares, which lets through damaged encodings Windows and OpenSSL refuse. The tests below hold it to x509-parser's verdict and fields on every
-//! certificate at hand (embedded roots, fixtures, the x509-limbo suite) and on thousands of
-//! damaged ones.
+//! length `[3]` declares, which lets through damaged encodings Windows and OpenSSL refuse.
+//!
+//! The tests below hold it to x509-parser's verdict and fields on every certificate at hand
+//! (embedded roots, fixtures, the x509-limbo suite) and on thousands of damaged ones.
 
 use crate::der_reader::{Reader, Tlv, TAG_SEQUENCE};
 use x509_parser::certificate::Validity;
@@ -37,12 +38,17 @@ pub(super) struct Parts<'a> {
     pub serial: &'a [u8],
     /// The issuer Name element.
     pub issuer: &'a [u8],
+    /// notBefore and notAfter.
     pub validity: Validity,
     /// The subject Name element.
     pub subject: &'a [u8],
+    /// The subject public key.
     pub spki: SubjectPublicKeyInfo<'a>,
+    /// The extensions, each parsed by x509-parser, in encoded order.
     pub extensions: Vec<X509Extension<'a>>,
+    /// The outer signatureAlgorithm.
     pub signature_algorithm: AlgorithmIdentifier<'a>,
+    /// The signatureValue.
     pub signature_value: BitString<'a>,
 }
 
