@@ -399,9 +399,6 @@ fn finish<'a>(
     rest.sort_by_key(|(i, j)| j.rank(*i));
 
     let nodes = &s.nodes;
-    for w in chosen.raw.nodes.windows(2) {
-        nodes[w[0]].cert.share_issuer_text(nodes[w[1]].cert);
-    }
     let complete = chosen.valid();
     let anchored = chosen.raw.end == End::Anchored;
     let path_certs: Vec<&'a Cert> = chosen.raw.nodes.iter().map(|&i| nodes[i].cert).collect();

@@ -421,18 +421,6 @@ impl Cert {
         std::sync::Arc::clone(&self.body)
     }
 
-    /// Take the Windows text of this certificate's issuer name from `issuer`'s subject text when
-    /// the two names are the same bytes and that text is already rendered (a chain link to a
-    /// cached CA certificate): the text is a function of the name's DER, so it is the same
-    /// string, and a scan renders each issuing CA's name once instead of once per leaf.
-    pub fn share_issuer_text(&self, issuer: &Cert) {
-        if self.issuer.der == issuer.subject.der {
-            if let Some(text) = issuer.derived.windows_subject.get() {
-                let _ = self.derived.windows_issuer.set(text.clone());
-            }
-        }
-    }
-
     /// The TBSCertificate bytes the signature covers.
     pub fn tbs(&self) -> &[u8] {
         &self.der[self.tbs_range.clone()]
