@@ -215,9 +215,10 @@ pub struct Options {
     pub min_days: Option<u32>,
     /// Rule ids whose failures are reported as suppressed, not as findings.
     pub suppress: Vec<String>,
-    /// Leave out the remediation commands rules compute for a finding (its `remediation` is
-    /// then the rule's general advice): for callers that do not print them — `scan`, where
-    /// building them for every leaf was a measurable share of the time.
+    /// Leave out the remediation commands rules compute for a finding: every finding's
+    /// `remediation` is then the rule's general advice ([`evaluate`] sees to it; the rules whose
+    /// commands cost the most per leaf do not build them at all). For callers that do not print
+    /// them — `scan`, where building them for every leaf was a measurable share of the time.
     pub without_fixes: bool,
 }
 
@@ -499,7 +500,13 @@ pub fn evaluate(rule: &Rule, cert: &Cert, ctx: &Ctx<'_>) -> (Outcome, Option<Fin
                 summary: rule.summary,
                 detail,
                 citation: rule.citation,
-                remediation: fix.or_else(|| rule.remediation.map(str::to_owned)),
+                // Without fixes, every rule's finding carries its general advice, whether or
+                // not the rule skipped building its command (the costly ones do).
+                remediation: if ctx.options.without_fixes {
+                    rule.remediation.map(str::to_owned)
+                } else {
+                    fix.or_else(|| rule.remediation.map(str::to_owned))
+                },
             }),
         ),
     }

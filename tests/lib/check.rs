@@ -653,6 +653,10 @@ mod totality {
                     }
                     (a, b) => prop_assert!(false, "{}: {a:?} / {b:?}", rule.id),
                 }
+                // And the finding then carries the rule's general advice, whatever the rule.
+                if let (_, Some(f)) = certprep::check::evaluate(rule, &cert, &ctx_nofix) {
+                    prop_assert_eq!(f.remediation, rule.remediation.map(str::to_owned), "{}", rule.id);
+                }
             }
         }
     }
