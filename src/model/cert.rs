@@ -392,7 +392,9 @@ impl Cert {
                 }
                 ParsedExtension::AuthorityInfoAccess(aia) => {
                     for ad in &aia.accessdescs {
-                        if oid_text(&ad.access_method) == oid::AD_CA_ISSUERS {
+                        if ad.access_method
+                            == x509_parser::oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS
+                        {
                             if let GeneralName::URI(u) = &ad.access_location {
                                 cert.ca_issuers.push((*u).to_owned());
                             }
