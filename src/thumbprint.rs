@@ -93,17 +93,25 @@ impl Thumbprint {
     }
 }
 
-impl std::fmt::Display for Thumbprint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Uppercase hex into a stack buffer (the `hex` crate's upper-case encoder allocates).
+impl Thumbprint {
+    /// The thumbprint as Windows prints it (uppercase hex), written into `buf`: what `Display`
+    /// writes, without a `String` (the `hex` crate's upper-case encoder allocates; a scan
+    /// writes one per row).
+    pub fn upper_hex<'b>(&self, buf: &'b mut [u8; 64]) -> &'b str {
         const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-        let mut buf = [0u8; 64];
         for (i, b) in self.as_bytes().iter().enumerate() {
             buf[2 * i] = DIGITS[usize::from(b >> 4)];
             buf[2 * i + 1] = DIGITS[usize::from(b & 0x0F)];
         }
-        let hex = &buf[..2 * usize::from(self.len)];
-        f.write_str(std::str::from_utf8(hex).map_err(|_| std::fmt::Error)?)
+        let hex = &buf[..2 * self.as_bytes().len()];
+        // Only ASCII digits were written.
+        std::str::from_utf8(hex).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Thumbprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.upper_hex(&mut [0u8; 64]))
     }
 }
 

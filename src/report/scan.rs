@@ -10,6 +10,7 @@ use crate::input::Origin;
 use crate::report::check::{sarif, xml_escape};
 use crate::scan::{ExpiringCert, FileReport, FileStatus, Finding, ScanSummary, Severity};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -59,34 +60,34 @@ pub struct ScanWriter<W: Write> {
     tool_version: String,
     /// One row's JSON, reused (see [`row_json`]).
     scratch: Vec<u8>,
+    /// One row's texts, reused.
+    texts: RowTexts,
 }
 
-#[derive(Clone, Serialize)]
-struct FindingOut<'a> {
-    rule: &'a str,
-    severity: Severity,
-    message: &'a str,
-}
-
+/// Where a certificate was found, as the JSON formats write it. `Cow`: a row borrows the texts
+/// from the writer's reused buffers, an expiring entry owns one per location.
 #[derive(Serialize)]
 struct LocationOut<'a> {
     path: &'a str,
     entry: Option<&'a str>,
-    position: Option<String>,
-    location: String,
+    position: Option<Cow<'a, str>>,
+    location: Cow<'a, str>,
 }
 
+/// A row's fields, borrowed: from the row, and from the writer's buffers for the texts it
+/// writes (position, location, thumbprint, date), so writing a row allocates nothing.
+/// (`Finding` serialises as `{"rule","severity","message"}`.)
 #[derive(Serialize)]
 struct RowOut<'a> {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     kind: Option<&'static str>,
     #[serde(flatten)]
     location: LocationOut<'a>,
-    thumbprint: String,
+    thumbprint: &'a str,
     subject_cn: Option<&'a str>,
-    not_after: String,
+    not_after: &'a str,
     days_left: i64,
-    findings: Vec<FindingOut<'a>>,
+    findings: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -97,8 +98,27 @@ struct ExpiringOut<'a> {
     subject_cn: Option<&'a str>,
     not_after: String,
     days_left: i64,
-    findings: Vec<FindingOut<'a>>,
+    findings: &'a [Finding],
     locations: Vec<LocationOut<'a>>,
+}
+
+/// Reused buffers for one row's texts (see [`RowOut`]).
+struct RowTexts {
+    position: String,
+    location: String,
+    not_after: String,
+    thumbprint: [u8; 64],
+}
+
+impl Default for RowTexts {
+    fn default() -> Self {
+        RowTexts {
+            position: String::new(),
+            location: String::new(),
+            not_after: String::new(),
+            thumbprint: [0; 64],
+        }
+    }
 }
 
 /// `row` as serde_json would write it (compact, fields in declaration order), written by hand:
@@ -106,7 +126,6 @@ struct ExpiringOut<'a> {
 /// about a tenth of all the work a scan does. Strings that need escaping go through serde_json,
 /// so the bytes are the same (a test compares the two on awkward values).
 fn row_json(buf: &mut Vec<u8>, row: &RowOut<'_>) {
-    use std::io::Write as _;
     let key = |buf: &mut Vec<u8>, first: bool, name: &str| {
         if !first {
             buf.push(b',');
@@ -136,13 +155,14 @@ fn row_json(buf: &mut Vec<u8>, row: &RowOut<'_>) {
     key(buf, false, "location");
     json_str(buf, &at.location);
     key(buf, false, "thumbprint");
-    json_str(buf, &row.thumbprint);
+    json_str(buf, row.thumbprint);
     key(buf, false, "subject_cn");
     opt(buf, row.subject_cn);
     key(buf, false, "not_after");
-    json_str(buf, &row.not_after);
+    json_str(buf, row.not_after);
     key(buf, false, "days_left");
-    let _ = write!(buf, "{}", row.days_left);
+    let mut days = itoa::Buffer::new();
+    buf.extend_from_slice(days.format(row.days_left).as_bytes());
     key(buf, false, "findings");
     buf.push(b'[');
     for (i, f) in row.findings.iter().enumerate() {
@@ -151,11 +171,11 @@ fn row_json(buf: &mut Vec<u8>, row: &RowOut<'_>) {
         }
         buf.push(b'{');
         key(buf, true, "rule");
-        json_str(buf, f.rule);
+        json_str(buf, &f.rule);
         key(buf, false, "severity");
         let _ = serde_json::to_writer(&mut *buf, &f.severity);
         key(buf, false, "message");
-        json_str(buf, f.message);
+        json_str(buf, &f.message);
         buf.push(b'}');
     }
     buf.extend_from_slice(b"]}");
@@ -199,6 +219,14 @@ fn sarif_rules() -> Vec<serde_json::Value> {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
+    let mut s = String::with_capacity(20);
+    rfc3339_into(&mut s, t);
+    s
+}
+
+/// [`rfc3339`], into `s` (cleared first).
+fn rfc3339_into(s: &mut String, t: OffsetDateTime) {
+    s.clear();
     // Certificate times are whole seconds in UTC: written by hand (the `time` crate's
     // formatter was a visible share of writing rows); anything else goes to the formatter.
     if t.offset().is_utc() && t.nanosecond() == 0 && (0..=9999).contains(&t.year()) {
@@ -207,8 +235,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
                 s.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
             }
         }
-        let mut s = String::with_capacity(20);
-        digits(&mut s, t.year() as u32, 4);
+        digits(s, t.year() as u32, 4);
         let date_time = [
             (u32::from(u8::from(t.month())), '-'),
             (u32::from(t.day()), '-'),
@@ -218,12 +245,18 @@ fn rfc3339(t: OffsetDateTime) -> String {
         ];
         for (n, sep) in date_time {
             s.push(sep);
-            digits(&mut s, n, 2);
+            digits(s, n, 2);
         }
         s.push('Z');
-        return s;
+        return;
     }
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+    match t.format(&Rfc3339) {
+        Ok(text) => s.push_str(&text),
+        Err(_) => {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{t}");
+        }
+    }
 }
 
 fn date(t: OffsetDateTime) -> String {
@@ -231,11 +264,17 @@ fn date(t: OffsetDateTime) -> String {
 }
 
 fn position(o: &Origin) -> Option<String> {
+    let mut s = String::new();
+    position_into(&mut s, o).then_some(s)
+}
+
+/// [`position`] into `s` (cleared first); false when the origin has no position.
+fn position_into(s: &mut String, o: &Origin) -> bool {
+    s.clear();
     if o.parts.is_empty() {
-        return None;
+        return false;
     }
     // What `Part`'s `Display` writes (a test compares), without `fmt` for every row.
-    let mut s = String::with_capacity(16 * o.parts.len());
     for (i, p) in o.parts.iter().enumerate() {
         if i > 0 {
             s.push_str(", ");
@@ -246,42 +285,40 @@ fn position(o: &Origin) -> Option<String> {
             crate::input::Part::Bag(n) => ("bag ", n),
         };
         s.push_str(label);
-        crate::der_reader::push_decimal(&mut s, *n as u64);
+        crate::der_reader::push_decimal(s, *n as u64);
     }
-    Some(s)
+    true
 }
 
 /// The origin's fields, and its text (what `Origin`'s `Display` prints, a test checks) built
 /// from the position instead of formatting the parts a second time.
 fn location(o: &Origin) -> LocationOut<'_> {
-    let position = position(o);
-    let mut location = String::with_capacity(o.path.len() + 16);
+    let mut texts = RowTexts::default();
+    let has_position = location_into(&mut texts, o);
+    LocationOut {
+        path: &o.path,
+        entry: o.entry.as_deref(),
+        position: has_position.then_some(Cow::Owned(texts.position)),
+        location: Cow::Owned(texts.location),
+    }
+}
+
+/// [`location`]'s texts into `t.position` and `t.location`; whether there is a position.
+fn location_into(t: &mut RowTexts, o: &Origin) -> bool {
+    let has_position = position_into(&mut t.position, o);
+    let location = &mut t.location;
+    location.clear();
     location.push_str(&o.path);
     if let Some(e) = &o.entry {
         location.push('!');
         location.push_str(e);
     }
-    if let Some(p) = &position {
+    if has_position {
         location.push_str(" (");
-        location.push_str(p);
+        location.push_str(&t.position);
         location.push(')');
     }
-    LocationOut {
-        path: &o.path,
-        entry: o.entry.as_deref(),
-        position,
-        location,
-    }
-}
-
-fn findings(f: &[Finding]) -> Vec<FindingOut<'_>> {
-    f.iter()
-        .map(|f| FindingOut {
-            rule: &f.rule,
-            severity: f.severity,
-            message: &f.message,
-        })
-        .collect()
+    has_position
 }
 
 /// One `table` row: where, thumbprint, CN, notAfter date, days left, rule ids.
@@ -393,6 +430,7 @@ impl<W: Write> ScanWriter<W> {
             fail_on: Severity::Error,
             tool_version: String::new(),
             scratch: Vec::new(),
+            texts: RowTexts::default(),
         }
     }
 
@@ -488,14 +526,22 @@ impl<W: Write> ScanWriter<W> {
                     }
                     ScanFormat::Jsonl | ScanFormat::Json => {
                         let jsonl = self.format == ScanFormat::Jsonl;
+                        let t = &mut self.texts;
+                        let has_position = location_into(t, &row.origin);
+                        rfc3339_into(&mut t.not_after, row.not_after);
                         let out = RowOut {
                             kind: jsonl.then_some("certificate"),
-                            location: location(&row.origin),
-                            thumbprint: row.thumbprint.to_string(),
+                            location: LocationOut {
+                                path: &row.origin.path,
+                                entry: row.origin.entry.as_deref(),
+                                position: has_position.then_some(Cow::Borrowed(&t.position)),
+                                location: Cow::Borrowed(&t.location),
+                            },
+                            thumbprint: row.thumbprint.upper_hex(&mut t.thumbprint),
                             subject_cn: row.subject_cn.as_deref(),
-                            not_after: rfc3339(row.not_after),
+                            not_after: &t.not_after,
                             days_left: row.days_left,
-                            findings: findings(&row.findings),
+                            findings: &row.findings,
                         };
                         if !jsonl && !self.first_row {
                             self.out.write_all(b",")?;
@@ -610,7 +656,7 @@ impl<W: Write> ScanWriter<W> {
                         subject_cn: c.subject_cn.as_deref(),
                         not_after: rfc3339(c.not_after),
                         days_left: c.days_left,
-                        findings: findings(&c.findings),
+                        findings: &c.findings,
                         locations: c.locations.iter().map(location).collect(),
                     };
                     if !jsonl && !self.first_row {
@@ -928,15 +974,15 @@ mod tests {
         ];
         for (i, s) in awkward.iter().enumerate() {
             let findings = [
-                FindingOut {
-                    rule: "expired",
+                Finding {
+                    rule: "expired".into(),
                     severity: Severity::Error,
-                    message: s,
+                    message: s.to_string(),
                 },
-                FindingOut {
-                    rule: s,
+                Finding {
+                    rule: s.to_string(),
                     severity: Severity::Info,
-                    message: "x",
+                    message: "x".into(),
                 },
             ];
             let row = RowOut {
@@ -944,14 +990,14 @@ mod tests {
                 location: LocationOut {
                     path: s,
                     entry: (i % 3 == 0).then_some(*s),
-                    position: (i % 2 == 1).then(|| format!("{s} 1")),
-                    location: format!("{s} (x)"),
+                    position: (i % 2 == 1).then(|| format!("{s} 1").into()),
+                    location: format!("{s} (x)").into(),
                 },
-                thumbprint: s.to_string(),
+                thumbprint: s,
                 subject_cn: (i != 1).then_some(*s),
-                not_after: s.to_string(),
+                not_after: s,
                 days_left: [-31, 0, 7, i64::MIN, i64::MAX][i],
-                findings: findings[..i % 3].to_vec(),
+                findings: &findings[..i % 3],
             };
             let mut ours = Vec::new();
             row_json(&mut ours, &row);
