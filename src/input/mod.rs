@@ -55,6 +55,19 @@ impl DetectOptions {
             None => Cert::from_der(der.to_vec(), origin.clone()),
         }
     }
+
+    /// [`DetectOptions::parse_cert`] for bytes the caller owns (a decoded PEM body): they
+    /// become the certificate's DER without a copy.
+    pub(crate) fn parse_cert_owned(
+        &self,
+        der: Vec<u8>,
+        origin: &Origin,
+    ) -> Result<Cert, InputError> {
+        match &self.cert_cache {
+            Some(cache) => cache.parse_owned(der, origin),
+            None => Cert::from_der(der, origin.clone()),
+        }
+    }
 }
 
 impl Default for DetectOptions {
@@ -194,28 +207,30 @@ pub(crate) fn detect_at(
         }
         return unrecognized(origin, sniff::describe_binary(bytes));
     }
-    let blocks = pem::scan_at_most(&text, MAX_OBJECTS + 1);
-    if blocks.is_empty() {
-        if let Some(der) = bare_base64(&text) {
-            if let Some(found) = detect_der_input(&der, origin, opts) {
-                return found;
-            }
-            return unrecognized(
-                origin,
-                "base64 text that does not decode to certificate material".into(),
-            );
-        }
-        return unrecognized(origin, sniff::describe_text(&text));
-    }
     let mut out = Detected::default();
-    for (i, block) in blocks.into_iter().enumerate() {
-        if i == MAX_OBJECTS {
+    let mut blocks = 0usize;
+    pem::for_each_block(&text, |block| {
+        if blocks == MAX_OBJECTS {
             out.problems.push(too_many_objects(origin));
-            break;
+            return false;
         }
-        out.extend(detect_block(block, &origin.with(Part::Block(i + 1)), opts));
+        blocks += 1;
+        out.extend(detect_block(block, &origin.with(Part::Block(blocks)), opts));
+        true
+    });
+    if blocks > 0 {
+        return out;
     }
-    out
+    if let Some(der) = bare_base64(&text) {
+        if let Some(found) = detect_der_input(&der, origin, opts) {
+            return found;
+        }
+        return unrecognized(
+            origin,
+            "base64 text that does not decode to certificate material".into(),
+        );
+    }
+    unrecognized(origin, sniff::describe_text(&text))
 }
 
 fn too_many_objects(origin: &Origin) -> InputError {
@@ -343,14 +358,15 @@ fn detect_der(
 }
 
 /// One PEM block, by label and content.
-fn detect_block(block: pem::Block, origin: &Origin, opts: &DetectOptions) -> Detected {
+fn detect_block(block: pem::RawBlock<'_>, origin: &Origin, opts: &DetectOptions) -> Detected {
+    let label = block.label;
     if !block.terminated {
         return problem(InputError::UnterminatedPem {
             origin: origin.clone(),
-            label: block.label,
+            label: label.to_owned(),
         });
     }
-    let hint = match block.label.as_str() {
+    let hint = match label {
         "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => ObjectKind::Certificate,
         "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => ObjectKind::Csr,
         "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" => ObjectKind::Pkcs7,
@@ -363,23 +379,22 @@ fn detect_block(block: pem::Block, origin: &Origin, opts: &DetectOptions) -> Det
         _ => {
             return problem(InputError::UnsupportedPemLabel {
                 origin: origin.clone(),
-                label: block.label,
+                label: label.to_owned(),
             })
         }
     };
-    let Some(der) = block.der else {
+    let (headers, der) = pem::decode_body(block.body);
+    let Some(der) = der else {
         return problem(InputError::BadBase64 {
             origin: origin.clone(),
-            label: block.label,
+            label: label.to_owned(),
         });
     };
-    let encrypted = block
-        .headers
+    let encrypted = headers
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.contains("ENCRYPTED"));
     if encrypted {
-        let dek = block
-            .headers
+        let dek = headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("DEK-Info"))
             .map(|(_, v)| v.as_str())
@@ -392,12 +407,27 @@ fn detect_block(block: pem::Block, origin: &Origin, opts: &DetectOptions) -> Det
             Err(e) => problem(e),
         };
     }
-    if block.label == "TRUSTED CERTIFICATE" {
+    if label == "TRUSTED CERTIFICATE" {
         // OpenSSL's X509_AUX: the certificate, then trust settings; keep the certificate.
         let cert = ber::read(&der).map(|(t, _)| t.raw).unwrap_or(&der);
         return detect_der(cert, origin, opts, Some(hint));
     }
+    if sniff::der_kind(&der) == Some(DerKind::Cert) {
+        // What `detect_der` does with a certificate, handing the decoded bytes over instead of
+        // copying them: nearly every block is one.
+        return cert_result(opts.parse_cert_owned(der, origin));
+    }
     detect_der(&der, origin, opts, Some(hint))
+}
+
+/// A parsed certificate as an item, or its problem.
+fn cert_result(r: Result<Cert, InputError>) -> Detected {
+    let mut out = Detected::default();
+    match r {
+        Ok(c) => out.items.push(Item::Cert(c)),
+        Err(e) => out.problems.push(e),
+    }
+    out
 }
 
 /// Whether decoded text is text: few control characters or replacement characters.

@@ -47,12 +47,50 @@ const MAX_LABEL: usize = 128;
 /// The first `limit` blocks of `text`. Linear in the length of `text`, whatever it holds.
 pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
     let mut blocks = Vec::new();
+    if limit == 0 {
+        return blocks;
+    }
+    for_each_block(text, |raw| {
+        let (headers, der) = decode_body(raw.body);
+        blocks.push(Block {
+            label: raw.label.to_owned(),
+            headers,
+            der,
+            terminated: raw.terminated,
+        });
+        blocks.len() < limit
+    });
+    blocks
+}
+
+/// A block as found, before its body is decoded.
+pub(crate) struct RawBlock<'t> {
+    /// [`Block::label`].
+    pub(crate) label: &'t str,
+    /// The text between the BEGIN line's dashes and the END marker (or the next BEGIN, or
+    /// the end of the text, when unterminated).
+    pub(crate) body: &'t str,
+    /// [`Block::terminated`].
+    pub(crate) terminated: bool,
+}
+
+/// Call `f` with every block of `text` in order until it returns false: what
+/// [`scan_at_most`] collects, for callers that handle each block as it is found (detection
+/// does, without a `Block` with an owned label for each). Linear in the length of `text`.
+pub(crate) fn for_each_block<'t>(text: &'t str, mut f: impl FnMut(RawBlock<'t>) -> bool) {
     let mut pos = 0usize;
-    while blocks.len() < limit {
-        let Some(found) = text.get(pos..).and_then(find_begin) else {
+    // The next BEGIN at or after `pos`, when already known: looking for a block's END stops at
+    // the next BEGIN, which is then where the next block starts.
+    let mut known_begin: Option<Option<usize>> = None;
+    loop {
+        let found = match known_begin.take() {
+            Some(found) => found,
+            None => text.get(pos..).and_then(find_begin).map(|b| pos + b),
+        };
+        let Some(found) = found else {
             break;
         };
-        let label_start = pos + found + BEGIN.len();
+        let label_start = found + BEGIN.len();
         let rest = &text[label_start..];
         let mut window = rest.len().min(MAX_LABEL);
         while !rest.is_char_boundary(window) {
@@ -63,7 +101,7 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
             pos = label_start; // "-----BEGIN " without closing dashes: not a block
             continue;
         };
-        let label = rest[..label_len].trim().to_owned();
+        let label = rest[..label_len].trim();
         let body_start = label_start + label_len + DASHES.len();
         let after = &text[body_start..];
         // The END is looked for only up to the next BEGIN, so a file of many unterminated
@@ -77,38 +115,53 @@ pub(crate) fn scan_at_most(text: &str, limit: usize) -> Vec<Block> {
             (None, Some(b)) => (&after[..b], false, body_start + b),
             (None, None) => (after, false, text.len()),
         };
-        let (headers, der) = decode_body(body);
-        blocks.push(Block {
+        // `next_begin` is the first BEGIN after `body_start`, and `next` is not past it (the
+        // END was looked for before it): it is also the first BEGIN at or after `next`.
+        known_begin = Some(next_begin.map(|b| body_start + b));
+        pos = next;
+        let more = f(RawBlock {
             label,
-            headers,
-            der,
+            body,
             terminated,
         });
-        pos = next;
+        if !more {
+            break;
+        }
     }
-    blocks
 }
 
 /// The headers and decoded bytes of a block's body.
-fn decode_body(body: &str) -> (Vec<(String, String)>, Option<Vec<u8>>) {
+pub(crate) fn decode_body(body: &str) -> (Vec<(String, String)>, Option<Vec<u8>>) {
     // Fast path, nearly every block: base64 lines and nothing else. Drop the line breaks and
     // decode; anything else (headers, spaces, JSON escapes) is not base64, so decoding fails
-    // and the general path below handles it.
-    let bytes = body.as_bytes();
-    let mut b64 = Vec::with_capacity(bytes.len());
-    let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
-        let line = &bytes[start..nl];
-        b64.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
-        start = nl + 1;
+    // and the general path below handles it. The line-free copy goes into a buffer each thread
+    // reuses.
+    thread_local! {
+        static B64: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    // Canonical base64 (what every tool writes) is decoded with SIMD: the `base64` crate's
-    // scalar decoder was a few percent of a scan. Anything it refuses goes to the lenient
-    // decoder, which accepts a superset and decodes canonical input to the same bytes.
-    if let Ok(der) = base64_simd::STANDARD.decode_to_vec(&b64) {
-        return (Vec::new(), Some(der));
-    }
-    if let Ok(der) = LENIENT.decode(&b64) {
+    let fast = B64.with(|b64| {
+        let mut b64 = b64.borrow_mut();
+        b64.clear();
+        let bytes = body.as_bytes();
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+            let line = &bytes[start..nl];
+            b64.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+            start = nl + 1;
+        }
+        // Canonical base64 (what every tool writes) is decoded with SIMD: the `base64` crate's
+        // scalar decoder was a few percent of a scan. Anything it refuses goes to the lenient
+        // decoder, which accepts a superset and decodes canonical input to the same bytes.
+        let decoded = base64_simd::STANDARD
+            .decode_to_vec(&*b64)
+            .ok()
+            .or_else(|| LENIENT.decode(&*b64).ok());
+        if b64.capacity() > 1 << 20 {
+            *b64 = Vec::new(); // do not keep a rare huge block's buffer alive
+        }
+        decoded
+    });
+    if let Some(der) = fast {
         return (Vec::new(), Some(der));
     }
     let (headers, b64) = split_headers(body);
@@ -271,5 +324,55 @@ mod tests {
             let (_, der) = decode_body(&lines.join("\r\n"));
             proptest::prop_assert_eq!(der, Some(bytes));
         }
+
+        /// The scanner finds the same blocks (label, body, terminated) as a plain reading of
+        /// its rules that searches every marker afresh, in text made of marker fragments: the
+        /// next BEGIN it remembers from looking for an END is the one a new search finds.
+        #[test]
+        fn blocks_are_those_a_fresh_search_finds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "-----BEGIN ", "-----END ", "-----", "CERT", " A", "\n", "\r\n", "QUJD", "é", "-",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            let mut ours = Vec::new();
+            for_each_block(&text, |b| {
+                ours.push((b.label.to_owned(), b.body.to_owned(), b.terminated));
+                true
+            });
+            proptest::prop_assert_eq!(ours, fresh_search(&text));
+        }
+    }
+
+    /// The scanner's rules, every marker searched from scratch.
+    fn fresh_search(text: &str) -> Vec<(String, String, bool)> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while let Some(found) = text[pos..].find(BEGIN) {
+            let label_start = pos + found + BEGIN.len();
+            let rest = &text[label_start..];
+            let line: String = rest.chars().take_while(|&c| c != '\n').collect();
+            let line = &line[..line.floor_char_boundary(MAX_LABEL)];
+            let Some(label_len) = line.find(DASHES) else {
+                pos = label_start;
+                continue;
+            };
+            let body_start = label_start + label_len + DASHES.len();
+            let after = &text[body_start..];
+            let next_begin = after.find(BEGIN);
+            let end = after[..next_begin.unwrap_or(after.len())].find(END);
+            let (body, terminated, next) = match (end, next_begin) {
+                (Some(e), _) => (&after[..e], true, body_start + e + END.len()),
+                (None, Some(b)) => (&after[..b], false, body_start + b),
+                (None, None) => (after, false, text.len()),
+            };
+            out.push((
+                rest[..label_len].trim().to_owned(),
+                body.to_owned(),
+                terminated,
+            ));
+            pos = next;
+        }
+        out
     }
 }

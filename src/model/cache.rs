@@ -40,13 +40,31 @@ impl CertCache {
     /// were parsed before. The result is the same as parsing: the cached fields are functions
     /// of the bytes, and the origin is the caller's.
     pub fn parse(&self, der: &[u8], origin: &Origin) -> Result<Cert, InputError> {
-        if let Some(hit) = self.map.read().ok().and_then(|m| m.get(der).cloned()) {
-            let mut cert = hit;
-            cert.origin = origin.clone();
-            return Ok(cert);
+        match self.hit(der, origin) {
+            Some(cert) => Ok(cert),
+            None => self.parse_miss(der.to_vec(), origin),
         }
+    }
+
+    /// [`CertCache::parse`] for bytes the caller owns: on a miss they become the
+    /// certificate's DER without a copy.
+    pub fn parse_owned(&self, der: Vec<u8>, origin: &Origin) -> Result<Cert, InputError> {
+        match self.hit(&der, origin) {
+            Some(cert) => Ok(cert),
+            None => self.parse_miss(der, origin),
+        }
+    }
+
+    fn hit(&self, der: &[u8], origin: &Origin) -> Option<Cert> {
+        let mut cert = self.map.read().ok()?.get(der).cloned()?;
+        cert.origin = origin.clone();
+        Some(cert)
+    }
+
+    fn parse_miss(&self, der: Vec<u8>, origin: &Origin) -> Result<Cert, InputError> {
         let known = |name: &[u8]| self.names.read().ok()?.get(name).cloned();
-        let cert = Cert::from_der_sharing(der.to_vec(), origin.clone(), &known)?;
+        let cert = Cert::from_der_sharing(der, origin.clone(), &known)?;
+        let der = cert.der.as_slice();
         if cert.is_ca() && der.len() <= MAX_CACHED_DER {
             if let Ok(mut m) = self.map.write() {
                 if m.len() < self.capacity {
