@@ -60,14 +60,85 @@ pub(super) struct Rejection {
 
 struct Search<'a, 'o> {
     nodes: Vec<Node<'a>>,
-    by_subject: HashMap<&'a [u8], Vec<usize>, TailHash>,
+    /// Candidates by subject name; `None` when there are few (see [`Lookup`]): the candidates
+    /// are then scanned, in the same order.
+    by_subject: Option<HashMap<&'a [u8], Vec<usize>, TailHash>>,
     opts: &'o ChainOptions,
-    sig_cache: HashMap<(usize, usize), Result<SignatureAlgorithm, VerifyError>, FixedState>,
+    sig_cache: Lookup<(usize, usize), Result<SignatureAlgorithm, VerifyError>, FixedState>,
     work: Work,
     paths: Vec<RawPath>,
     anchored: usize,
     rejections: Vec<Rejection>,
-    rejected: std::collections::HashSet<(usize, usize), FixedState>,
+    rejected: Lookup<(usize, usize), (), FixedState>,
+}
+
+/// Searches with at most this many candidates (a leaf with its file's chain and the roots
+/// that file names, as in nearly every scanned file) look things up by scanning a short list
+/// instead of building hash maps: the maps' allocations and hashing were most of the search's
+/// cost in `scan`.
+const FEW: usize = 16;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: build the maps even for few candidates (both ways must give the same report).
+    static ALWAYS_MANY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn always_many() -> bool {
+    #[cfg(test)]
+    return ALWAYS_MANY.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
+
+/// A map that is a list scanned in insertion order while small, a hash map when large.
+enum Lookup<K, V, S> {
+    Few(Vec<(K, V)>),
+    Many(HashMap<K, V, S>),
+}
+
+impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, V, S> {
+    fn new(many: bool) -> Self {
+        if many {
+            Lookup::Many(HashMap::default())
+        } else {
+            Lookup::Few(Vec::new())
+        }
+    }
+
+    fn get(&self, k: &K) -> Option<&V> {
+        match self {
+            Lookup::Few(list) => list.iter().find(|(key, _)| key == k).map(|(_, v)| v),
+            Lookup::Many(map) => map.get(k),
+        }
+    }
+
+    /// Insert `v` under `k` unless `k` is there; whether it was inserted.
+    fn insert_new(&mut self, k: K, v: V) -> bool {
+        match self {
+            Lookup::Few(list) => {
+                if list.iter().any(|(key, _)| *key == k) {
+                    return false;
+                }
+                list.push((k, v));
+                true
+            }
+            Lookup::Many(map) => match map.entry(k) {
+                std::collections::hash_map::Entry::Occupied(_) => false,
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(v);
+                    true
+                }
+            },
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Lookup::Few(list) => list.len(),
+            Lookup::Many(map) => map.len(),
+        }
+    }
 }
 
 /// Search, judge and report: the report (its owned `certs` left empty) and the chosen path,
@@ -80,24 +151,6 @@ pub(super) fn run<'a>(
     embedded: &'a [Cert],
     opts: &ChainOptions,
 ) -> (ChainReport, Vec<&'a Cert>) {
-    // Keyed by whole DER and SPKI, hashed by their tails (signature and key bytes: see
-    // `TailHash`); SipHash over every byte of every candidate was a visible share of `scan`.
-    let mut keys: HashMap<&'a [u8], usize, TailHash> = HashMap::with_hasher(TailHash);
-    let mut by_der: HashMap<&'a [u8], usize, TailHash> = HashMap::with_hasher(TailHash);
-    let mut nodes: Vec<Node<'a>> = Vec::new();
-    let mut push = |nodes: &mut Vec<Node<'a>>, c: &'a Cert, source: Source| {
-        let std::collections::hash_map::Entry::Vacant(slot) = by_der.entry(c.der.as_slice()) else {
-            return;
-        };
-        slot.insert(nodes.len());
-        let n = keys.len();
-        let key = *keys.entry(c.public_key.spki_der.as_slice()).or_insert(n);
-        nodes.push(Node {
-            cert: c,
-            source,
-            key,
-        });
-    };
     // Positions in `embedded` of the roots named `subject`: the embedded store comes with a
     // subject index, any other slice is searched linearly.
     let index = crate::roots::subject_index(embedded);
@@ -108,6 +161,44 @@ pub(super) fn run<'a>(
                 .filter(|&i| embedded[i].subject.der == subject)
                 .collect(),
         }
+    };
+    // An embedded root can only end a path as the issuer of a non-embedded certificate (roots
+    // are anchors: the search stops there), so only those whose subject some candidate names
+    // as its issuer are indexed. Indexing the whole store (~150 roots, ~300 KB hashed) for every
+    // leaf dominated `scan`'s profile. They are pushed in store order, whatever order the names
+    // come in, so the search order (and the chosen path among equals) is that of the store.
+    let mut named: Vec<usize> = std::iter::once(leaf)
+        .chain(roots)
+        .chain(given.iter().copied())
+        .chain(pool.iter().copied())
+        .flat_map(|c| embedded_named(&c.issuer.der))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let many = 1 + roots.len() + named.len() + given.len() + pool.len() > FEW || always_many();
+    // Keyed by whole DER and SPKI, hashed by their tails (signature and key bytes: see
+    // `TailHash`); SipHash over every byte of every candidate was a visible share of `scan`.
+    let mut keys: Lookup<&'a [u8], usize, TailHash> = Lookup::new(many);
+    let mut by_der: Lookup<&'a [u8], (), TailHash> = Lookup::new(many);
+    let mut nodes: Vec<Node<'a>> = Vec::new();
+    let mut push = |nodes: &mut Vec<Node<'a>>, c: &'a Cert, source: Source| {
+        if !by_der.insert_new(c.der.as_slice(), ()) {
+            return;
+        }
+        let spki = c.public_key.spki_der.as_slice();
+        let key = match keys.get(&spki) {
+            Some(&k) => k,
+            None => {
+                let k = keys.len();
+                keys.insert_new(spki, k);
+                k
+            }
+        };
+        nodes.push(Node {
+            cert: c,
+            source,
+            key,
+        });
     };
     let leaf_anchor = if roots.iter().any(|r| r.der == leaf.der) {
         Some(AnchorSource::Roots)
@@ -123,19 +214,6 @@ pub(super) fn run<'a>(
     for r in roots {
         push(&mut nodes, r, Source::Anchor(AnchorSource::Roots));
     }
-    // An embedded root can only end a path as the issuer of a non-embedded certificate (roots
-    // are anchors: the search stops there), so only those whose subject some candidate names
-    // as its issuer are indexed. Indexing the whole store (~150 roots, ~300 KB hashed) for every
-    // leaf dominated `scan`'s profile. They are pushed in store order, whatever order the names
-    // come in, so the search order (and the chosen path among equals) is that of the store.
-    let mut named: Vec<usize> = std::iter::once(leaf)
-        .chain(roots)
-        .chain(given.iter().copied())
-        .chain(pool.iter().copied())
-        .flat_map(|c| embedded_named(&c.issuer.der))
-        .collect();
-    named.sort_unstable();
-    named.dedup();
     for i in named {
         push(
             &mut nodes,
@@ -149,23 +227,27 @@ pub(super) fn run<'a>(
     for c in pool {
         push(&mut nodes, c, Source::Pool);
     }
-    let mut by_subject: HashMap<&'a [u8], Vec<usize>, TailHash> = HashMap::with_hasher(TailHash);
-    for (i, n) in nodes.iter().enumerate().skip(1) {
+    let by_subject = many.then(|| {
+        let mut by_subject: HashMap<&'a [u8], Vec<usize>, TailHash> =
+            HashMap::with_hasher(TailHash);
+        for (i, n) in nodes.iter().enumerate().skip(1) {
+            by_subject
+                .entry(n.cert.subject.der.as_slice())
+                .or_default()
+                .push(i);
+        }
         by_subject
-            .entry(n.cert.subject.der.as_slice())
-            .or_default()
-            .push(i);
-    }
+    });
     let mut s = Search {
         nodes,
         by_subject,
         opts,
-        sig_cache: HashMap::default(),
+        sig_cache: Lookup::new(many),
         work: Work::default(),
         paths: Vec::new(),
         anchored: 0,
         rejections: Vec::new(),
-        rejected: Default::default(),
+        rejected: Lookup::new(many),
     };
     if leaf_anchor.is_some() {
         s.paths.push(RawPath {
@@ -199,28 +281,36 @@ impl<'a> Search<'a, '_> {
     /// contradicts the child's AKI is not an issuer (as OpenSSL's X509_check_issued decides).
     fn candidates(&self, child: usize, path: &[usize]) -> Vec<usize> {
         let c = self.nodes[child].cert;
-        let Some(list) = self.by_subject.get(c.issuer.der.as_slice()) else {
-            return Vec::new();
+        let named = c.issuer.der.as_slice();
+        let rank = |i: usize| {
+            if path.iter().any(|&p| p == i || self.same_entity(p, i)) {
+                return None;
+            }
+            let cand = self.nodes[i].cert;
+            let id_rank = match (&c.authority_key_id, &cand.subject_key_id) {
+                (Some(a), Some(s)) if a == s => 0,
+                (Some(_), Some(_)) => return None,
+                _ => 1,
+            };
+            Some((
+                !self.nodes[i].is_anchor(),
+                id_rank,
+                !cand.is_valid_at(self.opts.at),
+                i,
+            ))
         };
-        let mut out: Vec<(bool, u8, bool, usize)> = list
-            .iter()
-            .copied()
-            .filter(|&i| !path.iter().any(|&p| p == i || self.same_entity(p, i)))
-            .filter_map(|i| {
-                let cand = self.nodes[i].cert;
-                let id_rank = match (&c.authority_key_id, &cand.subject_key_id) {
-                    (Some(a), Some(s)) if a == s => 0,
-                    (Some(_), Some(_)) => return None,
-                    _ => 1,
-                };
-                Some((
-                    !self.nodes[i].is_anchor(),
-                    id_rank,
-                    !cand.is_valid_at(self.opts.at),
-                    i,
-                ))
-            })
-            .collect();
+        let mut out: Vec<(bool, u8, bool, usize)> = match &self.by_subject {
+            Some(map) => map
+                .get(named)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter_map(|&i| rank(i))
+                .collect(),
+            None => (1..self.nodes.len())
+                .filter(|&i| self.nodes[i].cert.subject.der == named)
+                .filter_map(rank)
+                .collect(),
+        };
         out.sort();
         out.into_iter().map(|t| t.3).collect()
     }
@@ -245,7 +335,7 @@ impl<'a> Search<'a, '_> {
         } else {
             verify::algorithm(&i.public_key, &c.signature)
         };
-        self.sig_cache.insert(k, r.clone());
+        self.sig_cache.insert_new(k, r.clone());
         Some(r)
     }
 
@@ -278,7 +368,7 @@ impl<'a> Search<'a, '_> {
             let alg = match result {
                 Ok(alg) => alg,
                 Err(reason) => {
-                    if self.rejected.insert((cur, cand)) {
+                    if self.rejected.insert_new((cur, cand), ()) {
                         self.rejections.push(Rejection {
                             child: cur,
                             candidate: cand,
@@ -617,4 +707,75 @@ fn finish<'a>(
         certs: Vec::new(),
     };
     (report, path_certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, DetectOptions};
+    use std::path::Path;
+
+    fn certs(path: &Path) -> Vec<Cert> {
+        input::load(&path.to_string_lossy(), &DetectOptions::default())
+            .certs()
+            .cloned()
+            .collect()
+    }
+
+    /// The same report (every field, in order) with the candidates scanned and with them in
+    /// hash maps: on every x509-limbo path-building case at hand (cross-signed loops, decoys,
+    /// key rollover) and on every certificate file of the fixtures (its first certificate
+    /// the leaf, the others given).
+    #[test]
+    fn few_candidates_scanned_give_the_report_the_maps_give() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let at = time::macros::datetime!(2027-01-01 0:00 UTC);
+        let mut cases: Vec<(Vec<Cert>, Vec<Cert>, Vec<Cert>)> = Vec::new();
+        let limbo = here.join("../shared/realworld/x509-limbo/cases");
+        for dir in std::fs::read_dir(&limbo).into_iter().flatten().flatten() {
+            let d = dir.path();
+            let read = |f: &str| {
+                let p = d.join(f);
+                if std::fs::metadata(&p).map_or(0, |m| m.len()) == 0 {
+                    Vec::new()
+                } else {
+                    certs(&p)
+                }
+            };
+            cases.push((
+                read("leaf.pem"),
+                read("intermediates.pem"),
+                read("roots.pem"),
+            ));
+        }
+        let mut stack = vec![here.join("fixtures")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    cases.push((certs(&p), Vec::new(), Vec::new()));
+                }
+            }
+        }
+        let embedded = crate::roots::embedded();
+        let mut compared = 0;
+        for (given, pool, roots) in &cases {
+            let Some(leaf) = given.first() else {
+                continue;
+            };
+            let given: Vec<&Cert> = given.iter().collect();
+            let pool: Vec<&Cert> = pool.iter().collect();
+            let report = |many: bool| {
+                ALWAYS_MANY.with(|m| m.set(many));
+                let (r, path) = run(leaf, &given, &pool, roots, embedded, &ChainOptions::at(at));
+                ALWAYS_MANY.with(|m| m.set(false));
+                format!("{r:?} {path:?}")
+            };
+            assert_eq!(report(false), report(true), "{}", leaf.origin);
+            compared += 1;
+        }
+        assert!(compared > 20, "only {compared} cases");
+    }
 }
