@@ -284,8 +284,9 @@ pub struct Finding {
     pub detail: String,
     /// The rule's citation.
     pub citation: &'static str,
-    /// The command that fixes it, where one exists.
-    pub remediation: Option<String>,
+    /// The command that fixes it, where one exists: computed for this certificate, or the
+    /// rule's general advice (borrowed: a scan evaluates every rule on every leaf).
+    pub remediation: Option<std::borrow::Cow<'static, str>>,
 }
 
 /// One rule's outcome on one certificate.
@@ -503,9 +504,10 @@ pub fn evaluate(rule: &Rule, cert: &Cert, ctx: &Ctx<'_>) -> (Outcome, Option<Fin
                 // Without fixes, every rule's finding carries its general advice, whether or
                 // not the rule skipped building its command (the costly ones do).
                 remediation: if ctx.options.without_fixes {
-                    rule.remediation.map(str::to_owned)
+                    rule.remediation.map(std::borrow::Cow::Borrowed)
                 } else {
-                    fix.or_else(|| rule.remediation.map(str::to_owned))
+                    fix.map(std::borrow::Cow::Owned)
+                        .or_else(|| rule.remediation.map(std::borrow::Cow::Borrowed))
                 },
             }),
         ),

@@ -4,9 +4,14 @@
 
 use std::net::IpAddr;
 
-/// Lowercase, without a trailing dot.
-pub fn normalize(name: &str) -> String {
-    name.trim().trim_end_matches('.').to_ascii_lowercase()
+/// Lowercase, without a trailing dot (borrowed when `name` already is: nearly always).
+pub fn normalize(name: &str) -> std::borrow::Cow<'_, str> {
+    let n = name.trim().trim_end_matches('.');
+    if n.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(n.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(n)
+    }
 }
 
 /// Whether the certificate name `pattern` (a DNS SAN, maybe `*.domain`) covers `name`. A

@@ -338,7 +338,7 @@ fn table_row(
         days_left.to_string(),
         findings
             .iter()
-            .map(|f| f.rule.as_str())
+            .map(|f| &*f.rule)
             .collect::<Vec<_>>()
             .join(","),
     ]
@@ -980,7 +980,7 @@ mod tests {
                     message: s.to_string(),
                 },
                 Finding {
-                    rule: s.to_string(),
+                    rule: s.to_string().into(),
                     severity: Severity::Info,
                     message: "x".into(),
                 },

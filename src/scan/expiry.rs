@@ -102,7 +102,7 @@ mod tests {
             not_after,
             days_left: 0,
             findings: vec![Finding {
-                rule: rule.into(),
+                rule: rule.to_owned().into(),
                 severity: Severity::Warning,
                 message: String::new(),
             }],
@@ -125,7 +125,7 @@ mod tests {
             got[1].locations,
             vec![Origin::file("x/1.pem"), Origin::file("y/3.pem")]
         );
-        let rules: Vec<&str> = got[1].findings.iter().map(|f| f.rule.as_str()).collect();
+        let rules: Vec<&str> = got[1].findings.iter().map(|f| &*f.rule).collect();
         assert_eq!(rules, ["r1", "r2"]);
         assert_eq!(got[2].locations, vec![Origin::file("w.pem")]);
     }

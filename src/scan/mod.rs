@@ -34,8 +34,8 @@ pub use crate::check::Severity;
 /// One rule's verdict on one certificate, as the scan reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Finding {
-    /// The rule id (kebab-case, stable; see docs/rules.md).
-    pub rule: String,
+    /// The rule id (kebab-case, stable; see docs/rules.md): borrowed for the registry's rules.
+    pub rule: std::borrow::Cow<'static, str>,
     /// Its severity.
     pub severity: Severity,
     /// What is wrong with this certificate.

@@ -47,7 +47,7 @@ impl Rules for CheckRules<'_> {
                     .iter()
                     .filter_map(|rule| match check::evaluate(rule, cert, &ctx) {
                         (Outcome::Fail, Some(f)) => Some(Finding {
-                            rule: f.rule.to_owned(),
+                            rule: f.rule.into(),
                             severity: f.severity,
                             message: f.detail,
                         }),

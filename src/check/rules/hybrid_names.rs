@@ -26,7 +26,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let have = host_names(cert);
     if ctx.options.names.is_empty() {
         return match cert.subject.common_name() {
-            Some(cn) if is_fqdn(&cn) && any_covers(&have, &cn) => Verdict::Pass,
+            Some(cn) if is_fqdn(&cn) && any_covers(have.iter(), &cn) => Verdict::Pass,
             Some(cn) => Verdict::fail(format!(
                 "subject CN {cn} is not an FQDN the certificate covers; give the hybrid names with --name"
             )),
@@ -37,7 +37,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         .options
         .names
         .iter()
-        .filter(|n| !any_covers(&have, n))
+        .filter(|n| !any_covers(have.iter(), n))
         .cloned()
         .collect();
     if missing.is_empty() {

@@ -31,14 +31,14 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     mail_domains.sort();
     mail_domains.dedup();
     // Only names the certificate itself covers count: --name misses are name-not-covered's.
-    mail_domains.retain(|d| any_covers(&have, &format!("mail.{d}")));
+    mail_domains.retain(|d| any_covers(have.iter(), &format!("mail.{d}")));
     if mail_domains.is_empty() {
         return Verdict::NotApplicable;
     }
     let missing: Vec<String> = mail_domains
         .iter()
         .map(|d| format!("autodiscover.{d}"))
-        .filter(|a| !any_covers(&have, a))
+        .filter(|a| !any_covers(have.iter(), a))
         .collect();
     if missing.is_empty() {
         Verdict::Pass

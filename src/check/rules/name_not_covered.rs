@@ -28,13 +28,13 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         .options
         .names
         .iter()
-        .filter(|n| !any_covers(&have, n))
+        .filter(|n| !any_covers(have.iter(), n))
         .cloned()
         .collect();
     if missing.is_empty() {
         return Verdict::Pass;
     }
-    let mut wanted = have.clone();
+    let mut wanted = have.to_vec();
     wanted.extend(missing.iter().cloned());
     let args: Vec<String> = wanted.iter().map(|n| format!("--name {n}")).collect();
     Verdict::fail_fix(

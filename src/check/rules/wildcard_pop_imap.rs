@@ -39,8 +39,8 @@ pub fn pick_fqdn(cert: &Cert, ctx: &Ctx<'_>) -> Option<String> {
         .chain(&ctx.options.names)
         .chain(cert.dns_names.iter());
     for c in candidates {
-        if is_fqdn(c) && any_covers(&have, c) {
-            return Some(normalize(c));
+        if is_fqdn(c) && any_covers(have.iter(), c) {
+            return Some(normalize(c).into_owned());
         }
     }
     have.iter()

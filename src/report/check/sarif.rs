@@ -64,7 +64,7 @@ pub fn to_value(report: &CheckReport, tool_version: &str) -> Value {
                     "origin": cert.origin.to_string(),
                 });
                 if let Some(fix) = &f.remediation {
-                    props["remediation"] = Value::String(fix.clone());
+                    props["remediation"] = Value::String(fix.to_string());
                 }
                 results.push(json!({
                     "ruleId": f.rule,
