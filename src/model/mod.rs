@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod cert;
 pub mod csr;
+mod ext;
 pub mod key;
 pub mod name;
 pub mod pfx;

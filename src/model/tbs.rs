@@ -44,7 +44,7 @@ pub(super) struct Parts<'a> {
     pub subject: &'a [u8],
     /// The subject public key.
     pub spki: SubjectPublicKeyInfo<'a>,
-    /// The extensions, each parsed by x509-parser, in encoded order.
+    /// The extensions, each as x509-parser parses it, in encoded order.
     pub extensions: Vec<X509Extension<'a>>,
     /// The outer signatureAlgorithm.
     pub signature_algorithm: AlgorithmIdentifier<'a>,
@@ -124,7 +124,12 @@ pub(super) fn split(der: &[u8]) -> Result<(Parts<'_>, &[u8]), X509Error> {
                 }
                 let mut i = seq.content;
                 while !i.is_empty() {
-                    let (rest, ext) = X509Extension::from_der(i).map_err(nom)?;
+                    // The usual extensions in their usual encodings are read directly (into
+                    // the value x509-parser gives: `super::ext`), the rest by x509-parser.
+                    let (rest, ext) = match super::ext::common(i) {
+                        Some(found) => found,
+                        None => X509Extension::from_der(i).map_err(nom)?,
+                    };
                     extensions.push(ext);
                     i = rest;
                 }
