@@ -76,6 +76,31 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// One TLV at the start of `b` with a low tag number and a minimal definite length (as DER
+/// requires), and what follows it; `None` for anything else. For fast paths that recognise
+/// the usual encodings and leave every other one to a full parser.
+pub fn strict_tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, b) = b.split_first()?;
+    if tag & 0x1F == 0x1F {
+        return None;
+    }
+    let (&first, b) = b.split_first()?;
+    let (len, b) = match first {
+        0..=0x7F => (usize::from(first), b),
+        0x81 => {
+            let (&l, b) = b.split_first()?;
+            (l >= 0x80).then_some((usize::from(l), b))?
+        }
+        0x82 => {
+            let l = b.get(..2)?;
+            let len = usize::from(u16::from_be_bytes([l[0], l[1]]));
+            (len >= 0x100).then_some((len, &b[2..]))?
+        }
+        _ => return None,
+    };
+    (b.len() >= len).then(|| (tag, &b[..len], &b[len..]))
+}
+
 /// Dotted-decimal text of an OID's content octets; `None` if malformed.
 pub fn oid_to_string(content: &[u8]) -> Option<String> {
     use std::fmt::Write;

@@ -18,28 +18,7 @@ use x509_parser::extensions::{
     KeyUsage, ParsedExtension, SubjectAlternativeName, X509Extension,
 };
 
-/// One TLV with a low tag number and a minimal definite length (DER), and what follows it.
-fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, b) = b.split_first()?;
-    if tag & 0x1F == 0x1F {
-        return None;
-    }
-    let (&first, b) = b.split_first()?;
-    let (len, b) = match first {
-        0..=0x7F => (usize::from(first), b),
-        0x81 => {
-            let (&l, b) = b.split_first()?;
-            (l >= 0x80).then_some((usize::from(l), b))?
-        }
-        0x82 => {
-            let l = b.get(..2)?;
-            let len = usize::from(u16::from_be_bytes([l[0], l[1]]));
-            (len >= 0x100).then_some((len, &b[2..]))?
-        }
-        _ => return None,
-    };
-    (b.len() >= len).then(|| (tag, &b[..len], &b[len..]))
-}
+use crate::der_reader::strict_tlv as tlv;
 
 /// The last arc of the extension OIDs handled here (`2.5.29.x`, content `55 1D x`).
 const SUBJECT_KEY_ID: u8 = 14;

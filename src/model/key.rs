@@ -132,45 +132,9 @@ pub struct KeyError(#[source] pub der::Error);
 impl PublicKey {
     /// Read a SubjectPublicKeyInfo.
     pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, KeyError> {
-        use der::asn1::ObjectIdentifier as Oid;
-        // Compared as OIDs, not as text: formatting every key's OID showed in `scan`'s profile.
-        const RSA: Oid = Oid::new_unwrap(oid::KEY_RSA);
-        const RSA_PSS: Oid = Oid::new_unwrap(oid::KEY_RSA_PSS);
-        const EC: Oid = Oid::new_unwrap(oid::KEY_EC);
-        const ED25519: Oid = Oid::new_unwrap(oid::KEY_ED25519);
-        const ED448: Oid = Oid::new_unwrap(oid::KEY_ED448);
-        const P256: Oid = Oid::new_unwrap(oid::CURVE_P256);
-        const P384: Oid = Oid::new_unwrap(oid::CURVE_P384);
-        const P521: Oid = Oid::new_unwrap(oid::CURVE_P521);
-        let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(KeyError)?;
-        let alg_oid = spki.algorithm.oid;
-        let algorithm = match alg_oid {
-            RSA | RSA_PSS => {
-                let rsa = pkcs1::RsaPublicKey::from_der(spki.subject_public_key.raw_bytes())
-                    .map_err(KeyError)?;
-                KeyAlgorithm::Rsa {
-                    bits: uint_bits(rsa.modulus.as_bytes()),
-                }
-            }
-            EC => {
-                let curve = spki
-                    .algorithm
-                    .parameters
-                    .and_then(|p| p.decode_as::<Oid>().ok())
-                    .map(|o| match o {
-                        P256 => Curve::P256,
-                        P384 => Curve::P384,
-                        P521 => Curve::P521,
-                        other => Curve::from_oid(&other.to_string()),
-                    })
-                    .unwrap_or_else(|| Curve::Other("implicit".into()));
-                KeyAlgorithm::Ec { curve }
-            }
-            ED25519 => KeyAlgorithm::Ed25519,
-            ED448 => KeyAlgorithm::Ed448,
-            other => KeyAlgorithm::Other {
-                oid: other.to_string(),
-            },
+        let algorithm = match common_key(spki_der) {
+            Some(algorithm) => algorithm,
+            None => key_algorithm(spki_der)?,
         };
         Ok(PublicKey {
             spki_der: spki_der.to_vec(),
@@ -194,6 +158,106 @@ impl PublicKey {
             _ => false,
         }
     }
+}
+
+/// What a SubjectPublicKeyInfo holds, read with the `spki` and `pkcs1` crates.
+fn key_algorithm(spki_der: &[u8]) -> Result<KeyAlgorithm, KeyError> {
+    use der::asn1::ObjectIdentifier as Oid;
+    // Compared as OIDs, not as text: formatting every key's OID showed in `scan`'s profile.
+    const RSA: Oid = Oid::new_unwrap(oid::KEY_RSA);
+    const RSA_PSS: Oid = Oid::new_unwrap(oid::KEY_RSA_PSS);
+    const EC: Oid = Oid::new_unwrap(oid::KEY_EC);
+    const ED25519: Oid = Oid::new_unwrap(oid::KEY_ED25519);
+    const ED448: Oid = Oid::new_unwrap(oid::KEY_ED448);
+    const P256: Oid = Oid::new_unwrap(oid::CURVE_P256);
+    const P384: Oid = Oid::new_unwrap(oid::CURVE_P384);
+    const P521: Oid = Oid::new_unwrap(oid::CURVE_P521);
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(KeyError)?;
+    let alg_oid = spki.algorithm.oid;
+    let algorithm = match alg_oid {
+        RSA | RSA_PSS => {
+            let rsa = pkcs1::RsaPublicKey::from_der(spki.subject_public_key.raw_bytes())
+                .map_err(KeyError)?;
+            KeyAlgorithm::Rsa {
+                bits: uint_bits(rsa.modulus.as_bytes()),
+            }
+        }
+        EC => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .and_then(|p| p.decode_as::<Oid>().ok())
+                .map(|o| match o {
+                    P256 => Curve::P256,
+                    P384 => Curve::P384,
+                    P521 => Curve::P521,
+                    other => Curve::from_oid(&other.to_string()),
+                })
+                .unwrap_or_else(|| Curve::Other("implicit".into()));
+            KeyAlgorithm::Ec { curve }
+        }
+        ED25519 => KeyAlgorithm::Ed25519,
+        ED448 => KeyAlgorithm::Ed448,
+        other => KeyAlgorithm::Other {
+            oid: other.to_string(),
+        },
+    };
+    Ok(algorithm)
+}
+
+/// The usual keys in their usual encoding — RSA (`rsaEncryption`, NULL parameters) and ECDSA
+/// on P-256, P-384 and P-521 (named curve), minimal DER lengths, RSA integers as DER has them —
+/// read directly: the `spki`/`pkcs1` decoders were a few percent of a scan. What this gives is
+/// what [`key_algorithm`] gives (a test compares them); anything else is `None`, for it.
+fn common_key(spki_der: &[u8]) -> Option<KeyAlgorithm> {
+    use crate::der_reader::strict_tlv as tlv;
+    const RSA: &[u8] = &[
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+    const EC: &[u8] = &[0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
+    const P256: &[u8] = &[0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+    const P384: &[u8] = &[0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22];
+    const P521: &[u8] = &[0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23];
+    let (0x30, spki, []) = tlv(spki_der)? else {
+        return None;
+    };
+    let (0x30, alg, rest) = tlv(spki)? else {
+        return None;
+    };
+    let (0x03, [0, key @ ..], []) = tlv(rest)? else {
+        return None;
+    };
+    if alg == RSA {
+        // A DER INTEGER: not empty, positive, no superfluous leading zero.
+        let der_uint = |n: &[u8]| match n {
+            [] => false,
+            [0, next, ..] => *next >= 0x80,
+            [first, ..] => *first < 0x80,
+        };
+        let (0x30, rsa, []) = tlv(key)? else {
+            return None;
+        };
+        let (0x02, modulus, rest) = tlv(rsa)? else {
+            return None;
+        };
+        let (0x02, exponent, []) = tlv(rest)? else {
+            return None;
+        };
+        return (der_uint(modulus) && der_uint(exponent)).then(|| KeyAlgorithm::Rsa {
+            bits: uint_bits(modulus),
+        });
+    }
+    let curve = alg.strip_prefix(EC)?;
+    let curve = if curve == P256 {
+        Curve::P256
+    } else if curve == P384 {
+        Curve::P384
+    } else if curve == P521 {
+        Curve::P521
+    } else {
+        return None;
+    };
+    Some(KeyAlgorithm::Ec { curve })
 }
 
 /// Bits in a big-endian unsigned integer, ignoring leading zero bits.
@@ -377,5 +441,86 @@ mod tests {
         assert_eq!(uint_bits(&[0x00, 0x80, 0x00]), 16);
         assert_eq!(uint_bits(&[0x01]), 1);
         assert_eq!(uint_bits(&[0, 0]), 0);
+    }
+
+    /// The public keys of every certificate at hand: the embedded roots and the fixtures'
+    /// (RSA of several sizes, P-256, P-384, P-521 and others).
+    fn spkis() -> Vec<Vec<u8>> {
+        use x509_parser::prelude::FromDer;
+        let mut ders: Vec<Vec<u8>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|d| d.as_ref().to_vec())
+            .collect();
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![here.join("fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    let text = String::from_utf8_lossy(&bytes);
+                    for block in crate::input::pem::scan(&text) {
+                        ders.extend(block.der);
+                    }
+                }
+            }
+        }
+        ders.iter()
+            .filter_map(|d| x509_parser::certificate::X509Certificate::from_der(d).ok())
+            .map(|(_, c)| c.public_key().raw.to_vec())
+            .collect()
+    }
+
+    fn same(der: &[u8]) -> Result<(), String> {
+        match common_key(der) {
+            None => Ok(()),
+            Some(ours) => match key_algorithm(der) {
+                Ok(theirs) if theirs == ours => Ok(()),
+                other => Err(format!("{ours:?} vs {other:?} for {der:02X?}")),
+            },
+        }
+    }
+
+    #[test]
+    fn usual_keys_read_directly_as_the_spki_crate_reads_them() {
+        let keys = spkis();
+        let direct = keys.iter().filter(|k| common_key(k).is_some()).count();
+        assert!(direct > 100, "{direct} of {} read directly", keys.len());
+        let kinds: std::collections::BTreeSet<String> = keys
+            .iter()
+            .filter_map(|k| common_key(k))
+            .map(|a| format!("{a:?}").split(' ').next().unwrap_or("").to_owned())
+            .collect();
+        assert!(kinds.len() >= 2, "{kinds:?}");
+        for k in &keys {
+            assert_eq!(same(k), Ok(()));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Damaged keys (bytes changed, removed, inserted, cut off): whenever the direct
+        /// reading takes one, the `spki` crate reads the same algorithm and size.
+        #[test]
+        fn damaged_keys_read_directly_as_the_spki_crate_reads_them(
+            which in 0usize..10_000,
+            edits in proptest::collection::vec((proptest::prelude::any::<usize>(), 0u8..4, proptest::prelude::any::<u8>()), 1..3),
+        ) {
+            use std::sync::LazyLock;
+            static KEYS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(spkis);
+            let mut der = KEYS[which % KEYS.len()].clone();
+            for (at, kind, byte) in edits {
+                if der.is_empty() { break; }
+                let i = at % der.len();
+                match kind {
+                    0 => der[i] = byte,
+                    1 => { der.remove(i); }
+                    2 => der.insert(i, byte),
+                    _ => der.truncate(i),
+                }
+            }
+            proptest::prop_assert_eq!(same(&der), Ok(()));
+        }
     }
 }
