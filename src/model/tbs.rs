@@ -98,7 +98,10 @@ pub(super) fn split(der: &[u8]) -> Result<(Parts<'_>, &[u8]), X509Error> {
     if issuer.tag != TAG_SEQUENCE {
         return Err(X509Error::InvalidX509Name);
     }
-    let (rest, validity) = Validity::from_der(t.rest()).map_err(nom)?;
+    let (rest, validity) = match usual_validity(t.rest()) {
+        Some(found) => found,
+        None => Validity::from_der(t.rest()).map_err(nom)?,
+    };
     let mut t = Reader::new(rest);
     let subject = read(&mut t, X509Error::InvalidX509Name)?;
     if subject.tag != TAG_SEQUENCE {
@@ -152,6 +155,62 @@ pub(super) fn split(der: &[u8]) -> Result<(Parts<'_>, &[u8]), X509Error> {
         },
         outer.rest(),
     ))
+}
+
+/// The validity as nearly every certificate encodes it — two UTCTimes `YYMMDDHHMMSSZ` or
+/// GeneralizedTimes `YYYYMMDDHHMMSSZ`, minimal DER lengths — read directly into the value
+/// x509-parser's `Validity` parser gives (its time parsers were a visible share of parsing a
+/// certificate); anything else, including a date that does not exist, is `None`, for it.
+fn usual_validity(der: &[u8]) -> Option<(&[u8], Validity)> {
+    use crate::der_reader::strict_tlv;
+    let (0x30, content, rest) = strict_tlv(der)? else {
+        return None;
+    };
+    let (tag, first, more) = strict_tlv(content)?;
+    let not_before = usual_time(tag, first)?;
+    let (tag, second, []) = strict_tlv(more)? else {
+        return None;
+    };
+    let not_after = usual_time(tag, second)?;
+    Some((
+        rest,
+        Validity {
+            not_before,
+            not_after,
+        },
+    ))
+}
+
+/// One UTCTime (tag 0x17; years 50–99 are 19xx, as X.680 and x509-parser read them) or
+/// GeneralizedTime (0x18), whole seconds in UTC.
+fn usual_time(tag: u8, text: &[u8]) -> Option<x509_parser::time::ASN1Time> {
+    use x509_parser::time::ASN1Time;
+    let two = |a: u8, b: u8| {
+        (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
+    };
+    let (year, rest) = match (tag, text) {
+        (0x17, [y1, y2, rest @ ..]) if rest.len() == 11 => {
+            let yy = i32::from(two(*y1, *y2)?);
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, rest)
+        }
+        (0x18, [c1, c2, y1, y2, rest @ ..]) if rest.len() == 11 => (
+            i32::from(two(*c1, *c2)?) * 100 + i32::from(two(*y1, *y2)?),
+            rest,
+        ),
+        _ => return None,
+    };
+    let [m1, m2, d1, d2, h1, h2, n1, n2, s1, s2, b'Z'] = *rest else {
+        return None;
+    };
+    let month = time::Month::try_from(two(m1, m2)?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, two(d1, d2)?).ok()?;
+    let clock = time::Time::from_hms(two(h1, h2)?, two(n1, n2)?, two(s1, s2)?).ok()?;
+    let at = time::PrimitiveDateTime::new(date, clock).assume_utc();
+    Some(if tag == 0x17 {
+        ASN1Time::new_utc(at)
+    } else {
+        ASN1Time::new_generalized(at)
+    })
 }
 
 #[cfg(test)]
@@ -292,6 +351,61 @@ mod tests {
                 }
             }
             prop_assert_eq!(agree(&der), Ok(()));
+        }
+    }
+
+    /// A time element: UTCTime or GeneralizedTime (or another tag), digits drawn so that
+    /// most dates exist and some do not, sometimes a wrong length or zone.
+    fn time_element() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::sample::select(vec![0x17u8, 0x18, 0x17, 0x18, 0x13]),
+            0u16..10000,
+            0u8..14,
+            0u8..33,
+            0u8..25,
+            0u8..61,
+            0u8..62,
+            prop::sample::select(vec!["Z", "Z", "Z", "", "+0000", "z"]),
+            any::<bool>(),
+        )
+            .prop_map(|(tag, year, mo, d, h, mi, s, zone, drop_seconds)| {
+                let mut text = if tag == 0x18 {
+                    format!("{year:04}{mo:02}{d:02}{h:02}{mi:02}")
+                } else {
+                    format!("{:02}{mo:02}{d:02}{h:02}{mi:02}", year % 100)
+                };
+                if !drop_seconds {
+                    text.push_str(&format!("{s:02}"));
+                }
+                text.push_str(zone);
+                let mut out = vec![tag, text.len() as u8];
+                out.extend(text.into_bytes());
+                out
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// Whenever the direct reading takes a validity, x509-parser reads the same one (both
+        /// times, their UTCTime/GeneralizedTime kind) and the same remainder.
+        #[test]
+        fn usual_validity_reads_as_x509_parser_reads_it(
+            a in time_element(),
+            b in time_element(),
+            tail in proptest::collection::vec(any::<u8>(), 0..2),
+        ) {
+            let mut content = a;
+            content.extend(b);
+            let mut der = vec![0x30, content.len() as u8];
+            der.extend(content);
+            der.extend(tail);
+            if let Some((rest, ours)) = usual_validity(&der) {
+                let theirs = Validity::from_der(&der);
+                prop_assert!(theirs.is_ok(), "x509-parser refuses {:02X?}", der);
+                let (their_rest, theirs) = theirs.unwrap();
+                prop_assert_eq!(rest, their_rest);
+                prop_assert_eq!(ours, theirs);
+            }
         }
     }
 
