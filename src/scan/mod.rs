@@ -247,14 +247,10 @@ pub struct Scanner {
 
 impl Scanner {
     /// Check the options (globs) and start the worker threads. Detection gets a
-    /// [`CertCache`](crate::model::CertCache) (of [`CA_CACHE_CAPACITY`] certificates) unless
-    /// the options bring one.
+    /// [`CertCache`](crate::model::CertCache) (of [`CA_CACHE_CAPACITY`] certificates, a part
+    /// per worker thread: [`CertCache::per_thread`](crate::model::CertCache::per_thread))
+    /// unless the options bring one.
     pub fn new(mut opts: ScanOptions) -> Result<Scanner, ScanError> {
-        if opts.detect.cert_cache.is_none() {
-            opts.detect.cert_cache = Some(std::sync::Arc::new(crate::model::CertCache::new(
-                CA_CACHE_CAPACITY,
-            )));
-        }
         let walker = Walker::new(&opts.exclude, opts.follow_links)?;
         let jobs = opts.jobs.unwrap_or(0);
         let pool = rayon::ThreadPoolBuilder::new()
@@ -262,6 +258,11 @@ impl Scanner {
             .thread_name(|i| format!("certprep-scan-{i}"))
             .build()
             .map_err(|source| ScanError::Threads { jobs, source })?;
+        if opts.detect.cert_cache.is_none() {
+            opts.detect.cert_cache = Some(std::sync::Arc::new(
+                crate::model::CertCache::per_thread(CA_CACHE_CAPACITY, pool.current_num_threads()),
+            ));
+        }
         Ok(Scanner { opts, walker, pool })
     }
 
