@@ -417,6 +417,13 @@ impl<'a> Search<'a, '_> {
     }
 }
 
+/// Whether `a` and `b` are the same bytes; at once when they are the same slice, as when a
+/// certificate on the path is looked up among the given ones it came from (comparing a
+/// certificate's whole DER with itself was a visible share of a scan's chain reports).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// A path with its problems, ready to rank.
 struct Judged {
     raw: RawPath,
@@ -571,7 +578,7 @@ fn finish<'a>(
     }
 
     // Input order, duplicates, strays.
-    let first_given = |der: &[u8]| given.iter().position(|g| g.der == der);
+    let first_given = |der: &[u8]| given.iter().position(|g| same_bytes(&g.der, der));
     let positions: Vec<usize> = path_certs
         .iter()
         .filter_map(|c| first_given(&c.der))
@@ -589,7 +596,7 @@ fn finish<'a>(
         }
         let origins: Vec<_> = given
             .iter()
-            .filter(|o| o.der == g.der)
+            .filter(|o| same_bytes(&o.der, &g.der))
             .map(|o| o.origin.clone())
             .collect();
         if origins.len() > 1 {
@@ -605,10 +612,14 @@ fn finish<'a>(
             count: d.origins.len(),
         });
     }
-    let on_path = |der: &[u8]| path_certs.iter().any(|c| c.der == der);
+    let on_path = |der: &[u8]| path_certs.iter().any(|c| same_bytes(&c.der, der));
     let on_alternative = |der: &[u8]| {
-        rest.iter()
-            .any(|(_, j)| j.raw.nodes.iter().any(|&n| nodes[n].cert.der == der))
+        rest.iter().any(|(_, j)| {
+            j.raw
+                .nodes
+                .iter()
+                .any(|&n| same_bytes(&nodes[n].cert.der, der))
+        })
     };
     let mut strays = Vec::new();
     for (i, g) in given.iter().enumerate() {
