@@ -98,11 +98,11 @@ enum Lookup<K, V, S> {
 }
 
 impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, V, S> {
-    fn new(many: bool) -> Self {
+    fn new(many: bool, few: usize) -> Self {
         if many {
             Lookup::Many(HashMap::default())
         } else {
-            Lookup::Few(Vec::new())
+            Lookup::Few(Vec::with_capacity(few))
         }
     }
 
@@ -178,9 +178,10 @@ pub(super) fn run<'a>(
     let many = 1 + roots.len() + named.len() + given.len() + pool.len() > FEW || always_many();
     // Keyed by whole DER and SPKI, hashed by their tails (signature and key bytes: see
     // `TailHash`); SipHash over every byte of every candidate was a visible share of `scan`.
-    let mut keys: Lookup<&'a [u8], usize, TailHash> = Lookup::new(many);
-    let mut by_der: Lookup<&'a [u8], (), TailHash> = Lookup::new(many);
-    let mut nodes: Vec<Node<'a>> = Vec::new();
+    let candidates = 1 + roots.len() + named.len() + given.len() + pool.len();
+    let mut keys: Lookup<&'a [u8], usize, TailHash> = Lookup::new(many, candidates);
+    let mut by_der: Lookup<&'a [u8], (), TailHash> = Lookup::new(many, candidates);
+    let mut nodes: Vec<Node<'a>> = Vec::with_capacity(candidates);
     let mut push = |nodes: &mut Vec<Node<'a>>, c: &'a Cert, source: Source| {
         if !by_der.insert_new(c.der.as_slice(), ()) {
             return;
@@ -242,12 +243,12 @@ pub(super) fn run<'a>(
         nodes,
         by_subject,
         opts,
-        sig_cache: Lookup::new(many),
+        sig_cache: Lookup::new(many, 0),
         work: Work::default(),
         paths: Vec::new(),
         anchored: 0,
         rejections: Vec::new(),
-        rejected: Lookup::new(many),
+        rejected: Lookup::new(many, 0),
     };
     if leaf_anchor.is_some() {
         s.paths.push(RawPath {
@@ -256,8 +257,9 @@ pub(super) fn run<'a>(
             end: End::Anchored,
         });
     } else {
-        let mut path = vec![0];
-        let mut algs = Vec::new();
+        let mut path = Vec::with_capacity(4);
+        path.push(0);
+        let mut algs = Vec::with_capacity(4);
         s.walk(&mut path, &mut algs);
     }
     finish(s, leaf, leaf_anchor, given, opts)

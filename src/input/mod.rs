@@ -109,8 +109,17 @@ pub struct Detected {
 impl Detected {
     /// Append another detection's items and problems.
     pub fn extend(&mut self, other: Detected) {
-        self.items.extend(other.items);
-        self.problems.extend(other.problems);
+        // Taken over whole while empty: the first block of a file needs no copy.
+        if self.items.is_empty() {
+            self.items = other.items;
+        } else {
+            self.items.extend(other.items);
+        }
+        if self.problems.is_empty() {
+            self.problems = other.problems;
+        } else {
+            self.problems.extend(other.problems);
+        }
     }
 
     /// The certificates, in order.

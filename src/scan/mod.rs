@@ -382,7 +382,7 @@ impl Scanner {
         let origin = Origin::file(path.as_str());
         let detected = input::detect(bytes, &origin, &self.opts.detect);
         let mut findings = rules.evaluate(&detected).into_iter();
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(detected.items.len());
         for item in &detected.items {
             if let Item::Cert(cert) = item {
                 rows.push(CertRow {
