@@ -97,7 +97,7 @@ pub(crate) fn for_each_block<'t>(text: &'t str, mut f: impl FnMut(RawBlock<'t>) 
             window -= 1;
         }
         let line = rest[..window].split('\n').next().unwrap_or("");
-        let Some(label_len) = line.find(DASHES) else {
+        let Some(label_len) = DASHES_FINDER.find(line.as_bytes()) else {
             pos = label_start; // "-----BEGIN " without closing dashes: not a block
             continue;
         };
@@ -192,6 +192,8 @@ pub(crate) fn decode_body(body: &str) -> (Vec<(String, String)>, Option<Vec<u8>>
 /// certificate-sized files.
 static BEGIN_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(BEGIN));
 static END_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(END));
+/// The dashes closing a BEGIN line (`str::find` built a searcher for every block).
+static DASHES_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(DASHES));
 
 /// The first BEGIN marker in `haystack`.
 fn find_begin(haystack: &str) -> Option<usize> {

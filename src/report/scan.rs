@@ -181,17 +181,32 @@ fn row_json(buf: &mut Vec<u8>, row: &RowOut<'_>) {
     buf.extend_from_slice(b"]}");
 }
 
-/// A JSON string: written as is when nothing in it needs escaping, else by serde_json.
+/// A JSON string as serde_json writes it: as is when nothing in it needs escaping; quotes and
+/// backslashes (in findings' messages, which quote names) escaped here; anything with control
+/// characters by serde_json itself.
 fn json_str(buf: &mut Vec<u8>, s: &str) {
-    if s.bytes()
-        .fold(true, |ok, b| ok & (b >= 0x20 && b != b'"' && b != b'\\'))
-    {
-        buf.push(b'"');
-        buf.extend_from_slice(s.as_bytes());
-        buf.push(b'"');
+    let bytes = s.as_bytes();
+    // Folds without early exit, so the compiler vectorises them.
+    let plain = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b >= 0x20 && b != b'"' && b != b'\\'));
+    buf.push(b'"');
+    if plain {
+        buf.extend_from_slice(bytes);
+    } else if bytes.iter().fold(true, |ok, &b| ok & (b >= 0x20)) {
+        let mut start = 0;
+        for i in memchr::memchr2_iter(b'"', b'\\', bytes) {
+            buf.extend_from_slice(&bytes[start..i]);
+            buf.push(b'\\');
+            start = i;
+        }
+        buf.extend_from_slice(&bytes[start..]);
     } else {
+        buf.pop();
         let _ = serde_json::to_writer(&mut *buf, s);
+        return;
     }
+    buf.push(b'"');
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -1005,6 +1020,17 @@ mod tests {
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string(&row).unwrap()
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any string, quotes, backslashes and control characters included, is written as
+        /// serde_json writes it.
+        #[test]
+        fn json_str_writes_what_serde_json_writes(s in "(\\PC|[\"\\\\\\x00-\\x1f\\x7f])*") {
+            let mut ours = Vec::new();
+            json_str(&mut ours, &s);
+            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&s).unwrap());
         }
     }
 
