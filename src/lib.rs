@@ -35,4 +35,7 @@ pub mod tls_name;
 pub mod verify;
 pub mod windows;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::{Error, InputError, Result};

@@ -50,7 +50,8 @@ impl CertCache {
     }
 
     /// A cache with a part for each of `threads` rayon worker threads, each holding at most
-    /// `capacity / threads` (at least 64) CA certificates: a worker looks up, parses and
+    /// `capacity / threads` CA certificates but no fewer than 64 (or `capacity`, if that is
+    /// smaller), so the whole stays bounded whatever the tree: a worker looks up, parses and
     /// shares the CA certificates of its own part only, so the workers of a scan never touch
     /// the same lock or reference count (cache lines bouncing between cores cost more than
     /// parsing each intermediate once per worker). A thread outside the pool uses the first

@@ -510,16 +510,7 @@ mod tests {
             use std::sync::LazyLock;
             static KEYS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(spkis);
             let mut der = KEYS[which % KEYS.len()].clone();
-            for (at, kind, byte) in edits {
-                if der.is_empty() { break; }
-                let i = at % der.len();
-                match kind {
-                    0 => der[i] = byte,
-                    1 => { der.remove(i); }
-                    2 => der.insert(i, byte),
-                    _ => der.truncate(i),
-                }
-            }
+            crate::testing::damage(&mut der, &edits);
             proptest::prop_assert_eq!(same(&der), Ok(()));
         }
     }

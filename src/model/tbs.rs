@@ -340,16 +340,7 @@ mod tests {
         ) {
             let ders = corpus_small();
             let mut der = ders[which % ders.len()].clone();
-            for (at, kind, byte) in edits {
-                if der.is_empty() { break; }
-                let i = at % der.len();
-                match kind {
-                    0 => der[i] = byte,
-                    1 => { der.remove(i); }
-                    2 => der.insert(i, byte),
-                    _ => der.truncate(i),
-                }
-            }
+            crate::testing::damage(&mut der, &edits);
             prop_assert_eq!(agree(&der), Ok(()));
         }
     }
