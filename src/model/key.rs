@@ -443,30 +443,12 @@ mod tests {
         assert_eq!(uint_bits(&[0, 0]), 0);
     }
 
-    /// The public keys of every certificate at hand: the embedded roots and the fixtures'
-    /// (RSA of several sizes, P-256, P-384, P-521 and others).
+    /// The public keys of every certificate at hand (embedded roots, fixtures, x509-limbo):
+    /// RSA of several sizes, P-256, P-384, P-521 and odder ones.
     fn spkis() -> Vec<Vec<u8>> {
         use x509_parser::prelude::FromDer;
-        let mut ders: Vec<Vec<u8>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        crate::testing::certificates_at_hand()
             .iter()
-            .map(|d| d.as_ref().to_vec())
-            .collect();
-        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![here.join("fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(bytes) = std::fs::read(&path) {
-                    let text = String::from_utf8_lossy(&bytes);
-                    for block in crate::input::pem::scan(&text) {
-                        ders.extend(block.der);
-                    }
-                }
-            }
-        }
-        ders.iter()
             .filter_map(|d| x509_parser::certificate::X509Certificate::from_der(d).ok())
             .map(|(_, c)| c.public_key().raw.to_vec())
             .collect()

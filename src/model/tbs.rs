@@ -275,40 +275,9 @@ mod tests {
         }
     }
 
-    /// Every certificate at hand: the embedded roots, the fixtures, and the x509-limbo suite's
-    /// (hundreds of deliberately odd certificates) when `../shared/realworld` is there.
-    fn corpus() -> Vec<Vec<u8>> {
-        let mut ders: Vec<Vec<u8>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|d| d.as_ref().to_vec())
-            .collect();
-        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![here.join("fixtures")];
-        dirs.push(here.join("../shared/realworld/x509-limbo/cases"));
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(bytes) = std::fs::read(&path) {
-                    let text = String::from_utf8_lossy(&bytes);
-                    for block in crate::input::pem::scan(&text) {
-                        if block.label == "CERTIFICATE" {
-                            ders.extend(block.der);
-                        }
-                    }
-                }
-            }
-        }
-        ders
-    }
-
     #[test]
     fn split_agrees_with_x509_parser_on_every_certificate_at_hand() {
-        let ders = corpus();
+        let ders = crate::testing::certificates_at_hand();
         assert!(ders.len() > 200, "{} certificates", ders.len());
         let disagreements: Vec<String> = ders
             .iter()
