@@ -101,6 +101,19 @@ pub fn strict_tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     (b.len() >= len).then(|| (tag, &b[..len], &b[len..]))
 }
 
+/// The DER of `tag` around `content` (definite, minimal length).
+pub(crate) fn write_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    use der::Encode;
+    let mut out = vec![tag];
+    // A length beyond der's 256 MiB limit cannot come from certificates certprep read.
+    let len = der::Length::try_from(content.len())
+        .and_then(|l| l.to_der())
+        .unwrap_or_default();
+    out.extend_from_slice(&len);
+    out.extend_from_slice(content);
+    out
+}
+
 /// Dotted-decimal text of an OID's content octets; `None` if malformed.
 pub fn oid_to_string(content: &[u8]) -> Option<String> {
     use std::fmt::Write;

@@ -91,9 +91,7 @@ impl Thumbprint {
         let bytes = hex::decode(clean).ok()?;
         matches!(bytes.len(), 20 | 32).then(|| Thumbprint::from_digest(&bytes))
     }
-}
 
-impl Thumbprint {
     /// The thumbprint as Windows prints it (uppercase hex), written into `buf`: what `Display`
     /// writes, without a `String` (the `hex` crate's upper-case encoder allocates; a scan
     /// writes one per row).

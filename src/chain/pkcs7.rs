@@ -7,6 +7,7 @@
 //! certificate, while certprep must keep every certificate's exact bytes and the chain order
 //! (Windows and OpenSSL both list the certificates in file order).
 
+use crate::der_reader::write_tlv as tlv;
 use crate::model::Cert;
 use base64::Engine;
 use der::Encode;
@@ -23,17 +24,6 @@ pub fn to_pem(certs: &[Cert]) -> String {
         }
         out.push_str("-----END CERTIFICATE-----\n");
     }
-    out
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    // A length beyond der's 256 MiB limit cannot come from certificates certprep read.
-    let len = der::Length::try_from(content.len())
-        .and_then(|l| l.to_der())
-        .unwrap_or_default();
-    out.extend_from_slice(&len);
-    out.extend_from_slice(content);
     out
 }
 

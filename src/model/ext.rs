@@ -170,19 +170,13 @@ mod tests {
     use proptest::prelude::*;
     use x509_parser::prelude::FromDer;
 
-    /// DER of `tag` around `content`, with a minimal length or a deliberately long one.
+    /// DER of `tag` around `content`, with a minimal length or, for a short content, a
+    /// deliberately long-form one (`81 nn`, which DER forbids below 128).
     fn wrap(tag: u8, content: &[u8], long_len: bool) -> Vec<u8> {
-        let mut out = vec![tag];
-        let n = content.len();
-        if n < 0x80 && !long_len {
-            out.push(n as u8);
-        } else if n < 0x100 {
-            out.extend([0x81, n as u8]);
-        } else {
-            out.extend([0x82, (n >> 8) as u8, n as u8]);
+        match content.len() {
+            n if long_len && n < 0x80 => [&[tag, 0x81, n as u8][..], content].concat(),
+            _ => crate::der_reader::write_tlv(tag, content),
         }
-        out.extend_from_slice(content);
-        out
     }
 
     /// Pieces extension contents are made of: the usual ones and near misses.

@@ -63,7 +63,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let mut details: Vec<String> = Vec::new();
     // The remediation of the first error; stays `None` (and is not built) without fixes.
     let mut fix: Option<String> = None;
-    let mut want_fix = !ctx.options.without_fixes;
+    let fixes = !ctx.options.without_fixes;
     for d in &errors {
         match &d.detail {
             Diagnostic::MissingIssuer {
@@ -83,7 +83,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     "issuer \"{issuer}\" of \"{}\" is not among the inputs, the pool or the trusted roots{published}",
                     below.subject
                 ));
-                if std::mem::take(&mut want_fix) {
+                if fixes && fix.is_none() {
                     fix = Some(match ca_issuers.first() {
                         Some(url) => format!(
                             "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {url}"
@@ -105,7 +105,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     candidate.origin,
                     quoted(&below.subject)
                 ));
-                if std::mem::take(&mut want_fix) {
+                if fixes && fix.is_none() {
                     // The certificate whose issuer failed is the last on the chosen path.
                     let from = chain
                         .path_certs()
@@ -124,7 +124,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     "the chain ends at {}, which is not a trusted root",
                     quoted(&root.subject)
                 ));
-                if std::mem::take(&mut want_fix) {
+                if fixes && fix.is_none() {
                     fix = Some(format!(
                         "certprep check {file} --roots ROOT.pem   # if {} is your enterprise root",
                         quoted(&root.subject)
@@ -133,7 +133,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
             }
             _ => {
                 details.push(d.message());
-                if std::mem::take(&mut want_fix) {
+                if fixes && fix.is_none() {
                     fix = Some(d.fix());
                 }
             }
