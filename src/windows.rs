@@ -7,12 +7,21 @@
 
 use crate::model::pfx::{BagKind, Cipher, Encryption, MacDigest, PfxInfo, Prf};
 
+/// The version assumed when none is given (`--windows`, `windows =` in certprep.toml): Windows
+/// Server 2016, the oldest Windows that runs an Exchange version Microsoft still lists —
+/// Exchange Server 2016 CU23 runs on Windows Server 2012 R2 and 2016, Exchange Server 2019 and
+/// Subscription Edition on Windows Server 2019 and later (Exchange Server supportability
+/// matrix, <https://learn.microsoft.com/en-us/exchange/plan-and-deploy/supportability-matrix>).
+/// Server 2012 R2 is left out: it left extended support in October 2023.
+pub const ASSUMED: WindowsVersion = WindowsVersion::Server2016;
+
 /// A Windows Server version certprep knows the PKCS#12 support of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum WindowsVersion {
     /// Windows Server 2012 R2 (Exchange 2016 only).
     Server2012R2,
-    /// Windows Server 2016 (Exchange 2016 and 2019).
+    /// Windows Server 2016 (Exchange 2016 only: Exchange 2019 needs Windows Server 2019 or
+    /// later, Exchange Server supportability matrix).
     Server2016,
     /// Windows Server 2019, build 17763: first with PBES2/AES PFX import.
     Server2019,

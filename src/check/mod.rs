@@ -118,6 +118,10 @@ pub struct Rule {
     /// What fixes it, in general; rules that can compute the exact command return it in
     /// [`Verdict::Fail::fix`].
     pub remediation: Option<&'static str>,
+    /// Why the rule exists and has its severity and fix, with the Microsoft document or
+    /// CSS-Exchange source it rests on (or a plain statement that Microsoft is silent):
+    /// the "Why" section of docs/rules.md.
+    pub why: &'static str,
     /// The check: pure, total, over one end-entity certificate.
     pub check: fn(&Cert, &Ctx<'_>) -> Verdict,
 }
@@ -205,7 +209,11 @@ pub struct Options {
     pub services: Vec<Service>,
     /// The server's FQDN (`--server-fqdn`), for POP/IMAP remediation.
     pub server_fqdn: Option<String>,
-    /// The oldest Windows version the PFX must import on (`--windows`).
+    /// The connector TLS name (`<I>…<S>…`) of the certificate being replaced (`--old FILE` or
+    /// `--old-name`): connector fixes change only the connectors that name it.
+    pub old_tls_name: Option<String>,
+    /// The oldest Windows version the PFX must import on (`--windows`); `None`: Windows
+    /// Server 2016 is assumed ([`crate::windows::ASSUMED`]) and findings say so.
     pub windows: Option<WindowsVersion>,
     /// Hybrid deployment checks (`--hybrid`).
     pub hybrid: bool,

@@ -36,6 +36,7 @@ pub static RULES: &[&Rule] = &[
     &rules::chain_stray::RULE,
     &rules::pfx_windows_compat::RULE,
     &rules::pfx_no_private_key::RULE,
+    &rules::pfx_cng_key::RULE,
     &rules::friendly_name_missing::RULE,
     // hybrid and Edge
     &rules::hybrid_third_party_ca::RULE,

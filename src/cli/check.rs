@@ -20,6 +20,8 @@ pub(crate) struct CheckArgs {
     pub(crate) rules: RuleArgs,
     #[command(flatten)]
     trust: super::args::TrustArgs,
+    #[command(flatten)]
+    old: super::tls_name::OldArgs,
     /// Files to check (any format; `-` for standard input).
     #[arg(value_name = "FILE", required_unless_present = "list_rules")]
     files: Vec<String>,
@@ -109,7 +111,8 @@ pub(crate) fn run(
         bail!("--format markdown is only for --list-rules; use text, json, junit or sarif");
     }
     let config = load_config(args.config.as_deref())?;
-    let (options, fail_on) = merge(&args, config.check);
+    let (mut options, fail_on) = merge(&args, config.check);
+    options.old_tls_name = args.old.tls_name(global)?;
 
     let detected = super::load::load_all(&args.files, global)?;
     let mut csr_items = match &args.csr {
@@ -188,6 +191,7 @@ fn merge(args: &CheckArgs, c: CheckConfig) -> (Options, Severity) {
             args.rules.services.clone()
         },
         server_fqdn: args.rules.server_fqdn.clone().or(c.server_fqdn),
+        old_tls_name: None,
         windows: args.rules.windows.or(c.windows).map(|w| w.0),
         hybrid: args.rules.hybrid || c.hybrid.unwrap_or(false),
         edge: args.rules.edge || c.edge.unwrap_or(false),

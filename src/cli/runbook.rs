@@ -53,6 +53,10 @@ pub(crate) struct RunbookArgs {
     /// Also set Set-HybridConfiguration -TlsCertificateName.
     #[arg(long)]
     hybrid: bool,
+    /// Oldest Windows Server the PFX must import on: 2012r2, 2016, 2019, 2022, 2025 (default:
+    /// 2016, the oldest Windows a supported Exchange runs on).
+    #[arg(long, value_name = "VERSION")]
+    windows: Option<certprep::config::WindowsName>,
     /// Where the PFX file is on the machine that runs the script. Default: FILE's name, found
     /// in the directory the script is run from.
     #[arg(long, value_name = "PATH")]
@@ -122,6 +126,7 @@ fn check_notes(
         services: args.services.iter().copied().map(Service::from).collect(),
         server_fqdn: args.pop_imap_fqdn.clone(),
         hybrid: args.hybrid,
+        windows: args.windows.map(|w| w.0),
         ..check::Options::default()
     };
     let trust = super::load::load_trust(&args.trust, global)?;

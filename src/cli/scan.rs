@@ -112,6 +112,7 @@ pub(crate) fn run(
             names: args.rules.names.clone(),
             services: args.rules.services.clone(),
             server_fqdn: args.rules.server_fqdn.clone(),
+            old_tls_name: None,
             windows: args.rules.windows.map(|w| w.0),
             hybrid: args.rules.hybrid,
             edge: args.rules.edge,

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// both as Windows prints them. When the file holds a chain, the leaf is used.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  $ certprep tls-name mail.contoso.com.crt\n  $ certprep tls-name fullchain.pem --compare '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=mail.contoso.com'\n  $ certprep tls-name site.pfx --password-file pw.txt --powershell\n  $ certprep tls-name mail.crt --powershell --send-connector 'Outbound to Office 365'"
+    after_help = "Examples:\n  $ certprep tls-name mail.contoso.com.crt\n  $ certprep tls-name fullchain.pem --compare '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=mail.contoso.com'\n  $ certprep tls-name site.pfx --password-file pw.txt --powershell\n  $ certprep tls-name new.crt --powershell --old old.crt --hybrid\n  $ certprep tls-name mail.crt --powershell --send-connector 'Outbound to Office 365'"
 )]
 pub(crate) struct TlsNameArgs {
     /// The certificate (any format: PEM, DER, .p7b, .pfx, a bundle; `-` for standard input).
@@ -30,14 +30,66 @@ pub(crate) struct TlsNameArgs {
     /// lines (the value single-quoted, every quote doubled).
     #[arg(long)]
     powershell: bool,
-    /// With --powershell: the send connector to update (repeatable). Default: every send
-    /// connector that already has a TlsCertificateName.
+    /// With --powershell: the send connector to update (repeatable). Default: the connectors
+    /// that name the old certificate (--old/--old-name), else a read-only listing to choose from.
     #[arg(long, value_name = "NAME", requires = "powershell")]
     send_connector: Vec<String>,
     /// With --powershell: the receive connector to update, `SERVER\Name` (repeatable). Default:
-    /// every receive connector that already has a TlsCertificateName.
+    /// as for --send-connector.
     #[arg(long, value_name = "NAME", requires = "powershell")]
     receive_connector: Vec<String>,
+    /// With --powershell: also print Set-HybridConfiguration.
+    #[arg(long, requires = "powershell")]
+    hybrid: bool,
+    #[command(flatten)]
+    old: OldArgs,
+}
+
+/// The certificate being replaced, for connector lines that change only the connectors that
+/// name it (shared by `tls-name --powershell` and `check`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct OldArgs {
+    /// The certificate being replaced (any format; its leaf): connector lines change only the
+    /// connectors whose TlsCertificateName is its `<I>issuer<S>subject`.
+    #[arg(long, value_name = "FILE", conflicts_with = "old_name")]
+    old: Option<String>,
+    /// The TLS certificate name of the certificate being replaced, as `Get-SendConnector | fl
+    /// TlsCertificateName` prints it (instead of --old). A thumbprint cannot stand in for it:
+    /// connectors name their certificate by issuer and subject, not by thumbprint.
+    #[arg(long, value_name = "NAME")]
+    old_name: Option<String>,
+}
+
+impl OldArgs {
+    /// Whether either option was given.
+    pub(crate) fn given(&self) -> bool {
+        self.old.is_some() || self.old_name.is_some()
+    }
+
+    /// The old certificate's `<I>…<S>…` name: computed from `--old`'s leaf, or `--old-name`
+    /// unwrapped as `--compare` reads a pasted value (label, quotes, spaces).
+    pub(crate) fn tls_name(&self, global: &Global) -> anyhow::Result<Option<String>> {
+        if let Some(path) = &self.old {
+            let detected = super::load::load_one(path, global)?;
+            let certs: Vec<Cert> = detected.certs().cloned().collect();
+            if certs.is_empty() {
+                bail!("--old {path}: no certificate in the file");
+            }
+            let index = find_leaf_by_name(&certs).with_context(|| format!("--old {path}"))?;
+            return Ok(Some(tls_name(&certs[index].issuer, &certs[index].subject)));
+        }
+        let Some(raw) = &self.old_name else {
+            return Ok(None);
+        };
+        let value = certprep::tls_name::read_paste(raw).value;
+        if !value.starts_with("<I>") || !value.contains("<S>") {
+            bail!(
+                "--old-name: {} is not a TLS certificate name; expected <I>issuer<S>subject as Get-SendConnector | fl TlsCertificateName prints it",
+                sanitize_line(raw)
+            );
+        }
+        Ok(Some(value))
+    }
 }
 
 pub(crate) fn run(
@@ -97,10 +149,15 @@ pub(crate) fn run(
         }
     }
 
+    if args.old.given() && !args.powershell {
+        bail!("--old and --old-name choose the connectors --powershell changes; add --powershell");
+    }
     if args.powershell {
         let targets = ConnectorTargets {
             send: args.send_connector,
             receive: args.receive_connector,
+            old_name: args.old.tls_name(global)?,
+            hybrid: args.hybrid,
         };
         writeln!(
             out,

@@ -217,25 +217,11 @@ fn write_pfx(p: &PfxReport, out: &mut dyn Write) -> io::Result<()> {
                 "  {}: cannot import ({}); convert with: certprep pfx {} --profile compat -o OUT.pfx",
                 w.name,
                 sanitize_line(reason),
-                sanitize_line(&shell_word(&info.origin.file_name()))
+                crate::powershell::ps_word(&info.origin.file_name())
             )?,
         }
     }
     Ok(())
-}
-
-/// A path as one POSIX/PowerShell shell word: bare when it is plainly safe, else in single
-/// quotes with `'` doubled (PowerShell) — paths with quotes are rare enough that one form is
-/// enough for a hint line.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./\\:@+=,".contains(c))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "''"))
-    }
 }
 
 /// Booleans as PowerShell prints them (`Format-List` shows `True`/`False`).

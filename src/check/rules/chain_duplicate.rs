@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "a certificate appears more than once in the file",
     citation: "design.md §4.3; RFC 8446 §4.4.2",
     remediation: Some("rewrite the file without duplicates: certprep chain FILE -o fullchain.pem (or certprep pfx FILE -o fixed.pfx)"),
+    why: "A PFX with the leaf twice can make the Windows import attach the key to one copy only. Microsoft is silent on this point; certprep takes the cautious reading. Warning.",
     check,
 };
 

@@ -8,6 +8,7 @@
 //! name is not its issuer: the issuer's key must verify the signature (RFC 5280 §6.1.3).
 
 use crate::chain::{Diagnosis, Diagnostic, PathEnd, Role, Severity as ChainSeverity};
+use crate::powershell::comment_text;
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
 
@@ -18,6 +19,7 @@ pub static RULE: Rule = Rule {
     summary: "chain does not reach a trusted root",
     citation: "RFC 5280 §6.1; RFC 8446 §4.4.2",
     remediation: Some("certprep chain CERT --pool CA-BUNDLE -o fullchain.pem (or --roots ROOT for an enterprise CA)"),
+    why: "A missing intermediate leaves Get-ExchangeCertificate at Status Untrusted and breaks clients that do not fetch intermediates; HealthChecker shows Status Untrusted in yellow (https://github.com/microsoft/CSS-Exchange/blob/main/Diagnostics/HealthChecker/Analyzer/Security/Invoke-AnalyzerSecurityExchangeCertificates.ps1). Error: clients that do not fetch intermediates fail for certain.",
     check,
 };
 
@@ -57,7 +59,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     } else {
         (
             super::shell_path(&cert.origin.file_name()),
-            format!("{}-fullchain.pem", super::stem(&cert.origin.path)),
+            super::out_path(cert, "-fullchain.pem"),
         )
     };
     let mut details: Vec<String> = Vec::new();
@@ -86,7 +88,8 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 if fixes && fix.is_none() {
                     fix = Some(match ca_issuers.first() {
                         Some(url) => format!(
-                            "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {url}"
+                            "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {}",
+                            comment_text(url)
                         ),
                         None => format!(
                             "certprep chain {file} --pool CA-BUNDLE -o {out}   # CA-BUNDLE: the intermediates from your CA"
@@ -114,8 +117,8 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                         .map(|u| format!(" from {u}"))
                         .unwrap_or_default();
                     fix = Some(format!(
-                        "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: the current {}{from}",
-                        quoted(&candidate.subject)
+                        "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: the current {}",
+                        comment_text(&format!("{}{from}", quoted(&candidate.subject)))
                     ));
                 }
             }
@@ -127,7 +130,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 if fixes && fix.is_none() {
                     fix = Some(format!(
                         "certprep check {file} --roots ROOT.pem   # if {} is your enterprise root",
-                        quoted(&root.subject)
+                        comment_text(&quoted(&root.subject))
                     ));
                 }
             }

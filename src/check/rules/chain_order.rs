@@ -15,17 +15,17 @@ pub static RULE: Rule = Rule {
     summary: "certificates in the file are not in leaf-to-root order",
     citation: "RFC 5246 §7.4.2; RFC 8446 §4.4.2",
     remediation: Some("rewrite the file in order: certprep chain FILE -o fullchain.pem (or certprep pfx FILE -o fixed.pfx)"),
+    why: "TLS 1.2 requires the certificate first and each issuer after it (RFC 5246 §7.4.2). Microsoft is silent on this point; certprep takes the cautious reading. Warning.",
     check,
 };
 
 /// `certprep chain` for a PEM bundle, `certprep pfx` for a PKCS#12 file.
 pub fn rewrite_fix(cert: &Cert, ctx: &Ctx<'_>) -> String {
     let file = super::shell_path(&cert.origin.file_name());
-    let stem = super::stem(&cert.origin.path);
     if ctx.pfx.is_some() {
-        format!("certprep pfx {file} -o {stem}-fixed.pfx")
+        format!("certprep pfx {file} -o {}", super::out_path(cert, "-fixed.pfx"))
     } else {
-        format!("certprep chain {file} -o {stem}-fullchain.pem")
+        format!("certprep chain {file} -o {}", super::out_path(cert, "-fullchain.pem"))
     }
 }
 

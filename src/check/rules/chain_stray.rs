@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "the file holds certificates that are not on the chain",
     citation: "RFC 8446 §4.4.2; certprep",
     remediation: Some("rewrite the file with only the chain: certprep chain FILE -o fullchain.pem (or certprep pfx FILE -o fixed.pfx)"),
+    why: "Certificates that are not on the chain are sent to every client, and in a PFX Windows may bind the wrong one. Microsoft is silent on this point; certprep takes the cautious reading. Warning.",
     check,
 };
 

@@ -6,6 +6,10 @@
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
 
+/// The subject CN of the certificate Exchange creates to sign OAuth tokens (the "Exchange
+/// Server Auth Certificate" of Get-AuthConfig / New-ExchangeCertificate -PrivateKeyExportable).
+pub const AUTH_CERTIFICATE_CN: &str = "Microsoft Exchange Server Auth Certificate";
+
 /// The rule.
 pub static RULE: Rule = Rule {
     id: "cn-not-in-san",
@@ -13,6 +17,7 @@ pub static RULE: Rule = Rule {
     summary: "subject common name is not among the subject alternative names",
     citation: "CA/Browser Forum Baseline Requirements §7.1.4.3; RFC 6125 §6.4.4",
     remediation: Some("request a new certificate whose SAN list includes the CN"),
+    why: "Clients ignore the subject CN when a subjectAltName is present (RFC 6125 §6.4.4), and the CA/Browser Forum requires the CN among the SANs. Not applicable to the Exchange Server Auth Certificate (`CN=Microsoft Exchange Server Auth Certificate`, made by Exchange without a SAN: it signs OAuth tokens and serves no TLS name). Microsoft is silent on this point; certprep takes the cautious reading. Warning.",
     check,
 };
 
@@ -20,6 +25,11 @@ fn check(cert: &Cert, _ctx: &Ctx<'_>) -> Verdict {
     let Some(cn) = cert.subject.common_name() else {
         return Verdict::NotApplicable;
     };
+    if cn == AUTH_CERTIFICATE_CN {
+        // Exchange makes its OAuth signing certificate without a SAN, by design: it names no
+        // TLS endpoint (docs/rules.md, "Why").
+        return Verdict::NotApplicable;
+    }
     let cn_norm = crate::check::names::normalize(&cn);
     let in_san = cert
         .dns_names

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "certificate does not match the request's key or names",
     citation: "RFC 2986 §3; certprep",
     remediation: Some("check you have the certificate issued for this request; ask the CA to reissue it from the request"),
+    why: "A certificate for another key cannot be completed with Import-ExchangeCertificate on the server that made the request. Microsoft is silent on this point; certprep takes the cautious reading. Error.",
     check,
 };
 

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "edge and mailbox certificates differ in issuer or subject",
     citation: "Microsoft Learn: Configure Edge Transport servers for hybrid deployments (certificate requirements)",
     remediation: Some("install the same certificate (or one with the same issuer and subject) on every Mailbox and Edge server"),
+    why: "\"Each transport server must use a certificate that shares the same issuing CA and the same subject for hybrid secure mail to function correctly\" (Certificate requirements for hybrid deployments; https://learn.microsoft.com/en-us/previous-versions/exchange-server/exchange-160/jj156431(v=exchg.160)). Error.",
     check,
 };
 

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     remediation: Some(
         "request a new certificate with the Server Authentication EKU (1.3.6.1.5.5.7.3.1)",
     ),
+    why: "Exchange enables a certificate for TLS services only when it may authenticate a server (\"Digital certificates and encryption in Exchange Server\", https://learn.microsoft.com/en-us/Exchange/architecture/client-access/certificates?view=exchserver-2019); Windows refuses it for TLS otherwise (RFC 5280 §4.2.1.12). Error.",
     check,
 };
 

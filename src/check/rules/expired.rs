@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "certificate has expired",
     citation: "RFC 5280 §4.1.2.5",
     remediation: Some("renew it: certprep csr --from CERT -o renewal.req --key-out renewal.key"),
+    why: "Windows and Exchange refuse an expired certificate: Get-ExchangeCertificate shows Status DateInvalid, and CSS-Exchange HealthChecker reports \"Certificate has expired\" in red (https://github.com/microsoft/CSS-Exchange/blob/main/Diagnostics/HealthChecker/Analyzer/Security/Invoke-AnalyzerSecurityExchangeCertificates.ps1). Error.",
     check,
 };
 

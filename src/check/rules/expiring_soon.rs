@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     summary: "certificate expires soon",
     citation: "certprep (renewal at max(30 days, lifetime/3), as ACME clients do)",
     remediation: Some("renew it: certprep csr --from CERT -o renewal.req --key-out renewal.key"),
+    why: "HealthChecker shows an Exchange certificate in yellow under 60 days of remaining life and red under 30 (https://github.com/microsoft/CSS-Exchange/blob/main/Diagnostics/HealthChecker/Analyzer/Security/Invoke-AnalyzerSecurityExchangeCertificates.ps1); certprep's threshold is the larger of 30 days and a third of the lifetime, as ACME clients renew. Warning, as HealthChecker.",
     check,
 };
 

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "pfx certificate has no friendly name",
     citation: "RFC 7292 §4.2 (friendlyName); Microsoft Learn: Get-ExchangeCertificate FriendlyName",
     remediation: Some("certprep pfx IN.pfx --friendly-name 'NAME' -o OUT.pfx"),
+    why: "Get-ExchangeCertificate and the Exchange admin center show the FriendlyName; without one, administrators cannot tell this year's certificate from last year's. Microsoft is silent on this point; certprep takes the cautious reading. Info.",
     check,
 };
 
@@ -32,10 +33,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     Verdict::fail_fix(
         "the certificate bag has no friendlyName attribute",
         format!(
-            "certprep pfx {} --friendly-name {} -o {}-named.pfx",
+            "certprep pfx {} --friendly-name {} -o {}",
             super::shell_path(&pfx.origin.file_name()),
-            super::ps_quote(&name),
-            super::stem(&cert.origin.path)
+            crate::powershell::ps_quote(&name),
+            super::out_path(cert, "-named.pfx")
         ),
     )
 }

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     summary: "hybrid certificate does not cover the hybrid names",
     citation: "Microsoft Learn: Certificate requirements for hybrid deployments",
     remediation: Some("request a certificate that names every hybrid FQDN: certprep csr --name mail.DOMAIN --name autodiscover.DOMAIN …"),
+    why: "The hybrid certificate must cover the names Exchange Online connects to (https://learn.microsoft.com/en-us/previous-versions/exchange-server/exchange-160/jj156431(v=exchg.160)). Error.",
     check,
 };
 

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     summary: "internal name or private address in a certificate from a public ca",
     citation: "CA/Browser Forum Baseline Requirements §4.2.2, §7.1.2.7.12",
     remediation: Some("use public names (split-brain DNS: Set-OwaVirtualDirectory -InternalUrl https://mail.DOMAIN/owa …) or an internal CA for internal names"),
+    why: "Public CAs stopped issuing internal names and private addresses in 2015 (CA/Browser Forum Baseline Requirements); Microsoft's Exchange guidance says the same (https://learn.microsoft.com/en-us/Exchange/architecture/client-access/certificates?view=exchserver-2019). Error: such a public certificate is not what it seems.",
     check,
 };
 

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     remediation: Some(
         "find the key the request was made with (the .key next to the .req), or make a new request",
     ),
+    why: "A PFX built from a certificate and another key imports without a usable private key; Enable-ExchangeCertificate then fails. Microsoft is silent on this point; certprep takes the cautious reading. Error.",
     check,
 };
 

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     remediation: Some(
         "request a new certificate with Key Usage digitalSignature and keyEncipherment",
     ),
+    why: "Schannel signs (ECDHE) or decrypts (RSA key exchange) with the key; a Key Usage that allows neither fails every handshake (RFC 5280 §4.2.1.3). Microsoft is silent on this point; certprep takes the cautious reading. Error: a certain failure.",
     check,
 };
 

@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     summary: "validity period longer than the CA/Browser Forum limit",
     citation: "CA/Browser Forum Baseline Requirements §6.3.2 (ballot SC-081)",
     remediation: Some("ask the CA to reissue the certificate within the current maximum"),
+    why: "A CA/Browser Forum rule (ballot SC-081), not an Exchange one: clients reject publicly trusted certificates over the limit. Microsoft is silent on this point; certprep takes the cautious reading. Warning: Exchange itself accepts the certificate.",
     check,
 };
 

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     summary: "mail name without the matching autodiscover name",
     citation: "Microsoft Learn: Autodiscover service in Exchange Server; Digital certificates and encryption in Exchange Server",
     remediation: Some("request a new certificate that also names autodiscover.DOMAIN"),
+    why: "Outlook finds its settings at autodiscover.<domain>; Microsoft lists it among the names an Exchange certificate needs (https://learn.microsoft.com/en-us/Exchange/architecture/client-access/certificates?view=exchserver-2019). Warning: some organisations publish Autodiscover by SRV record instead.",
     check,
 };
 

@@ -22,6 +22,7 @@ pub mod lifetime_over_limit;
 pub mod missing_autodiscover;
 pub mod name_not_covered;
 pub mod not_yet_valid;
+pub mod pfx_cng_key;
 pub mod pfx_no_private_key;
 pub mod pfx_windows_compat;
 pub mod self_signed;
@@ -65,24 +66,15 @@ pub fn days(d: time::Duration) -> i64 {
     d.whole_days()
 }
 
-/// A path for a POSIX shell or PowerShell command line: as is when it has only safe
-/// characters, else in single quotes (with `'` doubled for PowerShell and closed/escaped for
-/// sh, both readings giving the same path for paths without `'`).
+/// A path as one argument of a certprep command line the administrator pastes (PowerShell's
+/// rules, which a POSIX shell reads the same way for plain names): [`crate::powershell::ps_word`].
 pub fn shell_path(path: &str) -> String {
-    if !path.is_empty()
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-/:\\+@".contains(&b))
-    {
-        path.to_owned()
-    } else {
-        format!("'{}'", path.replace('\'', "''"))
-    }
+    crate::powershell::ps_word(path)
 }
 
-/// A PowerShell single-quoted string literal: `'` doubled, nothing expanded (design.md §4.2).
-pub fn ps_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+/// The output file `<stem of cert's file><suffix>`, as one command-line argument.
+pub fn out_path(cert: &Cert, suffix: &str) -> String {
+    shell_path(&format!("{}{suffix}", stem(&cert.origin.path)))
 }
 
 /// `file.pfx` → `file`, for naming a fixed output beside the input.
@@ -105,10 +97,10 @@ pub fn renew_fix(cert: &Cert, ctx: &crate::check::Ctx<'_>) -> Option<String> {
         return None;
     }
     Some(format!(
-        "certprep csr --from {} -o {}-renewal.req --key-out {}-renewal.key",
+        "certprep csr --from {} -o {} --key-out {}",
         shell_path(&cert.origin.file_name()),
-        stem(&cert.origin.path),
-        stem(&cert.origin.path)
+        out_path(cert, "-renewal.req"),
+        out_path(cert, "-renewal.key")
     ))
 }
 

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     summary: "a required name is not covered by the certificate",
     citation: "RFC 6125 §6.4; Microsoft Learn: Digital certificates and encryption in Exchange Server",
     remediation: Some("request a new certificate: certprep csr --from CERT --name NAME… -o new.req --key-out new.key"),
+    why: "Clients connecting to a name the certificate does not list warn or refuse; Microsoft lists the names an Exchange certificate needs in \"Digital certificates and encryption in Exchange Server\" (https://learn.microsoft.com/en-us/Exchange/architecture/client-access/certificates?view=exchserver-2019). Error.",
     check,
 };
 
@@ -36,7 +37,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     }
     let mut wanted = have.to_vec();
     wanted.extend(missing.iter().cloned());
-    let args: Vec<String> = wanted.iter().map(|n| format!("--name {n}")).collect();
+    let args: Vec<String> = wanted.iter().map(|n| format!("--name {}", super::shell_path(n))).collect();
     Verdict::fail_fix(
         format!(
             "{} not covered (the certificate has {})",
@@ -48,10 +49,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
             }
         ),
         format!(
-            "certprep csr {} -o {}-new.req --key-out {}-new.key",
+            "certprep csr {} -o {} --key-out {}",
             args.join(" "),
-            super::stem(&cert.origin.path),
-            super::stem(&cert.origin.path)
+            super::out_path(cert, "-new.req"),
+            super::out_path(cert, "-new.key")
         ),
     )
 }

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "certificate is not valid yet",
     citation: "RFC 5280 §4.1.2.5",
     remediation: Some("wait until notBefore, or check the clock of the machine and of the CA"),
+    why: "Windows treats a certificate before its notBefore as invalid (Status DateInvalid, the same check HealthChecker colours red: https://github.com/microsoft/CSS-Exchange/blob/main/Diagnostics/HealthChecker/Analyzer/Security/Invoke-AnalyzerSecurityExchangeCertificates.ps1). Usually a clock is wrong or the certificate was installed too early. Error.",
     check,
 };
 

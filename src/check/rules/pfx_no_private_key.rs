@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     remediation: Some(
         "build the PFX from the certificate and its key: certprep pfx CERT KEY -o OUT.pfx",
     ),
+    why: "Enable-ExchangeCertificate cannot enable a certificate without its private key (Microsoft Learn, Enable-ExchangeCertificate). Microsoft is silent on this point; certprep takes the cautious reading. Error.",
     check,
 };
 

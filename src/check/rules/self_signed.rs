@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "self-signed certificate used for client access",
     citation: "Microsoft Learn: Digital certificates and encryption in Exchange Server (self-signed certificates)",
     remediation: Some("get a certificate from a CA for client access: certprep csr --name mail.DOMAIN --name autodiscover.DOMAIN -o new.req --key-out new.key"),
+    why: "Clients do not trust a self-signed certificate; Microsoft recommends a CA-issued certificate for client access and keeps Exchange's own self-signed certificate for server-to-server traffic (https://learn.microsoft.com/en-us/Exchange/architecture/client-access/certificates?view=exchserver-2019). Warning: internal-only deployments can distribute the certificate.",
     check,
 };
 

@@ -3,7 +3,8 @@
 //! POP3 and IMAP4 find their certificate by the FQDN in the subject; a CN that is missing, a
 //! single label or an address never matches `X509CertificateName`.
 
-use crate::check::names::{is_fqdn, is_wildcard};
+use super::host_names;
+use crate::check::names::{any_covers, is_fqdn, is_wildcard, normalize};
 use crate::check::{Ctx, Rule, Service, Severity, Verdict};
 use crate::model::Cert;
 
@@ -12,21 +13,46 @@ pub static RULE: Rule = Rule {
     id: "subject-not-fqdn",
     severity: Severity::Error,
     summary: "subject common name is not an fqdn, as pop and imap require",
-    citation: "Microsoft Learn: Configure certificates for POP3 and IMAP4 in Exchange Server",
-    remediation: Some("request a certificate whose subject is CN=<fqdn>: certprep csr --subject 'CN=mail.DOMAIN' --name mail.DOMAIN …"),
+    citation: "Microsoft Learn: Set-PopSettings / Set-ImapSettings -X509CertificateName",
+    remediation: Some(
+        "Set-POPSettings -X509CertificateName FQDN\nSet-IMAPSettings -X509CertificateName FQDN   # FQDN: the name POP and IMAP clients connect to, covered by the certificate",
+    ),
+    why: "POP3 and IMAP4 pick their certificate by `-X509CertificateName` (Set-PopSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-popsettings, Set-ImapSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-imapsettings); when it is not set they use the certificate's subject, which then must be an FQDN. The fix is to set `-X509CertificateName` to the FQDN clients use (the name the certificate covers), not to reissue. Error.",
     check,
 };
 
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
-    if !(ctx.options.has(Service::Pop) || ctx.options.has(Service::Imap)) {
+    let pop = ctx.options.has(Service::Pop);
+    let imap = ctx.options.has(Service::Imap);
+    if !(pop || imap) {
         return Verdict::NotApplicable;
     }
-    match cert.subject.common_name() {
-        None => Verdict::fail("the subject has no CN"),
-        Some(cn) if is_wildcard(&cn) => Verdict::Pass, // wildcard-pop-imap handles it
-        Some(cn) if is_fqdn(&cn) => Verdict::Pass,
-        Some(cn) => Verdict::fail(format!(
-            "subject CN {cn:?} is not a fully qualified domain name"
-        )),
+    let problem = match cert.subject.common_name() {
+        None => "the subject has no CN".to_owned(),
+        Some(cn) if is_wildcard(&cn) => return Verdict::Pass, // wildcard-pop-imap judges it
+        Some(cn) if is_fqdn(&cn) => return Verdict::Pass,
+        Some(cn) => format!("subject CN {cn:?} is not a fully qualified domain name"),
+    };
+    // With -X509CertificateName set to an FQDN the certificate covers, POP and IMAP no longer
+    // look at the subject (Set-PopSettings / Set-ImapSettings): --server-fqdn stands for it.
+    let Some(fqdn) = ctx.options.server_fqdn.as_deref().map(normalize) else {
+        return Verdict::fail(format!(
+            "{problem}; set -X509CertificateName to the FQDN clients use (give it with --server-fqdn for the exact commands)"
+        ));
+    };
+    if is_fqdn(&fqdn) && any_covers(host_names(cert).iter(), &fqdn) {
+        return Verdict::Pass;
     }
+    let q = crate::powershell::ps_quote(&fqdn);
+    let mut lines = Vec::new();
+    if pop {
+        lines.push(format!("Set-POPSettings -X509CertificateName {q}"));
+    }
+    if imap {
+        lines.push(format!("Set-IMAPSettings -X509CertificateName {q}"));
+    }
+    Verdict::fail_fix(
+        format!("{problem}, and --server-fqdn {fqdn} is not a fully qualified name the certificate covers"),
+        lines.join("\n"),
+    )
 }

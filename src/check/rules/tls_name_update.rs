@@ -6,9 +6,9 @@
 //! changes `<I>` even when the subject is unchanged, and EdgeSync keeps the old certificate
 //! until the subscription is recreated.
 
-use super::ps_quote;
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
+use crate::powershell::{connector_lines, ConnectorTargets};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     summary: "connectors and the edge subscription need the new tls certificate name",
     citation: "Microsoft Learn: Set-SendConnector / Set-ReceiveConnector / Set-HybridConfiguration -TlsCertificateName",
     remediation: None,
+    why: "Connectors and the hybrid configuration name their certificate by `<I>issuer<S>subject` (`TlsCertificateName`, an SmtpX509Identifier: ReceiveConnector https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-api/jj958618(v=exchg.150), HybridConfiguration https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-api/jj959613(v=exchg.150); Set-SendConnector https://learn.microsoft.com/en-us/previous-versions/office/exchange-server-2007/aa998294(v=exchg.80)). A new intermediate changes `<I>`. The fix changes only the connectors that name the old certificate (`--old`/`--old-name`), else lists them read-only with commented `Set-…` lines to choose from; `Set-HybridConfiguration` only with `--hybrid`. Info.",
     check,
 };
 
@@ -26,19 +27,32 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         return Verdict::Pass; // no hybrid or Edge connectors to update
     }
     let name = crate::dn::tls_name(cert);
-    let q = ps_quote(&name);
-    let mut lines = vec![
-        format!("Get-SendConnector | Where-Object {{ $_.TlsCertificateName }} | Set-SendConnector -TlsCertificateName {q}"),
-        format!("Get-ReceiveConnector | Where-Object {{ $_.TlsCertificateName }} | Set-ReceiveConnector -TlsCertificateName {q}"),
-    ];
-    if o.hybrid {
-        lines.push(format!("Set-HybridConfiguration -TlsCertificateName {q}"));
+    // A renewal with the same issuer and subject leaves the connectors' value as it is.
+    let unchanged = o.old_tls_name.as_deref() == Some(name.as_str());
+    if unchanged && !o.edge {
+        return Verdict::Pass;
+    }
+    let mut lines = Vec::new();
+    if !unchanged {
+        // Only the connectors that name the certificate being replaced, never every
+        // connector of the organisation (crate::powershell::connector_lines).
+        let targets = ConnectorTargets {
+            old_name: o.old_tls_name.clone(),
+            hybrid: o.hybrid,
+            ..ConnectorTargets::default()
+        };
+        lines = connector_lines(&name, &targets);
     }
     if o.edge {
         lines.push("New-EdgeSubscription -FileName C:\\EdgeSubscription.xml   # on the Edge server, then import it on a Mailbox server and run Start-EdgeSynchronization".into());
     }
+    let hint = if o.old_tls_name.is_some() {
+        ""
+    } else {
+        " (give the old certificate with --old or --old-name for lines that change only the connectors naming it)"
+    };
     Verdict::fail_fix(
-        format!("the TLS certificate name is {name}"),
+        format!("the TLS certificate name is {name}{hint}"),
         lines.join("\n"),
     )
 }

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "rsa key shorter than 2048 bits",
     citation: "CA/Browser Forum Baseline Requirements §6.1.5; NIST SP 800-131A Rev. 2",
     remediation: Some("make a new key and request: certprep csr --from CERT --key-type rsa2048 -o new.req --key-out new.key"),
+    why: "HealthChecker shows RSA keys under 2048 bits in red: \"It's recommended to use a key size of at least 2048 bit\" (https://github.com/microsoft/CSS-Exchange/blob/main/Diagnostics/HealthChecker/Analyzer/Security/Invoke-AnalyzerSecurityExchangeCertificates.ps1); the CA/Browser Forum requires 2048. Error.",
     check,
 };
 

@@ -13,9 +13,12 @@ use crate::model::Cert;
 pub static RULE: Rule = Rule {
     id: "wildcard-pop-imap",
     severity: Severity::Error,
-    summary: "wildcard certificate for pop or imap without an explicit fqdn",
+    summary: "wildcard certificate for pop or imap without a covered --server-fqdn",
     citation: "Microsoft Learn: Set-POPSettings / Set-IMAPSettings -X509CertificateName; Configure certificates for POP3 and IMAP4",
-    remediation: Some("Set-POPSettings -X509CertificateName FQDN; Set-IMAPSettings -X509CertificateName FQDN"),
+    remediation: Some(
+        "Set-POPSettings -X509CertificateName FQDN\nSet-IMAPSettings -X509CertificateName FQDN   # FQDN: the name POP and IMAP clients connect to (--server-fqdn), covered by the certificate",
+    ),
+    why: "POP3 and IMAP4 announce the certificate named by `-X509CertificateName` (Set-PopSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-popsettings, Set-ImapSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-imapsettings); with a wildcard certificate that value must be the FQDN clients use, which the certificate must cover. certprep cannot see the server's setting, so it takes `--server-fqdn` (or `server-fqdn =`) as that FQDN: given and covered, the rule passes; missing or not covered, it is an error whose fix sets the given FQDN — never a name guessed from the certificate's list.",
     check,
 };
 
@@ -28,26 +31,6 @@ pub fn is_wildcard_cert(cert: &Cert) -> bool {
     }
 }
 
-/// The FQDN to configure: `--server-fqdn`, a `--name`, or a SAN, the first one the
-/// certificate covers; else `mail.` under the wildcard.
-pub fn pick_fqdn(cert: &Cert, ctx: &Ctx<'_>) -> Option<String> {
-    let have = host_names(cert);
-    let candidates = ctx
-        .options
-        .server_fqdn
-        .iter()
-        .chain(&ctx.options.names)
-        .chain(cert.dns_names.iter());
-    for c in candidates {
-        if is_fqdn(c) && any_covers(have.iter(), c) {
-            return Some(normalize(c).into_owned());
-        }
-    }
-    have.iter()
-        .find_map(|w| normalize(w).strip_prefix("*.").map(|b| format!("mail.{b}")))
-        .filter(|f| is_fqdn(f))
-}
-
 fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let pop = ctx.options.has(Service::Pop);
     let imap = ctx.options.has(Service::Imap);
@@ -57,37 +40,39 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if !is_wildcard_cert(cert) {
         return Verdict::Pass;
     }
-    let Some(fqdn) = pick_fqdn(cert, ctx) else {
-        return Verdict::fail(
-            "wildcard certificate for POP/IMAP, and it covers no FQDN to set as X509CertificateName",
-        );
+    let services = match (pop, imap) {
+        (true, true) => "POP and IMAP",
+        (true, false) => "POP",
+        _ => "IMAP",
     };
+    let wildcard = cert
+        .subject
+        .common_name()
+        .unwrap_or_else(|| cert.dns_names.first().cloned().unwrap_or_default());
+    // The FQDN clients use is what the administrator configures (--server-fqdn or
+    // `server-fqdn =`), never a name guessed from the certificate's list (its apex, say).
+    let Some(fqdn) = ctx.options.server_fqdn.as_deref().map(normalize) else {
+        return Verdict::fail(format!(
+            "wildcard certificate ({wildcard}) for {services}: POP and IMAP need -X509CertificateName set to the FQDN clients use; give it with --server-fqdn"
+        ));
+    };
+    let have = host_names(cert);
+    if is_fqdn(&fqdn) && any_covers(have.iter(), &fqdn) {
+        // The documented configuration: the FQDN set with Set-POPSettings/Set-IMAPSettings
+        // -X509CertificateName (Microsoft Learn, "Configure certificates for POP3 and IMAP4").
+        return Verdict::Pass;
+    }
     let mut lines = Vec::new();
+    let q = crate::powershell::ps_quote(&fqdn);
     if pop {
-        lines.push(format!("Set-POPSettings -X509CertificateName {fqdn}"));
+        lines.push(format!("Set-POPSettings -X509CertificateName {q}"));
     }
     if imap {
-        lines.push(format!("Set-IMAPSettings -X509CertificateName {fqdn}"));
-    }
-    let mut note = String::new();
-    if let Some(s) = &ctx.options.server_fqdn {
-        if normalize(s) != fqdn {
-            note = format!(" (--server-fqdn {s} is not covered by the certificate)");
-        }
+        lines.push(format!("Set-IMAPSettings -X509CertificateName {q}"));
     }
     Verdict::fail_fix(
         format!(
-            "wildcard certificate ({}) for {}: set X509CertificateName to {fqdn}{note}",
-            cert.subject.common_name().unwrap_or_else(|| cert
-                .dns_names
-                .first()
-                .cloned()
-                .unwrap_or_default()),
-            match (pop, imap) {
-                (true, true) => "POP and IMAP",
-                (true, false) => "POP",
-                _ => "IMAP",
-            }
+            "wildcard certificate ({wildcard}) for {services}: --server-fqdn {fqdn} is not a fully qualified name the certificate covers; POP and IMAP clients would be offered a certificate that does not name them"
         ),
         lines.join("\n"),
     )

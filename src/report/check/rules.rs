@@ -74,6 +74,10 @@ pub fn write_markdown(out: &mut dyn Write) -> io::Result<()> {
             )?,
         }
         writeln!(out, "- source: `src/check/rules/{}.rs`", r.file_stem())?;
+        writeln!(out)?;
+        writeln!(out, "### Why")?;
+        writeln!(out)?;
+        writeln!(out, "{}", r.why)?;
     }
     Ok(())
 }
