@@ -483,6 +483,17 @@ fn main() {
         &with_int(&leaf(s)),
         None,
     );
+    // Issue 15: the Exchange Server Auth Certificate has no SAN by design.
+    let mut s = Spec::leaf(123);
+    s.cn = Some("Microsoft Exchange Server Auth Certificate");
+    s.sans = vec![];
+    s.eku = None;
+    out.write(
+        "cn-not-in-san",
+        "na-auth-certificate.pem",
+        &pem(&[Part::Cert(&make(&s, &key_a, None))]),
+        None,
+    );
     let mut s = Spec::leaf(122);
     s.sans = vec!["mail.contoso.com"];
     out.write(
@@ -539,11 +550,25 @@ fn main() {
         &std_file,
         Some(popimap),
     );
+    // Issue 15: with --server-fqdn naming a covered FQDN (X509CertificateName set) it passes;
+    // without one, or with one the certificate does not cover, it fails.
     out.write(
         "wildcard-pop-imap",
-        "fail-wildcard.pem",
+        "pass-wildcard-with-fqdn.pem",
         &with_int(&wild),
         Some(popimap),
+    );
+    out.write(
+        "wildcard-pop-imap",
+        "fail-wildcard-no-fqdn.pem",
+        &with_int(&wild),
+        Some("[check]\nservices = [\"POP\", \"IMAP\"]\n"),
+    );
+    out.write(
+        "wildcard-pop-imap",
+        "fail-fqdn-not-covered.pem",
+        &with_int(&wild),
+        Some("[check]\nservices = [\"POP\", \"IMAP\"]\nserver-fqdn = \"mail.fabrikam.com\"\n"),
     );
     out.write(
         "wildcard-pop-imap",
@@ -559,11 +584,19 @@ fn main() {
     );
     let mut s = Spec::leaf(130);
     s.cn = Some("ex01");
+    let single = with_int(&leaf(s));
     out.write(
         "subject-not-fqdn",
         "fail-single-label.pem",
-        &with_int(&leaf(s)),
+        &single,
         Some("[check]\nservices = [\"POP\"]\n"),
+    );
+    // Issue 15: -X509CertificateName set to a covered FQDN (--server-fqdn) is the fix.
+    out.write(
+        "subject-not-fqdn",
+        "pass-x509certificatename.pem",
+        &single,
+        Some("[check]\nservices = [\"POP\"]\nserver-fqdn = \"mail.contoso.com\"\n"),
     );
     let mut ss = Spec::leaf(131);
     ss.not_before = "20261101000000Z";
@@ -758,6 +791,18 @@ fn main() {
     );
     out.write(
         "pfx-windows-compat",
+        "fail-aes-assumed.pfx",
+        &pfx(
+            &good,
+            Some(&key_a),
+            &[&pub_int],
+            Some("mail.contoso.com 2027"),
+            Profile::Aes,
+        ),
+        None, // issue 15: no --windows: Windows Server 2016 is assumed
+    );
+    out.write(
+        "pfx-windows-compat",
         "pass-aes-2019.pfx",
         &pfx(
             &good,
@@ -812,6 +857,45 @@ fn main() {
         None,
     );
     out.write("friendly-name-missing", "na-pem.pem", &std_file, None);
+
+    // Issue 15: the key bag's CSP name decides where Windows puts the key; ECDSA is CNG only.
+    let csp_pfx = |csp: &str| {
+        let password = certprep::secret::Secret::new(PFX_PASSWORD.to_owned());
+        let key = key_a.private_key_to_pkcs8().expect("pkcs8");
+        let leaf = good.to_der().expect("der");
+        let int = pub_int.to_der().expect("der");
+        certprep::pkcs12::build(&certprep::pkcs12::PfxSpec {
+            profile: certprep::pkcs12::Profile::Compat,
+            password: &password,
+            key: Some(&key),
+            leaf: &leaf,
+            chain: vec![&int],
+            friendly_name: Some("mail.contoso.com 2027"),
+            csp_name: Some(csp),
+        })
+        .expect("pfx")
+    };
+    out.write(
+        "pfx-cng-key",
+        "pass-capi.pfx",
+        &csp_pfx("Microsoft Enhanced RSA and AES Cryptographic Provider"),
+        None,
+    );
+    out.write(
+        "pfx-cng-key",
+        "fail-ksp.pfx",
+        &csp_pfx("Microsoft Software Key Storage Provider"),
+        None,
+    );
+    let mut s = Spec::leaf(180);
+    s.ku = Some(vec!["digitalSignature"]);
+    let ec_self = make(&s, &key_ec, None);
+    out.write(
+        "pfx-cng-key",
+        "fail-ecdsa-edge.pfx",
+        &pfx(&ec_self, Some(&key_ec), &[], Some("mail.contoso.com 2027"), Profile::TripleDes),
+        Some("[check]\nedge = true\n"),
+    );
 
     // hybrid and Edge
     out.write(

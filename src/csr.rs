@@ -180,10 +180,20 @@ impl CsrSpec {
         }
     }
 
-    /// The names without duplicates (DNS names compare case-insensitively), first kept.
+    /// The subjectAltName entries the request carries: the subject CN first when it is a DNS
+    /// name or an IP address — `New-ExchangeCertificate -GenerateRequest` always adds the
+    /// subject's name to the SAN list — then the given names, without duplicates (DNS names
+    /// compare case-insensitively), first kept. A CN that is no host name (`CN=Contoso Mail`)
+    /// is left out of the SANs (docs/csr.md).
     pub fn unique_names(&self) -> Vec<SanEntry> {
         let mut out: Vec<SanEntry> = Vec::new();
-        for n in &self.names {
+        let cn = self
+            .subject_der()
+            .ok()
+            .and_then(|d| crate::model::DistinguishedName::from_der(&d).ok())
+            .and_then(|n| n.common_name())
+            .and_then(|cn| SanEntry::parse(&cn).ok());
+        for n in cn.iter().chain(&self.names) {
             if !out.iter().any(|o| o.same(n)) {
                 out.push(n.clone());
             }
@@ -378,6 +388,27 @@ mod tests {
         ] {
             assert!(SanEntry::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn issue_15_subject_cn_is_the_first_san() {
+        // See: issue 15 — New-ExchangeCertificate -GenerateRequest adds the subject CN to the
+        // SAN list; the request must too, first.
+        let dns = |n: &str| SanEntry::Dns(n.into());
+        let spec = CsrSpec {
+            subject: SubjectSpec::Text("CN=mail.contoso.com, O=Contoso".into()),
+            ..CsrSpec::new(vec![dns("autodiscover.contoso.com"), dns("MAIL.contoso.com")])
+        };
+        assert_eq!(
+            spec.unique_names(),
+            [dns("mail.contoso.com"), dns("autodiscover.contoso.com")]
+        );
+        // A CN that is no host name stays out of the SANs.
+        let spec = CsrSpec {
+            subject: SubjectSpec::Text("CN=Contoso Mail".into()),
+            ..CsrSpec::new(vec![dns("mail.contoso.com")])
+        };
+        assert_eq!(spec.unique_names(), [dns("mail.contoso.com")]);
     }
 
     #[test]
