@@ -264,7 +264,7 @@ fn every_fixture_gives_the_verdict_its_name_says() {
 #[test]
 fn fixture_findings_carry_the_documented_remediations() {
     let stores = stores();
-    let f = fixtures().join("wildcard-pop-imap/fail-wildcard.pem");
+    let f = fixtures().join("wildcard-pop-imap/fail-fqdn-not-covered.pem");
     let report = check::run(&load(&f), None, &stores, &options_for(&f), AS_OF);
     let finding = report
         .findings()
@@ -272,7 +272,7 @@ fn fixture_findings_carry_the_documented_remediations() {
         .expect("finding");
     assert_eq!(
         finding.remediation.as_deref(),
-        Some("Set-POPSettings -X509CertificateName mail.contoso.com\nSet-IMAPSettings -X509CertificateName mail.contoso.com")
+        Some("Set-POPSettings -X509CertificateName 'mail.fabrikam.com'\nSet-IMAPSettings -X509CertificateName 'mail.fabrikam.com'")
     );
     let f = fixtures().join("tls-name-update/fail-hybrid.pem");
     let d = load(&f);
@@ -283,8 +283,8 @@ fn fixture_findings_carry_the_documented_remediations() {
         .find(|x| x.rule == "tls-name-update")
         .expect("finding");
     let expected = format!(
-        "Set-HybridConfiguration -TlsCertificateName '{}'",
-        certprep::dn::tls_name(leaf).replace('\'', "''")
+        "Set-HybridConfiguration -TlsCertificateName {}",
+        certprep::powershell::ps_quote(&certprep::dn::tls_name(leaf))
     );
     assert!(finding
         .remediation
@@ -432,16 +432,19 @@ mod pfx_rules {
             ),
             Verdict::Pass
         );
-        assert_eq!(
-            verdict(
-                "pfx-windows-compat",
-                &cert,
-                &aes,
-                &Options::default(),
-                vec![]
-            ),
-            Verdict::NotApplicable
-        );
+        // Issue 15: without --windows, Windows Server 2016 is assumed, and the finding says so.
+        match verdict(
+            "pfx-windows-compat",
+            &cert,
+            &aes,
+            &Options::default(),
+            vec![],
+        ) {
+            Verdict::Fail { detail, .. } => {
+                assert!(detail.starts_with("Windows Server 2016 (no --windows given: assumed"), "{detail}")
+            }
+            v => panic!("{v:?}"),
+        }
         match verdict(
             "pfx-windows-compat",
             &cert,
