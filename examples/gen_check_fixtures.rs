@@ -893,7 +893,13 @@ fn main() {
     out.write(
         "pfx-cng-key",
         "fail-ecdsa-edge.pfx",
-        &pfx(&ec_self, Some(&key_ec), &[], Some("mail.contoso.com 2027"), Profile::TripleDes),
+        &pfx(
+            &ec_self,
+            Some(&key_ec),
+            &[],
+            Some("mail.contoso.com 2027"),
+            Profile::TripleDes,
+        ),
         Some("[check]\nedge = true\n"),
     );
 

@@ -397,7 +397,10 @@ mod tests {
         let dns = |n: &str| SanEntry::Dns(n.into());
         let spec = CsrSpec {
             subject: SubjectSpec::Text("CN=mail.contoso.com, O=Contoso".into()),
-            ..CsrSpec::new(vec![dns("autodiscover.contoso.com"), dns("MAIL.contoso.com")])
+            ..CsrSpec::new(vec![
+                dns("autodiscover.contoso.com"),
+                dns("MAIL.contoso.com"),
+            ])
         };
         assert_eq!(
             spec.unique_names(),

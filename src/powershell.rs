@@ -190,7 +190,9 @@ pub fn connector_lines(tls_name: &str, targets: &ConnectorTargets) -> Vec<String
         }
     }
     if targets.hybrid {
-        lines.push(format!("Set-HybridConfiguration -TlsCertificateName {value}"));
+        lines.push(format!(
+            "Set-HybridConfiguration -TlsCertificateName {value}"
+        ));
     }
     lines
 }
@@ -218,7 +220,10 @@ mod tests {
 
     #[test]
     fn ps_quote_leaves_dollar_backtick_and_double_quotes() {
-        assert_eq!(ps_quote("$env:x `n \"q\" \u{201C}q\u{201D}"), "'$env:x `n \"q\" \u{201C}q\u{201D}'");
+        assert_eq!(
+            ps_quote("$env:x `n \"q\" \u{201C}q\u{201D}"),
+            "'$env:x `n \"q\" \u{201C}q\u{201D}'"
+        );
         assert_eq!(ps_quote(""), "''");
     }
 
@@ -234,8 +239,13 @@ mod tests {
     #[test]
     fn ps_word_is_bare_only_for_plain_words() {
         assert_eq!(ps_word("site.pfx"), "site.pfx");
-        assert_eq!(ps_word("C:\\certs\\new-2027.pfx"), "C:\\certs\\new-2027.pfx");
-        for risky in ["", "1e3.pfx", "-x.pfx", "a,b.pfx", "@x", "a b", "x’;y", "a=b", "$x"] {
+        assert_eq!(
+            ps_word("C:\\certs\\new-2027.pfx"),
+            "C:\\certs\\new-2027.pfx"
+        );
+        for risky in [
+            "", "1e3.pfx", "-x.pfx", "a,b.pfx", "@x", "a b", "x’;y", "a=b", "$x",
+        ] {
             assert_eq!(ps_word(risky), ps_quote(risky), "{risky}");
         }
     }
@@ -327,7 +337,10 @@ mod tests {
     fn parser_rejects_an_unescaped_typographic_quote() {
         // What a quoter that only doubles ASCII ' would produce: PowerShell ends the string early.
         assert_eq!(parse_single_quoted("'O\u{2019}Brien'"), None);
-        assert_eq!(parse_single_quoted("'O''Brien'").as_deref(), Some("O'Brien"));
+        assert_eq!(
+            parse_single_quoted("'O''Brien'").as_deref(),
+            Some("O'Brien")
+        );
     }
 
     proptest::proptest! {

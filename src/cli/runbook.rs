@@ -127,6 +127,15 @@ fn check_notes(
         server_fqdn: args.pop_imap_fqdn.clone(),
         hybrid: args.hybrid,
         windows: args.windows.map(|w| w.0),
+        // The runbook sets the connectors it is given; the old name only keeps the check's
+        // tls-name-update note from asking for it.
+        old_tls_name: match &args.old {
+            Some(path) => {
+                let (old, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
+                Some(certprep::dn::tls_name(&old))
+            }
+            None => None,
+        },
         ..check::Options::default()
     };
     let trust = super::load::load_trust(&args.trust, global)?;

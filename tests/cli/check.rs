@@ -162,8 +162,9 @@ fn check_config_file_supplies_names_services_and_suppressions() {
 }
 
 #[test]
-fn check_wildcard_pop_imap_prints_exact_powershell() {
-    let mut args = public_case("check/wildcard-pop-imap/fail-wildcard.pem");
+fn issue_15_check_wildcard_pop_imap_passes_with_a_covered_server_fqdn() {
+    // See: issue 15 — the documented configuration (X509CertificateName = the FQDN) passes.
+    let mut args = public_case("check/wildcard-pop-imap/pass-wildcard-with-fqdn.pem");
     args.extend([
         "--services".into(),
         "IIS,POP,IMAP".into(),
@@ -171,13 +172,27 @@ fn check_wildcard_pop_imap_prints_exact_powershell() {
         "mail.contoso.com".into(),
     ]);
     let (code, out, _) = run(&args);
+    assert!(!out.contains("wildcard-pop-imap: "), "{out}");
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn check_wildcard_pop_imap_prints_exact_powershell() {
+    let mut args = public_case("check/wildcard-pop-imap/pass-wildcard-with-fqdn.pem");
+    args.extend([
+        "--services".into(),
+        "IIS,POP,IMAP".into(),
+        "--server-fqdn".into(),
+        "mail.fabrikam.com".into(),
+    ]);
+    let (code, out, _) = run(&args);
     assert_eq!(code, 1);
     assert!(
-        out.contains("fix: Set-POPSettings -X509CertificateName mail.contoso.com\n"),
+        out.contains("fix: Set-POPSettings -X509CertificateName 'mail.fabrikam.com'\n"),
         "{out}"
     );
     assert!(
-        out.contains("     Set-IMAPSettings -X509CertificateName mail.contoso.com\n"),
+        out.contains("     Set-IMAPSettings -X509CertificateName 'mail.fabrikam.com'\n"),
         "{out}"
     );
 }
@@ -428,4 +443,41 @@ fn check_godaddy_bundle_is_a_public_ca_through_the_embedded_store() {
     };
     assert_eq!(outcome("chain-incomplete"), "fail");
     assert_eq!(outcome("internal-name"), "not-applicable");
+}
+
+#[test]
+fn issue_15_check_without_windows_judges_an_aes_pfx_for_server_2016() {
+    // See: issue 15 — no --windows: Windows Server 2016 assumed, and said.
+    let mut args = public_case("check/pfx-windows-compat/fail-aes-2016.pfx");
+    args.extend(["--password-file".into(), fixture("check/pfx-password.txt")]);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("pfx-windows-compat: "), "{out}");
+    assert!(out.contains("no --windows given: assumed"), "{out}");
+    args.extend(["--windows".into(), "2019".into()]);
+    let (_, out, _) = run(&args);
+    assert!(!out.contains("pfx-windows-compat: "), "{out}");
+}
+
+#[test]
+fn issue_15_check_old_certificate_narrows_the_connector_fix() {
+    let mut args = public_case("check/tls-name-update/fail-hybrid.pem");
+    args.extend([
+        "--hybrid".into(),
+        "--old-name".into(),
+        "TlsCertificateName : <I>CN=Old CA<S>CN=mail.contoso.com".into(),
+    ]);
+    let (_, out, err) = run(&args);
+    assert!(
+        out.contains("Where-Object { [string]$_.TlsCertificateName -eq '<I>CN=Old CA<S>CN=mail.contoso.com' } | Set-SendConnector"),
+        "{out}{err}"
+    );
+    let mut args = public_case("check/tls-name-update/fail-hybrid.pem");
+    args.extend([
+        "--hybrid".into(),
+        "--old-name".into(),
+        "mail.contoso.com".into(),
+    ]);
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 2, "{err}");
 }

@@ -424,3 +424,33 @@ fn runbook_wildcard_without_a_covered_fqdn_is_refused() {
             "Set-PopSettings -Server 'EX01' -X509CertificateName 'pop.contoso.com'",
         ));
 }
+
+#[test]
+fn issue_15_runbook_takes_windows_and_assumes_server_2016() {
+    // See: issue 15 — an AES PFX is refused for the assumed Windows Server 2016 and accepted
+    // with --windows 2019.
+    let dir = assert_fs::TempDir::new().unwrap();
+    let pfx = fixture("check/pfx-windows-compat/fail-aes-2016.pfx");
+    let base = |extra: &[&str]| {
+        let mut c = certprep();
+        c.arg("runbook")
+            .arg(&pfx)
+            .args(["--server", "EX01", "--password-file"])
+            .arg(fixture("check/pfx-password.txt"))
+            .args(["--roots", &fixture("check/ca/public-root.pem")])
+            .args(extra)
+            .arg("-o")
+            .arg(dir.path().join(format!("r{}.ps1", extra.len())));
+        c.output().unwrap()
+    };
+    let out = base(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("pfx-windows-compat"), "{err}");
+    let out = base(&["--windows", "2019"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

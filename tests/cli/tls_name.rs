@@ -2,6 +2,9 @@
 //! `--compare` for every kind of difference, `--powershell` lines.
 
 use super::{certprep, fixture};
+
+#[path = "../support/powershell.rs"]
+mod powershell;
 use std::path::PathBuf;
 
 fn names_dir() -> PathBuf {
@@ -297,21 +300,140 @@ fn assert_ps_line_carries(line: &str, value: &str) {
 
 #[test]
 fn powershell_lines_quote_the_value_for_every_cmdlet() {
-    let (code, out, err) = stdout_of(&[&fixture("names/apostrophes/cert.pem"), "--powershell"]);
-    assert_eq!(code, 0, "{err}");
     let n = name_of("apostrophes");
+    let old = "<I>CN=R3, O=Let\u{2019}s Encrypt, C=US<S>CN=mail.contoso.com";
+    let (code, out, err) = stdout_of(&[
+        &fixture("names/apostrophes/cert.pem"),
+        "--powershell",
+        "--old-name",
+        old,
+        "--hybrid",
+    ]);
+    assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[0].starts_with("# "), "{out}");
-    assert!(lines[1].contains("| Set-SendConnector -TlsCertificateName '"));
-    assert!(lines[2].contains("| Set-ReceiveConnector -TlsCertificateName '"));
-    assert!(lines[3].starts_with("Set-HybridConfiguration -TlsCertificateName '"));
+    let q = certprep::powershell::ps_quote(&n);
+    let old_q = certprep::powershell::ps_quote(old);
+    assert_eq!(lines[1], format!("Get-SendConnector | Where-Object {{ [string]$_.TlsCertificateName -eq {old_q} }} | Set-SendConnector -TlsCertificateName {q}"));
+    assert_eq!(lines[2], format!("Get-ReceiveConnector | Where-Object {{ [string]$_.TlsCertificateName -eq {old_q} }} | Set-ReceiveConnector -TlsCertificateName {q}"));
+    assert_eq!(
+        lines[3],
+        format!("Set-HybridConfiguration -TlsCertificateName {q}")
+    );
     for line in &lines[1..] {
         // Both the ASCII apostrophes and the typographic U+2019 are doubled.
         assert!(line.contains("OU=O''Neil''s team"), "{line}");
         assert!(line.contains("O=Contoso\u{2019}\u{2019}s Shop"), "{line}");
-        // The typographic quote is doubled, so unquoting it too gives the name back.
-        assert_ps_line_carries(&line.replace("\u{2019}\u{2019}", "\u{2019}"), &n);
+        let values = powershell::literal_values(line);
+        assert!(values.contains(&n), "{line}: {values:?}");
+        assert!(powershell::syntax_errors(line).is_empty(), "{line}");
+    }
+    assert!(powershell::literal_values(lines[1])
+        .iter()
+        .any(|v| v == old));
+}
+
+#[test]
+fn issue_15_powershell_without_the_old_certificate_changes_no_connector() {
+    // See: issue 15 — no `Where-Object { $_.TlsCertificateName } | Set-…Connector` pipeline
+    // that rewrites every connector of the organisation; no Set-HybridConfiguration without
+    // --hybrid.
+    let (code, out, err) = stdout_of(&[&fixture("names/chain/bundle.pem"), "--powershell"]);
+    assert_eq!(code, 0, "{err}");
+    for line in out.lines() {
+        assert!(
+            line.starts_with('#') || !line.contains("Set-"),
+            "a line that changes connectors: {line}"
+        );
+    }
+    assert!(
+        out.contains("Get-SendConnector | Where-Object { $_.TlsCertificateName } | Format-Table"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# Set-SendConnector -Identity 'CONNECTOR' -TlsCertificateName '"),
+        "{out}"
+    );
+    assert!(!out.contains("HybridConfiguration"), "{out}");
+}
+
+#[test]
+fn issue_15_powershell_old_file_filters_on_its_exact_tls_name() {
+    let old = fixture("names/comma-in-o/cert.pem");
+    let (code, out, err) = stdout_of(&[
+        &fixture("names/chain/bundle.pem"),
+        "--powershell",
+        "--old",
+        &old,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let filter = format!(
+        "-eq {} }}",
+        certprep::powershell::ps_quote(&name_of("comma-in-o"))
+    );
+    let sets: Vec<&str> = out.lines().filter(|l| l.contains("Set-")).collect();
+    assert_eq!(sets.len(), 2, "{out}");
+    assert!(sets.iter().all(|l| l.contains(&filter)), "{out}");
+    // Not a TLS name, and --old without --powershell: refused.
+    let (code, _, err) = stdout_of(&[
+        &fixture("names/chain/bundle.pem"),
+        "--powershell",
+        "--old-name",
+        "CN=x",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a TLS certificate name"), "{err}");
+    let (code, _, _) = stdout_of(&[&fixture("names/chain/bundle.pem"), "--old", &old]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn issue_15_powershell_lines_keep_hostile_subjects_one_literal() {
+    // Certificates whose subject holds every PowerShell quote and escape character, written to
+    // a file and run through the binary: every printed line parses and carries the name as
+    // one literal (tests/support/powershell.rs reads strings by PowerShell's own rules).
+    let dir = assert_fs::TempDir::new().unwrap();
+    for (i, o) in [
+        "x\u{2019}; Write-Host pwned; \u{2019}",
+        "a'b\u{2018}c\u{201A}d\u{201B}e\"f\u{201C}g\u{201D}h\u{201E}",
+        "$(Write-Host pwned) `n ; | &",
+        "line\nbreak and nul\0 end",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut p = rcgen::CertificateParams::new(vec!["mail.contoso.com".to_owned()]).unwrap();
+        p.distinguished_name
+            .push(rcgen::DnType::OrganizationName, *o);
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, "mail.contoso.com");
+        let cert = p.self_signed(&key).unwrap();
+        let path = dir.path().join(format!("c{i}.pem"));
+        std::fs::write(&path, cert.pem()).unwrap();
+        let parsed = certprep::model::Cert::from_der(
+            cert.der().to_vec(),
+            certprep::input::Origin::file("x"),
+        )
+        .unwrap();
+        let name = certprep::dn::tls_name(&parsed);
+        // An argument cannot hold NUL; the certificate can.
+        let old = format!("<I>O={}<S>CN=old", o.replace('\0', ""));
+        let (code, out, err) = stdout_of(&[
+            path.to_str().unwrap(),
+            "--powershell",
+            "--hybrid",
+            "--old-name",
+            &old,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        for line in out.lines().skip(1) {
+            assert!(!line.chars().any(char::is_control), "{line:?}");
+            assert!(powershell::syntax_errors(line).is_empty(), "{line}");
+            let values = powershell::literal_values(line);
+            assert!(values.contains(&name), "{line}: {values:?}");
+        }
     }
 }
 
@@ -326,6 +448,7 @@ fn powershell_lines_name_the_given_connectors() {
         "EX01\\Default Frontend EX01",
         "--receive-connector",
         "EX02\\Default Frontend EX02",
+        "--hybrid",
     ]);
     assert_eq!(code, 0, "{err}");
     let n = name_of("chain");

@@ -441,7 +441,10 @@ mod pfx_rules {
             vec![],
         ) {
             Verdict::Fail { detail, .. } => {
-                assert!(detail.starts_with("Windows Server 2016 (no --windows given: assumed"), "{detail}")
+                assert!(
+                    detail.starts_with("Windows Server 2016 (no --windows given: assumed"),
+                    "{detail}"
+                )
             }
             v => panic!("{v:?}"),
         }

@@ -181,7 +181,12 @@ fn nasty() -> impl Strategy<Value = String> {
         0..16,
     )
     // Always at least one quote character, and a payload that would run if it escaped.
-    .prop_map(|v| format!("x\u{2019}; Write-Host pwned; {}", v.into_iter().collect::<String>()))
+    .prop_map(|v| {
+        format!(
+            "x\u{2019}; Write-Host pwned; {}",
+            v.into_iter().collect::<String>()
+        )
+    })
 }
 
 /// Every rule that prints a command, made to fire on a certificate, a file name and options
@@ -215,25 +220,49 @@ fn check_all_fixes(value: &str, with_old: bool) {
             let first = line.split_whitespace().next().unwrap_or("");
             if !line.starts_with('#') && !COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(first)) {
                 // General advice in words (a rule's static remediation): never holds a value.
-                assert!(!line.contains("pwned"), "{}: a value in prose {line:?}", f.rule);
+                assert!(
+                    !line.contains("pwned"),
+                    "{}: a value in prose {line:?}",
+                    f.rule
+                );
                 continue;
             }
             let values = read_line(&line);
             let has = |v: &str| values.iter().any(|x| x == v);
-            if ["certprep pfx ", "certprep chain ", "certprep check "].iter().any(|c| line.starts_with(c)) || line.contains("--from") {
-                assert!(has(&pfx_path), "{}: file not one literal in {line:?}", f.rule);
+            if ["certprep pfx ", "certprep chain ", "certprep check "]
+                .iter()
+                .any(|c| line.starts_with(c))
+                || line.contains("--from")
+            {
+                assert!(
+                    has(&pfx_path),
+                    "{}: file not one literal in {line:?}",
+                    f.rule
+                );
             }
             if line.contains("-TlsCertificateName") {
-                assert!(has(&new_name), "{}: TLS name not one literal in {line:?}", f.rule);
+                assert!(
+                    has(&new_name),
+                    "{}: TLS name not one literal in {line:?}",
+                    f.rule
+                );
             }
             if line.contains("Where-Object { [string]") {
-                assert!(has(&old_name), "{}: old name not one literal in {line:?}", f.rule);
+                assert!(
+                    has(&old_name),
+                    "{}: old name not one literal in {line:?}",
+                    f.rule
+                );
             }
             if line.contains("-X509CertificateName") && f.rule != "subject-not-fqdn" {
                 assert!(has(&server_fqdn), "{line:?}");
             }
             if line.contains("--name") {
-                assert!(has(&wanted), "{}: --name not one literal in {line:?}", f.rule);
+                assert!(
+                    has(&wanted),
+                    "{}: --name not one literal in {line:?}",
+                    f.rule
+                );
             }
         }
     }
@@ -292,9 +321,15 @@ fn issue_15_the_reader_catches_the_old_quoter() {
     // What check/rules/mod.rs printed before: only ASCII ' doubled. PowerShell ends the string
     // at the typographic quote and runs Write-Host; the reader must say so.
     let value = "x\u{2019}; Write-Host pwned; \u{2019}";
-    let old = format!("Set-HybridConfiguration -TlsCertificateName '{}'", value.replace('\'', "''"));
+    let old = format!(
+        "Set-HybridConfiguration -TlsCertificateName '{}'",
+        value.replace('\'', "''")
+    );
     let caught = std::panic::catch_unwind(|| read_line(&old));
-    assert!(caught.is_err(), "the ASCII-only quoter's output was accepted");
+    assert!(
+        caught.is_err(),
+        "the ASCII-only quoter's output was accepted"
+    );
 }
 
 /// Patterns that only a PowerShell quoter writes. Allowed in src/powershell.rs alone.
@@ -362,9 +397,7 @@ fn fixture(rel: &str) -> Detected {
 fn public_stores() -> RootStores<'static> {
     static PUBLIC: std::sync::OnceLock<Vec<Cert>> = std::sync::OnceLock::new();
     RootStores {
-        public: PUBLIC.get_or_init(|| {
-            fixture("ca/public-root.pem").certs().cloned().collect()
-        }),
+        public: PUBLIC.get_or_init(|| fixture("ca/public-root.pem").certs().cloned().collect()),
         trusted: fixture("ca/enterprise-root.pem").certs().cloned().collect(),
         pool: Vec::new(),
     }
@@ -386,23 +419,40 @@ fn issue_15_tls_name_update_changes_only_the_old_certificates_connectors() {
         hybrid: true,
         ..Options::default()
     };
-    let fix = finding(&d, &hybrid, "tls-name-update").unwrap().remediation.unwrap();
+    let fix = finding(&d, &hybrid, "tls-name-update")
+        .unwrap()
+        .remediation
+        .unwrap();
     for line in fix.lines() {
         assert!(
-            line.starts_with('#') || !line.contains("Set-SendConnector") && !line.contains("Set-ReceiveConnector"),
+            line.starts_with('#')
+                || !line.contains("Set-SendConnector") && !line.contains("Set-ReceiveConnector"),
             "an org-wide change without the old certificate: {line}"
         );
     }
-    assert!(fix.lines().any(|l| l == format!("Set-HybridConfiguration -TlsCertificateName {}", ps_quote(&new))));
+    assert!(fix.lines().any(|l| l
+        == format!(
+            "Set-HybridConfiguration -TlsCertificateName {}",
+            ps_quote(&new)
+        )));
 
     let old = "<I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.contoso.com";
     let with_old = Options {
         old_tls_name: Some(old.into()),
         ..hybrid.clone()
     };
-    let fix = finding(&d, &with_old, "tls-name-update").unwrap().remediation.unwrap();
-    let filter = format!("Where-Object {{ [string]$_.TlsCertificateName -eq {} }}", ps_quote(old));
-    let sets: Vec<&str> = fix.lines().filter(|l| l.contains("Connector -TlsCertificateName")).collect();
+    let fix = finding(&d, &with_old, "tls-name-update")
+        .unwrap()
+        .remediation
+        .unwrap();
+    let filter = format!(
+        "Where-Object {{ [string]$_.TlsCertificateName -eq {} }}",
+        ps_quote(old)
+    );
+    let sets: Vec<&str> = fix
+        .lines()
+        .filter(|l| l.contains("Connector -TlsCertificateName"))
+        .collect();
     assert_eq!(sets.len(), 2, "{fix}");
     assert!(sets.iter().all(|l| l.contains(&filter)), "{fix}");
 
@@ -412,7 +462,10 @@ fn issue_15_tls_name_update_changes_only_the_old_certificates_connectors() {
         old_tls_name: Some(old.into()),
         ..Options::default()
     };
-    let fix = finding(&d, &edge, "tls-name-update").unwrap().remediation.unwrap();
+    let fix = finding(&d, &edge, "tls-name-update")
+        .unwrap()
+        .remediation
+        .unwrap();
     assert!(!fix.contains("Set-HybridConfiguration"), "{fix}");
     assert!(fix.contains("New-EdgeSubscription"), "{fix}");
 }
@@ -425,7 +478,10 @@ fn issue_15_wildcard_pop_imap_passes_with_a_covered_server_fqdn_and_never_guesse
         server_fqdn: fqdn.map(str::to_owned),
         ..Options::default()
     };
-    assert_eq!(finding(&d, &pop(Some("mail.contoso.com")), "wildcard-pop-imap"), None);
+    assert_eq!(
+        finding(&d, &pop(Some("mail.contoso.com")), "wildcard-pop-imap"),
+        None
+    );
     let f = finding(&d, &pop(None), "wildcard-pop-imap").unwrap();
     assert!(f.detail.contains("--server-fqdn"), "{}", f.detail);
     // A certificate listing the apex as well: the fix names only the given FQDN.
@@ -435,7 +491,10 @@ fn issue_15_wildcard_pop_imap_passes_with_a_covered_server_fqdn_and_never_guesse
     let d = detect(pem.as_bytes(), "wild.pem");
     let f = finding(&d, &pop(Some("pop.fabrikam.com")), "wildcard-pop-imap").unwrap();
     let fix = f.remediation.unwrap();
-    assert!(fix.contains("-X509CertificateName 'pop.fabrikam.com'"), "{fix}");
+    assert!(
+        fix.contains("-X509CertificateName 'pop.fabrikam.com'"),
+        "{fix}"
+    );
     assert!(!fix.contains("contoso.com"), "{fix}");
     let f = finding(&d, &pop(None), "wildcard-pop-imap").unwrap();
     assert!(!f.remediation.unwrap_or_default().contains("contoso.com"));
@@ -457,11 +516,23 @@ fn issue_15_subject_not_fqdn_fix_is_x509certificatename() {
     };
     let f = finding(&d, &o(None), "subject-not-fqdn").unwrap();
     let fix = f.remediation.unwrap();
-    assert!(fix.starts_with("Set-POPSettings -X509CertificateName"), "{fix}");
-    assert!(!fix.contains("reissue") && !fix.contains("certprep csr"), "{fix}");
-    assert_eq!(finding(&d, &o(Some("mail.contoso.com")), "subject-not-fqdn"), None);
+    assert!(
+        fix.starts_with("Set-POPSettings -X509CertificateName"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("reissue") && !fix.contains("certprep csr"),
+        "{fix}"
+    );
+    assert_eq!(
+        finding(&d, &o(Some("mail.contoso.com")), "subject-not-fqdn"),
+        None
+    );
     let f = finding(&d, &o(Some("pop.fabrikam.com")), "subject-not-fqdn").unwrap();
-    assert_eq!(f.remediation.as_deref(), Some("Set-POPSettings -X509CertificateName 'pop.fabrikam.com'"));
+    assert_eq!(
+        f.remediation.as_deref(),
+        Some("Set-POPSettings -X509CertificateName 'pop.fabrikam.com'")
+    );
 }
 
 /// A SHA-1 leaf under a root that is either public or enterprise (the same bytes).
@@ -482,18 +553,27 @@ fn sha1_leaf_and_root() -> (Vec<u8>, Cert) {
         let mut b = X509Builder::new().unwrap();
         b.set_version(2).unwrap();
         b.set_serial_number(
-            &openssl::bn::BigNum::from_u32(serial).unwrap().to_asn1_integer().unwrap(),
+            &openssl::bn::BigNum::from_u32(serial)
+                .unwrap()
+                .to_asn1_integer()
+                .unwrap(),
         )
         .unwrap();
         b.set_subject_name(&name(subject)).unwrap();
         b.set_issuer_name(&name("SHA1 Test Root")).unwrap();
         b.set_pubkey(&key).unwrap();
-        b.set_not_before(&Asn1Time::from_str("20261101000000Z").unwrap()).unwrap();
-        b.set_not_after(&Asn1Time::from_str("20270519000000Z").unwrap()).unwrap();
+        b.set_not_before(&Asn1Time::from_str("20261101000000Z").unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::from_str("20270519000000Z").unwrap())
+            .unwrap();
         if ca {
-            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap()).unwrap();
+            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+                .unwrap();
         } else {
-            let san = SubjectAlternativeName::new().dns("mail.contoso.com").build(&b.x509v3_context(None, None)).unwrap();
+            let san = SubjectAlternativeName::new()
+                .dns("mail.contoso.com")
+                .build(&b.x509v3_context(None, None))
+                .unwrap();
             b.append_extension(san).unwrap();
         }
         b.sign(&key, digest).unwrap();
@@ -510,11 +590,22 @@ fn issue_15_sha1_is_an_error_under_a_public_root_and_a_warning_under_an_enterpri
     let (leaf, root) = sha1_leaf_and_root();
     let d = detect(&leaf, "sha1.pem");
     let roots = vec![root];
-    let public = RootStores { public: &roots, trusted: Vec::new(), pool: Vec::new() };
-    let enterprise = RootStores { public: &[], trusted: roots.clone(), pool: Vec::new() };
+    let public = RootStores {
+        public: &roots,
+        trusted: Vec::new(),
+        pool: Vec::new(),
+    };
+    let enterprise = RootStores {
+        public: &[],
+        trusted: roots.clone(),
+        pool: Vec::new(),
+    };
     let judge = |stores: &RootStores<'_>| {
         let r = check::run(&d, None, stores, &Options::default(), AS_OF);
-        let severity = r.findings().find(|f| f.rule == "weak-signature").map(|f| f.severity);
+        let severity = r
+            .findings()
+            .find(|f| f.rule == "weak-signature")
+            .map(|f| f.severity);
         severity
     };
     assert_eq!(judge(&public), Some(Severity::Error));
@@ -526,7 +617,12 @@ fn issue_15_cn_not_in_san_does_not_apply_to_the_auth_certificate() {
     let d = fixture("cn-not-in-san/na-auth-certificate.pem");
     let r = check::run(&d, None, &public_stores(), &Options::default(), AS_OF);
     let c = &r.files[0].certificates[0];
-    let outcome = c.results.iter().find(|x| x.rule == "cn-not-in-san").unwrap().outcome;
+    let outcome = c
+        .results
+        .iter()
+        .find(|x| x.rule == "cn-not-in-san")
+        .unwrap()
+        .outcome;
     assert_eq!(outcome, check::Outcome::NotApplicable);
 }
 
@@ -534,9 +630,15 @@ fn issue_15_cn_not_in_san_does_not_apply_to_the_auth_certificate() {
 fn issue_15_ecc_fix_names_both_mechanisms_and_the_build_that_decides() {
     let fix = certprep::check::rules::ecdsa_exchange_support::FIX;
     // HealthChecker: component Global, section ECCCertificateSupport (not "Security").
-    assert!(fix.contains("-Component Global -Section ECCCertificateSupport"), "{fix}");
+    assert!(
+        fix.contains("-Component Global -Section ECCCertificateSupport"),
+        "{fix}"
+    );
     assert!(!fix.contains("-Component Security"), "{fix}");
-    assert!(fix.contains("'EnableEccCertificateSupport' -Value '1' -PropertyType String"), "{fix}");
+    assert!(
+        fix.contains("'EnableEccCertificateSupport' -Value '1' -PropertyType String"),
+        "{fix}"
+    );
     assert!(fix.contains("November 2024 SU"), "{fix}");
     for build in ["15.2.1544.13", "15.2.1258.38", "15.1.2507.43"] {
         assert!(fix.contains(build), "{build}: {fix}");
@@ -551,13 +653,32 @@ fn issue_15_a_cng_key_in_a_pfx_is_an_error_with_edge_and_a_warning_otherwise() {
     let ksp = fixture("pfx-cng-key/fail-ksp.pfx");
     let f = finding(&ksp, &Options::default(), "pfx-cng-key").unwrap();
     assert_eq!(f.severity, Severity::Warning);
-    assert!(f.detail.contains("Microsoft Software Key Storage Provider"), "{}", f.detail);
-    assert!(f.remediation.unwrap().contains("--csp 'Microsoft Enhanced RSA and AES Cryptographic Provider'"));
-    let edge = Options { edge: true, ..Options::default() };
-    assert_eq!(finding(&ksp, &edge, "pfx-cng-key").unwrap().severity, Severity::Error);
+    assert!(
+        f.detail.contains("Microsoft Software Key Storage Provider"),
+        "{}",
+        f.detail
+    );
+    assert!(f
+        .remediation
+        .unwrap()
+        .contains("--csp 'Microsoft Enhanced RSA and AES Cryptographic Provider'"));
+    let edge = Options {
+        edge: true,
+        ..Options::default()
+    };
+    assert_eq!(
+        finding(&ksp, &edge, "pfx-cng-key").unwrap().severity,
+        Severity::Error
+    );
     let ec = fixture("pfx-cng-key/fail-ecdsa-edge.pfx");
-    assert_eq!(finding(&ec, &edge, "pfx-cng-key").unwrap().severity, Severity::Error);
-    assert_eq!(finding(&fixture("pfx-cng-key/pass-capi.pfx"), &edge, "pfx-cng-key"), None);
+    assert_eq!(
+        finding(&ec, &edge, "pfx-cng-key").unwrap().severity,
+        Severity::Error
+    );
+    assert_eq!(
+        finding(&fixture("pfx-cng-key/pass-capi.pfx"), &edge, "pfx-cng-key"),
+        None
+    );
 }
 
 #[test]
@@ -565,7 +686,11 @@ fn issue_15_without_windows_an_aes_pfx_is_judged_for_server_2016_and_says_so() {
     let d = fixture("pfx-windows-compat/fail-aes-2016.pfx");
     let f = finding(&d, &Options::default(), "pfx-windows-compat").unwrap();
     assert!(f.detail.contains("Windows Server 2016"), "{}", f.detail);
-    assert!(f.detail.contains("no --windows given: assumed"), "{}", f.detail);
+    assert!(
+        f.detail.contains("no --windows given: assumed"),
+        "{}",
+        f.detail
+    );
     let newer = Options {
         windows: Some(certprep::windows::WindowsVersion::Server2019),
         ..Options::default()

@@ -8,9 +8,9 @@
 //! name is not its issuer: the issuer's key must verify the signature (RFC 5280 §6.1.3).
 
 use crate::chain::{Diagnosis, Diagnostic, PathEnd, Role, Severity as ChainSeverity};
-use crate::powershell::comment_text;
 use crate::check::{Ctx, Rule, Severity, Verdict};
 use crate::model::Cert;
+use crate::powershell::comment_text;
 
 /// The rule.
 pub static RULE: Rule = Rule {

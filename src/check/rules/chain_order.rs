@@ -23,9 +23,15 @@ pub static RULE: Rule = Rule {
 pub fn rewrite_fix(cert: &Cert, ctx: &Ctx<'_>) -> String {
     let file = super::shell_path(&cert.origin.file_name());
     if ctx.pfx.is_some() {
-        format!("certprep pfx {file} -o {}", super::out_path(cert, "-fixed.pfx"))
+        format!(
+            "certprep pfx {file} -o {}",
+            super::out_path(cert, "-fixed.pfx")
+        )
     } else {
-        format!("certprep chain {file} -o {}", super::out_path(cert, "-fullchain.pem"))
+        format!(
+            "certprep chain {file} -o {}",
+            super::out_path(cert, "-fullchain.pem")
+        )
     }
 }
 

@@ -37,7 +37,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     }
     let mut wanted = have.to_vec();
     wanted.extend(missing.iter().cloned());
-    let args: Vec<String> = wanted.iter().map(|n| format!("--name {}", super::shell_path(n))).collect();
+    let args: Vec<String> = wanted
+        .iter()
+        .map(|n| format!("--name {}", super::shell_path(n)))
+        .collect();
     Verdict::fail_fix(
         format!(
             "{} not covered (the certificate has {})",

@@ -33,11 +33,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let Some(pfx) = ctx.pfx else {
         return Verdict::NotApplicable;
     };
-    let Some(key) = ctx
-        .pfx_keys
-        .iter()
-        .find(|k| k.matches(&cert.public_key))
-    else {
+    let Some(key) = ctx.pfx_keys.iter().find(|k| k.matches(&cert.public_key)) else {
         return Verdict::NotApplicable; // pfx-no-private-key judges a PFX without the key
     };
     let verdict = if let KeyAlgorithm::Ec { curve } = &cert.public_key.algorithm {

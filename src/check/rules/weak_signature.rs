@@ -79,9 +79,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         CaKind::Private if !broken => Verdict::fail(format!(
             "{detail} (under an enterprise root: Windows still accepts it, but replace it)"
         )),
-        _ => Verdict::fail(format!(
-            "{detail}; Windows refuses it under a public root"
-        ))
-        .escalated(Severity::Error),
+        _ => Verdict::fail(format!("{detail}; Windows refuses it under a public root"))
+            .escalated(Severity::Error),
     }
 }
