@@ -551,3 +551,25 @@ fn pfx_reads_windows_exports_from_the_shared_corpus() {
         ))
         .stdout(predicate::str::contains("PBE-SHA1-RC2-40"));
 }
+
+#[test]
+fn issue_15_inspect_hint_quotes_a_hostile_file_name_for_powershell() {
+    // See: issue 15 — the convert hint is pasted into PowerShell: a file name holding quote
+    // characters stays one argument (the shared quoter, `certprep::powershell::ps_word`).
+    let dir = TempDir::new().unwrap();
+    let name = "x\u{2019}; Write-Host pwned; \u{2019}a,b.pfx";
+    let path = dir.path().join(name);
+    std::fs::copy(fixture("deliverable/mail.contoso.com-aes.pfx"), &path).unwrap();
+    let out = certprep()
+        .args(["inspect", &path.to_string_lossy()])
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let quoted = certprep::powershell::ps_quote(&path.to_string_lossy());
+    assert!(
+        text.contains(&format!("convert with: certprep pfx {quoted} --profile compat -o OUT.pfx")),
+        "{text}"
+    );
+    assert!(quoted.contains("\u{2019}\u{2019}; Write-Host"), "{quoted}");
+}
