@@ -568,7 +568,9 @@ fn issue_15_inspect_hint_quotes_a_hostile_file_name_for_powershell() {
     let text = String::from_utf8(out.stdout).unwrap();
     let quoted = certprep::powershell::ps_quote(&path.to_string_lossy());
     assert!(
-        text.contains(&format!("convert with: certprep pfx {quoted} --profile compat -o OUT.pfx")),
+        text.contains(&format!(
+            "convert with: certprep pfx {quoted} --profile compat -o OUT.pfx"
+        )),
         "{text}"
     );
     assert!(quoted.contains("\u{2019}\u{2019}; Write-Host"), "{quoted}");

@@ -10,7 +10,7 @@ use crate::{certprep, fixture};
 use assert_fs::prelude::*;
 
 #[path = "../support/powershell.rs"]
-mod powershell;
+pub(crate) mod powershell;
 
 fn sha1_hex(der: &[u8]) -> String {
     let x = openssl::x509::X509::from_der(der).unwrap();

@@ -1,10 +1,8 @@
 //! `certprep tls-name`: output against hand-derived expectations, leaf choice in a chain,
 //! `--compare` for every kind of difference, `--powershell` lines.
 
+use super::runbook::powershell;
 use super::{certprep, fixture};
-
-#[path = "../support/powershell.rs"]
-mod powershell;
 use std::path::PathBuf;
 
 fn names_dir() -> PathBuf {

@@ -21,8 +21,7 @@ use certprep::secret::Secret;
 use proptest::prelude::*;
 use std::path::Path;
 
-#[path = "../support/powershell.rs"]
-mod powershell;
+use super::runbook::powershell;
 
 const AS_OF: time::OffsetDateTime = time::macros::datetime!(2027-01-01 00:00 UTC);
 const PASSWORD: &str = "paste-safety";

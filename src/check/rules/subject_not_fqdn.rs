@@ -1,7 +1,9 @@
-//! `subject-not-fqdn`: for POP and IMAP, the subject CN must be a fully qualified domain name.
+//! `subject-not-fqdn`: for POP and IMAP, the subject CN must be a fully qualified domain name,
+//! unless `-X509CertificateName` names a covered FQDN (given as `--server-fqdn`).
 //! ### Why
-//! POP3 and IMAP4 find their certificate by the FQDN in the subject; a CN that is missing, a
-//! single label or an address never matches `X509CertificateName`.
+//! POP3 and IMAP4 find their certificate by `X509CertificateName`, by default the subject; a
+//! CN that is missing, a single label or an address never matches. The fix is
+//! `Set-POPSettings`/`Set-IMAPSettings -X509CertificateName <fqdn>`, not a new certificate.
 
 use super::host_names;
 use crate::check::names::{any_covers, is_fqdn, is_wildcard, normalize};

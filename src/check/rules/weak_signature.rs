@@ -1,7 +1,8 @@
 //! `weak-signature`: no certificate below the root may be signed with SHA-1 or MD5: an error
 //! under a public root (Windows blocks it) or for MD5, a warning under an enterprise root.
 //! ### Why
-//! Windows stopped accepting SHA-1 TLS server certificates in 2017 and MD5 long before;
+//! Windows stopped accepting SHA-1 TLS server certificates under Microsoft Trusted Root Program
+//! roots in 2017 (not under enterprise roots, where HealthChecker warns) and MD5 long before;
 //! a root's own signature is not checked, so roots are exempt. The certificates judged are
 //! those on the verified chain (`chain::assemble`), not whatever else the file holds.
 
@@ -79,7 +80,9 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         CaKind::Private if !broken => Verdict::fail(format!(
             "{detail} (under an enterprise root: Windows still accepts it, but replace it)"
         )),
-        _ => Verdict::fail(format!("{detail}; Windows refuses it under a public root"))
+        _ => Verdict::fail(format!(
+            "{detail}; Windows refuses it under a public root (this chain's root is public or unknown)"
+        ))
             .escalated(Severity::Error),
     }
 }

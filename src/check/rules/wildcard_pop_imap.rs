@@ -1,8 +1,10 @@
-//! `wildcard-pop-imap`: a wildcard certificate for POP or IMAP needs the FQDN set explicitly
-//! with `Set-POPSettings`/`Set-IMAPSettings -X509CertificateName`.
+//! `wildcard-pop-imap`: a wildcard certificate for POP or IMAP needs the FQDN clients use set
+//! with `Set-POPSettings`/`Set-IMAPSettings -X509CertificateName`; `--server-fqdn` (or
+//! `server-fqdn =`) names it, and the rule passes when the certificate covers it.
 //! ### Why
 //! POP3 and IMAP4 pick their certificate by `X509CertificateName`; a wildcard subject cannot be
-//! matched, so the services keep the old (or self-signed) certificate.
+//! matched, so the services keep the old (or self-signed) certificate. The FQDN is never
+//! guessed from the certificate's names (its apex, say): clients may use another one.
 
 use super::host_names;
 use crate::check::names::{any_covers, is_fqdn, is_wildcard, normalize};
