@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     summary: "subject common name is not an fqdn, as pop and imap require",
     citation: "Microsoft Learn: Set-PopSettings / Set-ImapSettings -X509CertificateName",
     remediation: Some(
-        "Set-POPSettings -X509CertificateName FQDN\nSet-IMAPSettings -X509CertificateName FQDN   # FQDN: the name POP and IMAP clients connect to, covered by the certificate",
+        "Set-POPSettings -X509CertificateName <FQDN>\nSet-IMAPSettings -X509CertificateName <FQDN>   # <FQDN> (a placeholder PowerShell refuses to run): the name POP and IMAP clients connect to, covered by the certificate",
     ),
     why: "POP3 and IMAP4 pick their certificate by `-X509CertificateName` (Set-PopSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-popsettings, Set-ImapSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-imapsettings); when it is not set they use the certificate's subject, which then must be an FQDN. The fix is to set `-X509CertificateName` to the FQDN clients use (the name the certificate covers), not to reissue. Error.",
     check,

@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     summary: "wildcard certificate for pop or imap without a covered --server-fqdn",
     citation: "Microsoft Learn: Set-POPSettings / Set-IMAPSettings -X509CertificateName; Configure certificates for POP3 and IMAP4",
     remediation: Some(
-        "Set-POPSettings -X509CertificateName FQDN\nSet-IMAPSettings -X509CertificateName FQDN   # FQDN: the name POP and IMAP clients connect to (--server-fqdn), covered by the certificate",
+        "Set-POPSettings -X509CertificateName <FQDN>\nSet-IMAPSettings -X509CertificateName <FQDN>   # <FQDN> (a placeholder PowerShell refuses to run): the name POP and IMAP clients connect to (--server-fqdn), covered by the certificate",
     ),
     why: "POP3 and IMAP4 announce the certificate named by `-X509CertificateName` (Set-PopSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-popsettings, Set-ImapSettings https://learn.microsoft.com/en-us/powershell/module/exchange/set-imapsettings); with a wildcard certificate that value must be the FQDN clients use, which the certificate must cover. certprep cannot see the server's setting, so it takes `--server-fqdn` (or `server-fqdn =`) as that FQDN: given and covered, the rule passes; missing or not covered, it is an error whose fix sets the given FQDN — never a name guessed from the certificate's list.",
     check,
