@@ -15,7 +15,7 @@ fn opts(password: &str, max_iterations: u32) -> DetectOptions {
         passwords: vec![Secret::new(password.into())],
         max_iterations,
         max_size: 1 << 20,
-        cert_cache: None,
+        ..DetectOptions::default()
     }
 }
 
