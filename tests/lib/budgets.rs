@@ -61,8 +61,8 @@ fn encrypted_key_der(count: u32) -> Vec<u8> {
 fn key_encrypted_at(count: u32, password: &str) -> Vec<u8> {
     let der = fixture("keys/rsa-pkcs8.der");
     let info = pkcs8::PrivateKeyInfo::try_from(der.as_slice()).unwrap();
-    let params = pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(count, &[7; 16], &[9; 16])
-        .unwrap();
+    let params =
+        pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(count, &[7; 16], &[9; 16]).unwrap();
     info.encrypt_with_params(params, password)
         .unwrap()
         .as_bytes()
@@ -102,7 +102,10 @@ fn issue_16_pfx_with_ten_costly_key_bags_is_refused_before_any_derivation() {
             assert_eq!(*budget, certprep::input::budget::DEFAULT_MAX_KDF_WORK);
             let msg = e.to_string();
             assert!(msg.starts_with("hostile.pfx: "), "{msg}");
-            assert!(msg.contains("16000000 units per file (--max-kdf-work)"), "{msg}");
+            assert!(
+                msg.contains("16000000 units per file (--max-kdf-work)"),
+                "{msg}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -129,7 +132,11 @@ fn issue_16_pfx_key_bags_within_the_cap_stop_at_the_budget() {
         .map(|p| p.to_string())
         .collect();
     assert_eq!(refused.len(), 1, "{:?}", d.problems);
-    assert!(refused[0].starts_with("bags.pfx (bag 8): "), "{}", refused[0]);
+    assert!(
+        refused[0].starts_with("bags.pfx (bag 8): "),
+        "{}",
+        refused[0]
+    );
     assert_eq!(d.keys().count(), 7);
     assert_eq!(opts.meter.derivations(), 10);
     assert_eq!(opts.meter.kdf_work(), 20_000);
@@ -204,7 +211,11 @@ fn issue_16_many_encrypted_keys_in_one_pem_share_the_file_budget() {
         .map(|p| p.to_string())
         .collect();
     assert_eq!(refused.len(), 5, "{:?}", d.problems);
-    assert!(refused[0].starts_with("keys.pem (PEM block 6): "), "{}", refused[0]);
+    assert!(
+        refused[0].starts_with("keys.pem (PEM block 6): "),
+        "{}",
+        refused[0]
+    );
     assert_eq!(opts.meter.kdf_work(), 100_000);
     assert_eq!(opts.meter.derivations(), 5);
     // Every password tried counts: with three wrong passwords a block costs four tries.
@@ -295,7 +306,11 @@ fn issue_16_nested_zips_share_one_budget() {
         .map(|p| p.to_string())
         .collect();
     assert_eq!(budget.len(), 1, "{:?}", d.problems);
-    assert!(budget[0].starts_with("o.zip!2.zip!b.bin: "), "{}", budget[0]);
+    assert!(
+        budget[0].starts_with("o.zip!2.zip!b.bin: "),
+        "{}",
+        budget[0]
+    );
     assert!(opts.meter.inflated_bytes() <= TREE_BUDGET + 1);
 
     // Entries are counted over the tree too: two inner archives of 6,000 entries each.
@@ -353,7 +368,11 @@ fn issue_16_overlapping_zip_entries_are_refused_before_inflating() {
     let d = detect(&bomb, &Origin::file("bomb.zip"), &opts);
     match d.problems.as_slice() {
         [e @ InputError::OverlappingEntries { .. }] => {
-            assert!(e.to_string().starts_with("bomb.zip: ZIP entries \"a\" and \"b\" overlap"), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with("bomb.zip: ZIP entries \"a\" and \"b\" overlap"),
+                "{e}"
+            );
         }
         other => panic!("{other:?}"),
     }
