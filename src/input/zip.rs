@@ -122,7 +122,6 @@ pub(crate) fn read(
         let read = counted.read_to_end(&mut data);
         // Every byte inflated counts, whether the entry is then used, too large or damaged.
         spent.add_inflated(opts, counted.bytes);
-        drop(counted);
         drop(entry);
         if read.is_ok() && data.len() as u64 > cap && cap < opts.max_size {
             out.problems.push(InputError::ArchiveBudget {

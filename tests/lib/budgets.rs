@@ -72,7 +72,7 @@ fn key_encrypted_at(count: u32, password: &str) -> Vec<u8> {
 /// A PFX without a MAC whose one plain safe holds `n` shrouded key bags, each the
 /// EncryptedPrivateKeyInfo `key`: RFC 7292 allows all of it.
 fn pfx_with_key_bags(n: usize, key: &[u8]) -> Vec<u8> {
-    let bag = seq(&[&oid(OID_SHROUDED_KEY_BAG), &tlv(0xA0, &key)]);
+    let bag = seq(&[&oid(OID_SHROUDED_KEY_BAG), &tlv(0xA0, key)]);
     let safe_contents = tlv(0x30, &bag.repeat(n));
     let safe = seq(&[&oid(OID_DATA), &tlv(0xA0, &tlv(0x04, &safe_contents))]);
     let auth_safe = seq(&[&safe]);
