@@ -123,6 +123,19 @@ pub enum InputError {
         /// The cap in force.
         cap: u32,
     },
+    /// Opening the object would take more key-derivation work than the budget left to the
+    /// file or the run: refused before the derivation runs (issue 16).
+    #[error("{origin}: opening this {kind} needs more password-hashing work than the budget of {budget} units per {scope} allows, so it was not opened; real exports need far less: raise the budget only for a file you trust")]
+    KdfBudget {
+        /// Where.
+        origin: Origin,
+        /// PKCS#12 or encrypted private key.
+        kind: ObjectKind,
+        /// Which budget ran out.
+        scope: crate::input::BudgetScope,
+        /// That budget, in units (`docs/formats.md`).
+        budget: u64,
+    },
     /// An algorithm certprep cannot decrypt or verify.
     #[error("{origin}: {kind} uses {algorithm}, which certprep cannot read; re-export it with AES-256 or 3DES")]
     UnsupportedAlgorithm {
@@ -166,7 +179,7 @@ pub enum InputError {
         origin: Origin,
     },
     /// A ZIP archive with more entries than certprep reads.
-    #[error("{origin}: the ZIP archive has {count} entries, more than the {limit} certprep reads; extract the certificate files and give them directly")]
+    #[error("{origin}: the ZIP archive has {count} entries (with the archives it is in), more than the {limit} certprep reads from one input; extract the certificate files and give them directly")]
     TooManyEntries {
         /// Where.
         origin: Origin,
@@ -174,6 +187,24 @@ pub enum InputError {
         count: usize,
         /// The limit.
         limit: usize,
+    },
+    /// ZIP entries sharing bytes: one compressed stream referenced by several headers.
+    #[error("{origin}: ZIP entries \"{first}\" and \"{second}\" overlap (they share compressed data), which archive tools never write and ZIP bombs do; the archive was not opened")]
+    OverlappingEntries {
+        /// Where.
+        origin: Origin,
+        /// One entry's name.
+        first: String,
+        /// The other's.
+        second: String,
+    },
+    /// The ZIP entries of one input tree inflate to more than certprep reads in all.
+    #[error("{origin}: the ZIP archive (with any archives inside it) inflates to more than the {limit} bytes certprep reads from one input; the rest was not read: extract the certificate files and give them directly")]
+    ArchiveBudget {
+        /// The entry being inflated when the budget ran out.
+        origin: Origin,
+        /// The budget, in bytes.
+        limit: u64,
     },
     /// A password-protected ZIP entry.
     #[error("{origin}: the ZIP entry is password-protected; extract it with your archive tool and give the file directly")]

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         passwords: vec![Secret::new("fuzz".into())],
         max_iterations: 2048,
         max_size: 1 << 20,
-        cert_cache: None,
+        ..DetectOptions::default()
     };
     let _ = detect(data, &Origin::file("fuzz"), &opts);
 });

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         passwords: vec![Secret::new("Contoso-Fixture-1".into())],
         max_iterations: 2048,
         max_size: 1 << 20,
-        cert_cache: None,
+        ..DetectOptions::default()
     };
     let _ = certprep::pkcs12::read(data, &Origin::file("fuzz"), &opts);
 });

@@ -26,6 +26,13 @@ pub(crate) struct GlobalArgs {
     /// Read a password from this environment variable. Repeatable.
     #[arg(long, global = true, value_name = "VAR")]
     pub(crate) password_env: Vec<String>,
+    /// Most password-hashing work one input file may cost, in hash blocks (docs/formats.md).
+    /// The default opens any real export; raise it only for a file you trust.
+    #[arg(long, global = true, value_name = "UNITS", default_value_t = certprep::input::budget::DEFAULT_MAX_KDF_WORK)]
+    pub(crate) max_kdf_work: u64,
+    /// Most password-hashing work the whole command may cost, over all its files.
+    #[arg(long, global = true, value_name = "UNITS", default_value_t = certprep::input::budget::DEFAULT_MAX_KDF_WORK_RUN)]
+    pub(crate) max_kdf_work_run: u64,
     /// Print only errors and the requested output.
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,

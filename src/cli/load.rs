@@ -37,6 +37,8 @@ pub(crate) fn load_all(paths: &[String], global: &Global) -> anyhow::Result<Dete
 pub(crate) fn load_one(path: &str, global: &Global) -> anyhow::Result<Detected> {
     let mut opts = DetectOptions {
         passwords: global.passwords.clone(),
+        kdf: global.kdf,
+        meter: global.meter.clone(),
         ..DetectOptions::default()
     };
     let stdin_bytes = if path == "-" {
@@ -105,6 +107,8 @@ pub(crate) fn load_pool(paths: &[String], global: &Global) -> anyhow::Result<Vec
     let mut certs = Vec::new();
     let opts = DetectOptions {
         passwords: global.passwords.clone(),
+        kdf: global.kdf,
+        meter: global.meter.clone(),
         ..DetectOptions::default()
     };
     for p in paths {

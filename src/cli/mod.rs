@@ -36,6 +36,10 @@ pub(crate) struct Global {
     pub(crate) color: bool,
     /// Whether an interactive password prompt is possible.
     pub(crate) interactive: bool,
+    /// --max-kdf-work / --max-kdf-work-run.
+    pub(crate) kdf: certprep::input::KdfBudget,
+    /// The run's work counters, shared by every file the command reads.
+    pub(crate) meter: std::sync::Arc<certprep::input::WorkMeter>,
 }
 
 /// Run the parsed command line.
@@ -86,6 +90,11 @@ fn resolve_global(g: &GlobalArgs) -> anyhow::Result<Global> {
         quiet: g.quiet,
         color,
         interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        kdf: certprep::input::KdfBudget {
+            per_file: g.max_kdf_work,
+            per_run: g.max_kdf_work_run,
+        },
+        meter: std::sync::Arc::default(),
     })
 }
 

@@ -264,5 +264,7 @@ fn input_global(
         quiet: global.quiet,
         color: global.color,
         interactive: global.interactive,
+        kdf: global.kdf,
+        meter: global.meter.clone(),
     })
 }

@@ -103,6 +103,8 @@ pub(crate) fn run(
     }
     opts.detect = DetectOptions {
         passwords: global.passwords.clone(),
+        kdf: global.kdf,
+        meter: global.meter.clone(),
         ..DetectOptions::default()
     };
     let scanner = Scanner::new(opts)?;

@@ -7,9 +7,11 @@
 //! named curve around the SEC1 structure minus its own curve field), so the result is
 //! byte-identical to OpenSSL's PKCS#8.
 //! Iteration counts are checked against [`DetectOptions::max_iterations`] before any
-//! derivation: a hostile file must not pin a CPU.
+//! derivation, and every password tried is charged to the input's key-derivation budget
+//! ([`super::budget`]) before it runs: a hostile file must not pin a CPU.
 
 use super::ber;
+use super::budget::{self, KdfHash, Spent};
 use super::sniff::{der_kind, DerKind};
 use super::{DetectOptions, Origin};
 use crate::error::{InputError, ObjectKind};
@@ -22,11 +24,22 @@ use zeroize::Zeroizing;
 /// Scrypt working memory certprep allows (128·r·N bytes).
 const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
 
-/// Read a DER private key of any supported form, recognised by content.
+/// Read a DER private key of any supported form, recognised by content. The key is an input
+/// tree of its own: it gets a fresh per-file key-derivation budget.
 pub fn read(der: &[u8], origin: &Origin, opts: &DetectOptions) -> Result<PrivateKey, InputError> {
+    read_in(der, origin, opts, &Spent::default())
+}
+
+/// [`read`] inside an input tree that has already spent `spent`.
+pub(crate) fn read_in(
+    der: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    spent: &Spent,
+) -> Result<PrivateKey, InputError> {
     match der_kind(der) {
         Some(DerKind::Pkcs8) => from_pkcs8(der, origin, KeyFormat::Pkcs8),
-        Some(DerKind::EncryptedPkcs8) => from_encrypted_pkcs8(der, origin, opts),
+        Some(DerKind::EncryptedPkcs8) => from_encrypted_pkcs8(der, origin, opts, spent),
         Some(DerKind::RsaPkcs1) => from_pkcs1(der, origin),
         Some(DerKind::Sec1) => from_sec1(der, origin),
         _ => Err(malformed(
@@ -123,11 +136,24 @@ fn too_many(origin: &Origin, count: u64, opts: &DetectOptions) -> InputError {
     }
 }
 
+fn over_budget(origin: &Origin, scope: budget::BudgetScope, opts: &DetectOptions) -> InputError {
+    InputError::KdfBudget {
+        origin: origin.clone(),
+        kind: ObjectKind::PrivateKey,
+        scope,
+        budget: match scope {
+            budget::BudgetScope::File => opts.kdf.per_file,
+            budget::BudgetScope::Run => opts.kdf.per_run,
+        },
+    }
+}
+
 /// Decrypt an EncryptedPrivateKeyInfo (RFC 5208 §6) protected with PBES2 (RFC 8018 §6.2).
 fn from_encrypted_pkcs8(
     der: &[u8],
     origin: &Origin,
     opts: &DetectOptions,
+    spent: &Spent,
 ) -> Result<PrivateKey, InputError> {
     // Name the scheme before asking `pkcs8` to decode it, so PKCS#12-style PBE and PBES1 get a
     // clear "unsupported" rather than "damaged".
@@ -151,11 +177,24 @@ fn from_encrypted_pkcs8(
         pkcs5::EncryptionScheme::Pbes2(p) => p,
         _ => return Err(unsupported(origin, "PBES1")),
     };
-    match &params.kdf {
+    let key_len = params.encryption.key_size();
+    // What one password try costs, charged before each try.
+    let cost = match &params.kdf {
         pkcs5::pbes2::Kdf::Pbkdf2(p) => {
             if p.iteration_count > opts.max_iterations {
                 return Err(too_many(origin, p.iteration_count.into(), opts));
             }
+            use pkcs5::pbes2::Pbkdf2Prf as P;
+            let hash = match p.prf {
+                P::HmacWithSha1 => KdfHash::Sha1,
+                P::HmacWithSha224 => KdfHash::Sha224,
+                P::HmacWithSha256 => KdfHash::Sha256,
+                P::HmacWithSha384 => KdfHash::Sha384,
+                P::HmacWithSha512 => KdfHash::Sha512,
+                // A PRF `pkcs5` learns later: charged as the dearest known one.
+                _ => KdfHash::Sha512,
+            };
+            budget::pbkdf2_cost(hash, p.iteration_count.into(), key_len)
         }
         pkcs5::pbes2::Kdf::Scrypt(p) => {
             let n = p.cost_parameter;
@@ -168,10 +207,14 @@ fn from_encrypted_pkcs8(
             if work > u64::from(opts.max_iterations) || memory > MAX_SCRYPT_MEMORY {
                 return Err(too_many(origin, work, opts));
             }
+            budget::scrypt_cost(n, p.block_size.into(), p.parallelization.into())
         }
         _ => return Err(unsupported(origin, params.kdf.oid().to_string())),
-    }
+    };
     for pw in candidates(opts) {
+        if let Err(scope) = spent.charge_kdf(opts, cost) {
+            return Err(over_budget(origin, scope, opts));
+        }
         match info.decrypt(pw) {
             Ok(doc) => {
                 if let Ok(k) = PrivateKey::from_pkcs8_der(

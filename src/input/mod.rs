@@ -9,6 +9,7 @@
 //! objects are still returned. `docs/formats.md` lists every form and message.
 
 mod ber;
+pub mod budget;
 pub mod key;
 mod origin;
 pub mod pem;
@@ -17,7 +18,10 @@ mod sniff;
 mod text;
 pub mod zip;
 
+pub use budget::{BudgetScope, KdfBudget, WorkMeter};
 pub use origin::{Origin, Part};
+
+use budget::Spent;
 
 use crate::error::{InputError, ObjectKind};
 use crate::model::{Cert, CertCache, Csr, PfxInfo, PrivateKey};
@@ -42,6 +46,11 @@ pub struct DetectOptions {
     pub max_iterations: u32,
     /// Refuse files larger than this many bytes.
     pub max_size: u64,
+    /// Total key-derivation work per input tree and per run ([`budget`]).
+    pub kdf: KdfBudget,
+    /// The run's work counters; clones of these options share them. The run budget in
+    /// [`DetectOptions::kdf`] is checked against this meter.
+    pub meter: std::sync::Arc<WorkMeter>,
     /// Parsed CA certificates shared across detections (a scan sets one; see
     /// [`CertCache`]). The result of detection does not depend on it, only the speed.
     pub cert_cache: Option<std::sync::Arc<CertCache>>,
@@ -76,6 +85,8 @@ impl Default for DetectOptions {
             passwords: Vec::new(),
             max_iterations: DEFAULT_MAX_ITERATIONS,
             max_size: DEFAULT_MAX_SIZE,
+            kdf: KdfBudget::default(),
+            meter: std::sync::Arc::default(),
             cert_cache: None,
         }
     }
@@ -177,15 +188,19 @@ pub fn load(path: &str, opts: &DetectOptions) -> Detected {
 }
 
 /// Detect every object in `bytes`. Never panics, whatever the bytes.
+/// `bytes` are one input tree: everything inside (ZIP entries, nested archives, PEM blocks,
+/// PKCS#12 bags) shares one work budget ([`budget`]).
 pub fn detect(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
-    detect_at(bytes, origin, opts, 0)
+    detect_at(bytes, origin, opts, &Spent::default(), 0)
 }
 
-/// [`detect`] at a ZIP nesting depth (`zip` calls back here for each entry).
+/// [`detect`] within an input tree that has already spent `spent`, at a ZIP nesting depth
+/// (`zip` calls back here for each entry).
 pub(crate) fn detect_at(
     bytes: &[u8],
     origin: &Origin,
     opts: &DetectOptions,
+    spent: &Spent,
     depth: usize,
 ) -> Detected {
     if bytes.len() as u64 > opts.max_size {
@@ -200,9 +215,9 @@ pub(crate) fn detect_at(
     }
     // Local file header, or the end-of-central-directory record of an empty archive.
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return zip::read(bytes, origin, opts, depth);
+        return zip::read(bytes, origin, opts, spent, depth);
     }
-    if let Some(found) = detect_der_input(bytes, origin, opts) {
+    if let Some(found) = detect_der_input(bytes, origin, opts, spent) {
         return found;
     }
     let (_, text) = text::decode(bytes);
@@ -224,14 +239,19 @@ pub(crate) fn detect_at(
             return false;
         }
         blocks += 1;
-        out.extend(detect_block(block, &origin.with(Part::Block(blocks)), opts));
+        out.extend(detect_block(
+            block,
+            &origin.with(Part::Block(blocks)),
+            opts,
+            spent,
+        ));
         true
     });
     if blocks > 0 {
         return out;
     }
     if let Some(der) = bare_base64(&text) {
-        if let Some(found) = detect_der_input(&der, origin, opts) {
+        if let Some(found) = detect_der_input(&der, origin, opts, spent) {
             return found;
         }
         return unrecognized(
@@ -266,7 +286,12 @@ fn unrecognized(origin: &Origin, found: String) -> Detected {
 /// Whole input as DER: one or more concatenated SEQUENCEs, optionally followed by whitespace
 /// or NUL padding. `None` when the bytes are not DER of a recognised shape (they may be text
 /// that happens to start with `0`).
-fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Option<Detected> {
+fn detect_der_input(
+    bytes: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    spent: &Spent,
+) -> Option<Detected> {
     if bytes.first() != Some(&0x30) {
         return None;
     }
@@ -293,7 +318,7 @@ fn detect_der_input(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Opti
         } else {
             origin.clone()
         };
-        out.extend(detect_der(der, &o, opts, None));
+        out.extend(detect_der(der, &o, opts, spent, None));
     }
     if capped {
         out.problems.push(too_many_objects(origin));
@@ -331,6 +356,7 @@ fn detect_der(
     der: &[u8],
     origin: &Origin,
     opts: &DetectOptions,
+    spent: &Spent,
     hint: Option<ObjectKind>,
 ) -> Detected {
     let kind = sniff::der_kind(der);
@@ -356,8 +382,8 @@ fn detect_der(
             Err(e) => out.problems.push(e),
         },
         ObjectKind::Pkcs7 => out = pkcs7::read(der, origin, opts),
-        ObjectKind::Pkcs12 => out = crate::pkcs12::read(der, origin, opts),
-        ObjectKind::PrivateKey => match key::read(der, origin, opts) {
+        ObjectKind::Pkcs12 => out = crate::pkcs12::read_in(der, origin, opts, spent),
+        ObjectKind::PrivateKey => match key::read_in(der, origin, opts, spent) {
             Ok(k) => out.items.push(Item::Key(k)),
             Err(e) => out.problems.push(e),
         },
@@ -367,7 +393,12 @@ fn detect_der(
 }
 
 /// One PEM block, by label and content.
-fn detect_block(block: pem::RawBlock<'_>, origin: &Origin, opts: &DetectOptions) -> Detected {
+fn detect_block(
+    block: pem::RawBlock<'_>,
+    origin: &Origin,
+    opts: &DetectOptions,
+    spent: &Spent,
+) -> Detected {
     let label = block.label;
     if !block.terminated {
         return problem(InputError::UnterminatedPem {
@@ -419,14 +450,14 @@ fn detect_block(block: pem::RawBlock<'_>, origin: &Origin, opts: &DetectOptions)
     if label == "TRUSTED CERTIFICATE" {
         // OpenSSL's X509_AUX: the certificate, then trust settings; keep the certificate.
         let cert = ber::read(&der).map(|(t, _)| t.raw).unwrap_or(&der);
-        return detect_der(cert, origin, opts, Some(hint));
+        return detect_der(cert, origin, opts, spent, Some(hint));
     }
     if sniff::der_kind(&der) == Some(DerKind::Cert) {
         // What `detect_der` does with a certificate, handing the decoded bytes over instead of
         // copying them: nearly every block is one.
         return cert_result(opts.parse_cert_owned(der, origin));
     }
-    detect_der(&der, origin, opts, Some(hint))
+    detect_der(&der, origin, opts, spent, Some(hint))
 }
 
 /// A parsed certificate as an item, or its problem.

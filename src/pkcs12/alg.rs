@@ -8,6 +8,7 @@
 
 use super::kdf::{self, Password, Purpose};
 use crate::der_reader::{oid_to_string, Reader, Tlv, TAG_SEQUENCE};
+use crate::input::budget::{self, KdfHash};
 use crate::model::pfx::{Cipher, Encryption, MacDigest, Prf};
 use crate::oid;
 use cbc::cipher::block_padding::Pkcs7;
@@ -93,6 +94,35 @@ impl Scheme {
         }
     }
 
+    /// Key-derivation units one [`Scheme::decrypt`] costs ([`crate::input::budget`]); 0 when
+    /// it would fail before deriving anything.
+    pub(crate) fn cost(&self) -> u64 {
+        match self {
+            Scheme::Pbe {
+                cipher, iterations, ..
+            } => {
+                let key_len = match cipher {
+                    PbeCipher::TripleDes => 24,
+                    PbeCipher::TwoKeyTripleDes | PbeCipher::Rc2_128 => 16,
+                    PbeCipher::Rc2_40 => 5,
+                };
+                budget::pkcs12_kdf_cost(KdfHash::Sha1, *iterations, key_len)
+                    .saturating_add(budget::pkcs12_kdf_cost(KdfHash::Sha1, *iterations, 8))
+            }
+            Scheme::Pbes2 { kdf, cipher, .. } => {
+                let key_len = match cipher {
+                    Cipher::Aes128Cbc => 16,
+                    Cipher::Aes192Cbc | Cipher::DesEde3Cbc => 24,
+                    Cipher::Aes256Cbc => 32,
+                    Cipher::DesCbc => 8,
+                    Cipher::Other(_) => return 0,
+                };
+                prf_hash(&kdf.prf).map_or(0, |h| budget::pbkdf2_cost(h, kdf.iterations, key_len))
+            }
+            Scheme::Unsupported { .. } => 0,
+        }
+    }
+
     /// Decrypt `data`. `None` when the padding is wrong (wrong password or damaged data) or
     /// the scheme is unsupported; callers check [`Scheme::Unsupported`] first. The iteration
     /// count must already have been checked against the cap.
@@ -143,6 +173,17 @@ impl Scheme {
             Scheme::Unsupported { .. } => None,
         }
     }
+}
+
+/// The hash under a PBKDF2 PRF, for its cost; `None` for one certprep cannot compute.
+fn prf_hash(p: &Prf) -> Option<KdfHash> {
+    Some(match p {
+        Prf::HmacSha1 => KdfHash::Sha1,
+        Prf::HmacSha256 => KdfHash::Sha256,
+        Prf::HmacSha384 => KdfHash::Sha384,
+        Prf::HmacSha512 => KdfHash::Sha512,
+        Prf::Other(_) => return None,
+    })
 }
 
 /// PBKDF2 with the scheme's PRF. `None` for an unknown PRF or an over-large count.
@@ -371,6 +412,29 @@ impl MacAlg {
             MacAlg::Pbmac1 { kdf, hmac } => {
                 !matches!(kdf.prf, Prf::Other(_)) && !matches!(hmac, Prf::Other(_))
             }
+        }
+    }
+
+    /// Key-derivation units one [`MacAlg::compute`] costs with `iterations` (the MacData
+    /// count; PBMAC1 uses its own); 0 when it would fail before deriving anything.
+    pub(crate) fn cost(&self, iterations: u64) -> u64 {
+        match self {
+            MacAlg::Pkcs12(d) => {
+                let (hash, len) = match d {
+                    MacDigest::Sha1 => (KdfHash::Sha1, 20),
+                    MacDigest::Sha256 => (KdfHash::Sha256, 32),
+                    MacDigest::Sha384 => (KdfHash::Sha384, 48),
+                    MacDigest::Sha512 => (KdfHash::Sha512, 64),
+                    MacDigest::Other(_) => return 0,
+                };
+                budget::pkcs12_kdf_cost(hash, iterations, len)
+            }
+            MacAlg::Pbmac1 { kdf, .. } => match (prf_hash(&kdf.prf), kdf.key_len) {
+                (Some(h), Some(len)) if len <= 256 => {
+                    budget::pbkdf2_cost(h, kdf.iterations, len as usize)
+                }
+                _ => 0,
+            },
         }
     }
 

@@ -5,7 +5,9 @@
 //!   pbeWithSHAAnd40BitRC2-CBC, 128-bit RC2, 2- and 3-key 3DES, and PBES2 (PBKDF2 with
 //!   HMAC-SHA1/256/384/512; AES-128/192/256-CBC, DES-EDE3-CBC); verifies SHA-1/256/384/512 MACs
 //!   and PBMAC1 (RFC 9579). Iteration counts above the caller's cap are refused before any
-//!   key derivation.
+//!   key derivation, and every derivation (each password tried on the MAC, each safe, each
+//!   key) is charged to the input's key-derivation budget before it runs
+//!   ([`crate::input::budget`]).
 //! - [`build`]: the two profiles of design.md §4.3 with the bag attributes Windows writes.
 //!
 //! This module decides nothing about which certificates belong in a file; that is
@@ -16,5 +18,6 @@ mod kdf;
 mod read;
 mod write;
 
+pub(crate) use read::read_in;
 pub use read::{looks_like_pfx, read};
 pub use write::{build, PfxSpec, Profile, WINDOWS_LOCAL_KEY_ID};

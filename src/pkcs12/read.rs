@@ -1,7 +1,9 @@
 //! Reading a PKCS#12 file (RFC 7292): structure, MAC, password, bags and their attributes.
 //!
 //! Order of work, so that a hostile file costs nothing: parse every visible structure, check
-//! every visible iteration count against the cap, and only then derive keys. Passwords are
+//! every visible iteration count against the cap and the visible derivations' total against
+//! the key-derivation budget left, and only then derive keys, charging each derivation (every
+//! password tried counts) before it runs. Passwords are
 //! tried in a fixed order: null (Windows' "no password" export), the empty string, then the
 //! caller's passwords.
 
@@ -9,6 +11,7 @@ use super::alg::{self, seq, MacAlg, Scheme};
 use super::kdf::Password;
 use crate::der_reader::{oid_to_string, Reader, Tlv, TAG_SET};
 use crate::error::{InputError, ObjectKind};
+use crate::input::budget::{BudgetScope, Spent};
 use crate::input::{DetectOptions, Detected, Item, Origin, Part};
 use crate::model::pfx::{BagInfo, BagKind, Encryption, MacInfo, PasswordUsed, PfxInfo};
 use crate::model::{Cert, KeyFormat, PrivateKey};
@@ -78,8 +81,44 @@ struct RawBag {
     safe_iterations: Option<u64>,
 }
 
-/// Read a PKCS#12 file. See [`crate::pkcs12::read`].
+/// The key-derivation budget of the input being read, charged before each derivation.
+#[derive(Clone, Copy)]
+struct Work<'a> {
+    spent: &'a Spent,
+    opts: &'a DetectOptions,
+}
+
+impl Work<'_> {
+    fn charge(&self, cost: u64) -> Result<(), BudgetScope> {
+        self.spent.charge_kdf(self.opts, cost)
+    }
+
+    fn refusal(&self, origin: &Origin, kind: ObjectKind, scope: BudgetScope) -> InputError {
+        InputError::KdfBudget {
+            origin: origin.clone(),
+            kind,
+            scope,
+            budget: match scope {
+                BudgetScope::File => self.opts.kdf.per_file,
+                BudgetScope::Run => self.opts.kdf.per_run,
+            },
+        }
+    }
+}
+
+/// Read a PKCS#12 file, as an input tree of its own (a fresh per-file key-derivation budget).
 pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
+    read_in(bytes, origin, opts, &Spent::default())
+}
+
+/// [`read`] inside an input tree that has already spent `spent`.
+pub(crate) fn read_in(
+    bytes: &[u8],
+    origin: &Origin,
+    opts: &DetectOptions,
+    spent: &Spent,
+) -> Detected {
+    let work = Work { spent, opts };
     let malformed = |d: &'static str| Detected {
         items: Vec::new(),
         problems: vec![InputError::Malformed {
@@ -137,6 +176,25 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
             return too_many(kdf_iterations);
         }
     }
+    // The least any password costs: one MAC, every encrypted safe and every visible key.
+    // Refused here when over what is left, so a hostile file is turned away without work.
+    let least = layout
+        .mac
+        .iter()
+        .filter(|m| m.alg.is_supported())
+        .map(|m| m.alg.cost(m.iterations))
+        .chain(layout.safes.iter().map(|s| match s {
+            Safe::Encrypted { scheme, .. } => scheme.cost(),
+            _ => 0,
+        }))
+        .chain(key_schemes.iter().flatten().map(Scheme::cost))
+        .fold(0u64, u64::saturating_add);
+    if let Err(scope) = spent.affordable(opts, least) {
+        return Detected {
+            items: Vec::new(),
+            problems: vec![work.refusal(origin, ObjectKind::Pkcs12, scope)],
+        };
+    }
 
     let mut problems = Vec::new();
     let mac_info = layout.mac.as_ref().map(|m| MacInfo {
@@ -156,13 +214,25 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
         candidates.push((Password::Text(p.expose()), PasswordUsed::Supplied));
     }
     let chosen = match layout.mac.as_ref().filter(|m| m.alg.is_supported()) {
-        Some(m) => candidates.iter().copied().find(|(pw, _)| {
-            // The cap was checked above; it fits in u32.
-            let it = u32::try_from(m.iterations).unwrap_or(u32::MAX);
-            m.alg
-                .compute(*pw, m.salt, it, &layout.auth_data)
-                .is_some_and(|v| constant_time_eq(&v, m.value))
-        }),
+        Some(m) => {
+            let mut found = Ok(None);
+            for &(pw, used) in &candidates {
+                if let Err(scope) = work.charge(m.alg.cost(m.iterations)) {
+                    found = Err(scope);
+                    break;
+                }
+                // The cap was checked above; it fits in u32.
+                let it = u32::try_from(m.iterations).unwrap_or(u32::MAX);
+                if m.alg
+                    .compute(pw, m.salt, it, &layout.auth_data)
+                    .is_some_and(|v| constant_time_eq(&v, m.value))
+                {
+                    found = Ok(Some((pw, used)));
+                    break;
+                }
+            }
+            found
+        }
         None => {
             if let Some(m) = &layout.mac {
                 problems.push(InputError::UnsupportedAlgorithm {
@@ -171,7 +241,17 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
                     algorithm: format!("{} MAC (integrity not verified)", digest_text(&m.alg)),
                 });
             }
-            find_password_by_decryption(&layout, &visible, &key_schemes, &candidates)
+            find_password_by_decryption(&layout, &visible, &key_schemes, &candidates, work)
+        }
+    };
+    let chosen = match chosen {
+        Ok(c) => c,
+        Err(scope) => {
+            problems.insert(0, work.refusal(origin, ObjectKind::Pkcs12, scope));
+            return Detected {
+                items: Vec::new(),
+                problems,
+            };
         }
     };
 
@@ -218,7 +298,8 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
         };
     };
 
-    // Open every safe, in file order.
+    // Open every safe, in file order. Once a budget runs out, nothing more is derived.
+    let mut exhausted = false;
     let mut all: Vec<RawBag> = Vec::new();
     for (i, safe) in layout.safes.iter().enumerate() {
         match safe {
@@ -235,8 +316,15 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
                     });
                     continue;
                 }
-                match decrypt_with_fallback(scheme, password, data) {
-                    Some(plain) => {
+                if exhausted {
+                    continue;
+                }
+                match decrypt_with_fallback(scheme, password, data, work) {
+                    Err(scope) => {
+                        problems.push(work.refusal(origin, ObjectKind::Pkcs12, scope));
+                        exhausted = true;
+                    }
+                    Ok(Some(plain)) => {
                         let enc = scheme.encryption();
                         if let Err(d) =
                             parse_bags(&plain, &enc, scheme.iterations(), &mut all, 0)
@@ -244,7 +332,7 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
                             problems.push(damaged(origin, d));
                         }
                     }
-                    None => problems.push(damaged(
+                    Ok(None) => problems.push(damaged(
                         origin,
                         if i == 0 {
                             "the first encrypted safe does not decrypt with the password that opens the file"
@@ -316,17 +404,23 @@ pub fn read(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
                         });
                         None
                     }
+                    (_, Some(_)) if exhausted => None,
                     (_, Some(s)) => match shrouded_data(&b.value) {
-                        Ok(ct) => {
-                            let r = decrypt_with_fallback(s, password, &ct);
-                            if r.is_none() {
+                        Ok(ct) => match decrypt_with_fallback(s, password, &ct, work) {
+                            Err(scope) => {
+                                problems.push(work.refusal(&here, ObjectKind::PrivateKey, scope));
+                                exhausted = true;
+                                None
+                            }
+                            Ok(None) => {
                                 problems.push(damaged(
                                     &here,
                                     "the key bag does not decrypt with the password that opens the file",
                                 ));
+                                None
                             }
-                            r
-                        }
+                            Ok(r) => r,
+                        },
                         Err(d) => {
                             problems.push(damaged(&here, d));
                             None
@@ -376,22 +470,25 @@ fn digest_text(m: &MacAlg) -> String {
 }
 
 /// Decrypt with `pw`; for the two "no password" forms, also try the other one (some writers
-/// compute the MAC with one and encrypt with the other).
+/// compute the MAC with one and encrypt with the other). Each try is charged to `work` first.
 fn decrypt_with_fallback(
     scheme: &Scheme,
     pw: Password<'_>,
     data: &[u8],
-) -> Option<Zeroizing<Vec<u8>>> {
+    work: Work<'_>,
+) -> Result<Option<Zeroizing<Vec<u8>>>, BudgetScope> {
+    work.charge(scheme.cost())?;
     let plain = scheme.decrypt(pw, data).filter(|p| starts_sequence(p));
     if plain.is_some() {
-        return plain;
+        return Ok(plain);
     }
     let other = match pw {
         Password::Null => Password::Text(""),
         Password::Text("") => Password::Null,
-        Password::Text(_) => return None,
+        Password::Text(_) => return Ok(None),
     };
-    scheme.decrypt(other, data).filter(|p| starts_sequence(p))
+    work.charge(scheme.cost())?;
+    Ok(scheme.decrypt(other, data).filter(|p| starts_sequence(p)))
 }
 
 /// Plaintext sanity check: decrypted safes and keys are DER SEQUENCEs spanning all bytes.
@@ -406,7 +503,8 @@ fn find_password_by_decryption<'p>(
     visible: &[RawBag],
     key_schemes: &[Option<Scheme>],
     candidates: &[(Password<'p>, PasswordUsed)],
-) -> Option<(Password<'p>, PasswordUsed)> {
+    work: Work<'_>,
+) -> Result<Option<(Password<'p>, PasswordUsed)>, BudgetScope> {
     let probe: Option<(Scheme, Cow<'_, [u8]>)> = layout
         .safes
         .iter()
@@ -424,14 +522,19 @@ fn find_password_by_decryption<'p>(
                 _ => None,
             })
         });
-    match probe {
-        None => Some(candidates[0]),
-        Some((scheme, data)) => candidates.iter().copied().find(|(pw, _)| {
-            scheme
-                .decrypt(*pw, &data)
-                .is_some_and(|p| starts_sequence(&p))
-        }),
+    let Some((scheme, data)) = probe else {
+        return Ok(Some(candidates[0]));
+    };
+    for &(pw, used) in candidates {
+        work.charge(scheme.cost())?;
+        if scheme
+            .decrypt(pw, &data)
+            .is_some_and(|p| starts_sequence(&p))
+        {
+            return Ok(Some((pw, used)));
+        }
     }
+    Ok(None)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -40,6 +40,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
     })
 }
 
+mod budgets;
 mod chain;
 mod check;
 mod csr;

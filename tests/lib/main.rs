@@ -1,4 +1,5 @@
 //! Library-level oracle, property and registry tests.
+mod budgets;
 mod chain;
 mod check;
 mod check_chain;
