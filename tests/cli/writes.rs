@@ -105,6 +105,7 @@ fn issue_16_force_replaces_a_symlink_without_following_it() {
     certprep()
         .args(["chain", &fixture("deliverable/mail.contoso.com.crt")])
         .arg(fixture("deliverable/ca-bundle.crt"))
+        .args(["--roots", &fixture("deliverable/contoso-root.crt")])
         .arg("-o")
         .arg(link.path())
         .arg("--force")
@@ -209,7 +210,9 @@ fn issue_16_binary_output_to_a_terminal_is_refused() {
     let key_out = run("csr --name a.example.com --key-type p256 -o a.req --key-out -");
     assert!(!key_out.status.success());
     assert!(String::from_utf8_lossy(&key_out.stdout).contains("refusing to write a private key"));
-    let pem = run(&format!("chain {crt} -o -"));
+    let bundle = fixture("deliverable/ca-bundle.crt");
+    let root = fixture("deliverable/contoso-root.crt");
+    let pem = run(&format!("chain {crt} {bundle} --roots {root} -o -"));
     assert!(pem.status.success(), "PEM text may go to a terminal");
     assert!(String::from_utf8_lossy(&pem.stdout).contains("-----BEGIN CERTIFICATE-----"));
     assert_eq!(names(dir.path()), Vec::<String>::new());
