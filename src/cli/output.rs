@@ -1,5 +1,4 @@
-//! Writing output files safely. The rules (README "Writing files safely" and docs/formats.md
-//! "Output files"):
+//! Writing output files safely. The rules (docs/writing-files.md):
 //!
 //! - never overwrite without `--force`; with `--force`, replace only a regular file or a
 //!   symbolic link (the link itself, never its target) — a device, FIFO, socket or directory is
@@ -311,7 +310,8 @@ mod anonymous {
         // The descriptor's name in /proc: linking it follows to the anonymous file (the way
         // open(2) documents for O_TMPFILE without CAP_DAC_READ_SEARCH).
         let proc_name = format!("/proc/self/fd/{}", file.as_raw_fd());
-        let link = |to: &Path| rustix::fs::linkat(CWD, &*proc_name, CWD, to, AtFlags::SYMLINK_FOLLOW);
+        let link =
+            |to: &Path| rustix::fs::linkat(CWD, &*proc_name, CWD, to, AtFlags::SYMLINK_FOLLOW);
         if !force {
             test_hooks::pause(path);
             return match link(path) {
@@ -410,7 +410,9 @@ mod cleanup {
     static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
     fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
-        PENDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        PENDING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Create the file at `path` with `create` and record it, both under the lock the signal
@@ -458,7 +460,8 @@ mod cleanup {
                 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
                 // If the handler cannot be installed the writes still work; only the removal
                 // on a signal is lost (and SIGKILL never allowed it).
-                let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+                let Ok(mut signals) =
+                    signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
                 else {
                     return;
                 };

@@ -236,13 +236,14 @@ pub(crate) fn from_legacy_pem(
 fn evp_bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
     use md5::{Digest, Md5};
     let mut out = Zeroizing::new(Vec::with_capacity(len + 16));
-    let mut prev: Vec<u8> = Vec::new();
+    // Each round's digest is key material too.
+    let mut prev = Zeroizing::new(Vec::new());
     while out.len() < len {
         let mut h = Md5::new();
         h.update(&prev);
         h.update(password);
         h.update(salt);
-        prev = h.finalize().to_vec();
+        prev = Zeroizing::new(h.finalize().to_vec());
         out.extend_from_slice(&prev);
     }
     out.truncate(len);

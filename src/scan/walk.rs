@@ -199,7 +199,7 @@ impl Walker {
 fn kernel_file_system(dir: &Path) -> bool {
     // The magic numbers of linux/magic.h.
     const KERNEL_MAGIC: [u64; 11] = [
-        0x9fa0,     // PROC_SUPER_MAGIC
+        0x9fa0,      // PROC_SUPER_MAGIC
         0x6265_6572, // SYSFS_MAGIC
         0x6462_6720, // DEBUGFS_MAGIC
         0x7472_6163, // TRACEFS_MAGIC

@@ -195,7 +195,10 @@ fn issue_16_binary_output_to_a_terminal_is_refused() {
         std::process::Command::new("script")
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
-            .args(["-qec", &format!("{} --at 2027-01-01T00:00:00Z {args}", bin.display())])
+            .args([
+                "-qec",
+                &format!("{} --at 2027-01-01T00:00:00Z {args}", bin.display()),
+            ])
             .arg("/dev/null")
             .output()
             .unwrap()
@@ -204,7 +207,8 @@ fn issue_16_binary_output_to_a_terminal_is_refused() {
     let key = fixture("deliverable/mail.contoso.com.key");
     let pfx = run(&format!("pfx {crt} {key} --no-chain --empty-password -o -"));
     assert!(!pfx.status.success());
-    assert!(String::from_utf8_lossy(&pfx.stdout).contains("refusing to write binary data to the terminal"));
+    assert!(String::from_utf8_lossy(&pfx.stdout)
+        .contains("refusing to write binary data to the terminal"));
     let p7b = run(&format!("chain {crt} --format p7b -o -"));
     assert!(!p7b.status.success());
     let key_out = run("csr --name a.example.com --key-type p256 -o a.req --key-out -");
@@ -306,7 +310,11 @@ fn issue_16_sigterm_and_sigint_remove_the_temporary_file() {
             cmd.env("CERTPREP_TEST_NAMED_TEMP", "1");
         }
         let status = interrupt(cmd, signal);
-        assert_eq!(status.signal(), Some(number), "{signal}: ends by the signal");
+        assert_eq!(
+            status.signal(),
+            Some(number),
+            "{signal}: ends by the signal"
+        );
         let left = names(dir.path());
         assert!(
             left.iter().all(|n| !n.starts_with(".certprep-")),
@@ -338,7 +346,13 @@ fn issue_16_same_output_named_twice_is_refused() {
         .stderr(contains("are the same file"));
     certprep()
         .current_dir(dir.path())
-        .args(["selfsigned", "--name", "a.example.com", "--key-type", "p256"])
+        .args([
+            "selfsigned",
+            "--name",
+            "a.example.com",
+            "--key-type",
+            "p256",
+        ])
         .args(["-o", "./ss.pem", "--key-out", "ss.pem", "--force"])
         .assert()
         .code(2)
@@ -370,7 +384,13 @@ fn issue_16_same_output_through_a_linked_directory_is_refused() {
     dir.child("real/k.pem").write_str("old key\n").unwrap();
     certprep()
         .current_dir(dir.path())
-        .args(["selfsigned", "--name", "a.example.com", "--key-type", "p256"])
+        .args([
+            "selfsigned",
+            "--name",
+            "a.example.com",
+            "--key-type",
+            "p256",
+        ])
         .args(["-o", "alias/k.pem", "--key-out", "real/k.pem", "--force"])
         .assert()
         .code(2)
@@ -564,7 +584,10 @@ fn issue_16_scan_follows_links_only_inside_the_roots() {
     };
     let contained = scan(&[]);
     assert!(contained.contains("inside.crt"));
-    assert!(contained.contains("/in/inside.crt"), "a link inside is followed");
+    assert!(
+        contained.contains("/in/inside.crt"),
+        "a link inside is followed"
+    );
     assert!(!contained.contains("outside.crt"), "{contained}");
     certprep()
         .args(["scan", "-v", "--follow-links"])
