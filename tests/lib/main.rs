@@ -7,6 +7,7 @@ mod dn;
 mod fuzz_seeds;
 mod hierarchy;
 mod input;
+mod key_decrypt;
 mod limbo;
 mod pkcs12;
 mod runbook;
