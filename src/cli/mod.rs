@@ -132,6 +132,28 @@ pub(crate) fn read_password_file(path: &std::path::Path) -> anyhow::Result<Secre
     Ok(Secret::new(first.to_owned()))
 }
 
+/// The largest `--config` file and `tls-name --compare -` text read: both are a few lines.
+pub(crate) const MAX_SMALL_TEXT: u64 = 1024 * 1024;
+
+/// Read UTF-8 text of at most `limit` bytes from `reader` (reading stops one byte past the
+/// limit, so `/dev/zero` or an endless pipe is refused); `what` names the source in errors.
+pub(crate) fn read_text_bounded(
+    reader: impl std::io::Read,
+    limit: u64,
+    what: &str,
+) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {what}"))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("{what} is larger than {limit} bytes");
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))
+}
+
 /// Read a password from the terminal without echo.
 pub(crate) fn prompt_password(prompt: &str) -> anyhow::Result<Secret> {
     let p = rpassword::prompt_password(prompt).context("reading password from the terminal")?;

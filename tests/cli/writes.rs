@@ -512,6 +512,28 @@ fn issue_16_input_over_the_size_limit_is_refused_from_its_size() {
         .stderr(contains("1099511627776 bytes is larger than"));
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_16_config_and_compare_text_are_read_with_a_bound() {
+    certprep()
+        .args(["check", &fixture("deliverable/mail.contoso.com.crt")])
+        .args(["--config", "/dev/zero"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "configuration /dev/zero is larger than 1048576 bytes",
+        ));
+    certprep()
+        .args(["tls-name", &fixture("deliverable/mail.contoso.com.crt")])
+        .args(["--compare", "-"])
+        .write_stdin(vec![b'x'; 2 << 20])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains("standard input is larger than 1048576 bytes"));
+}
+
 // ---- 9. permissions ----
 
 #[cfg(unix)]
