@@ -77,15 +77,14 @@ impl Walker {
     /// Every path under `roots`, in sorted order.
     pub(crate) fn walk<'a>(&'a self, roots: &[String]) -> impl Iterator<Item = Entry> + 'a {
         let roots = sorted_roots(roots);
-        // Where followed links may lead: the roots as the file system resolves them.
-        let inside: Vec<PathBuf> = if self.follow_links && !self.follow_outside {
+        // Where followed links may lead (`None`: anywhere): the roots as the file system
+        // resolves them.
+        let inside: Option<Vec<PathBuf>> = (self.follow_links && !self.follow_outside).then(|| {
             roots
                 .iter()
                 .filter_map(|r| std::fs::canonicalize(r).ok())
                 .collect()
-        } else {
-            Vec::new()
-        };
+        });
         roots.into_iter().flat_map(move |root| {
             let mut walk = walkdir::WalkDir::new(&root)
                 .follow_links(self.follow_links)
@@ -108,7 +107,7 @@ impl Walker {
                     let refused = if e.depth() > 0 && self.excluded(&root, e.path()) {
                         Some(None)
                     } else {
-                        self.refusal(e, &inside).map(Some)
+                        self.refusal(e, inside.as_deref()).map(Some)
                     };
                     if let Some(reason) = refused {
                         if is_dir {
@@ -134,8 +133,8 @@ impl Walker {
     /// Why an entry is skipped with its subtree: a followed link that leads outside the roots,
     /// or a directory of a kernel file system (/proc, /sys), whose files claim to be regular
     /// but can block a reader or describe the whole machine.
-    fn refusal(&self, e: &walkdir::DirEntry, inside: &[PathBuf]) -> Option<SkipReason> {
-        if e.depth() > 0 && e.path_is_symlink() && !inside.is_empty() {
+    fn refusal(&self, e: &walkdir::DirEntry, inside: Option<&[PathBuf]>) -> Option<SkipReason> {
+        if let Some(inside) = inside.filter(|_| e.depth() > 0 && e.path_is_symlink()) {
             let leads_inside = std::fs::canonicalize(e.path())
                 .is_ok_and(|target| inside.iter().any(|root| target.starts_with(root)));
             if !leads_inside {
