@@ -12,7 +12,6 @@ use crate::model::{KeyFormat, PrivateKey, PublicKey};
 use crate::oid;
 use crate::secret::Secret;
 use der::asn1::ObjectIdentifier;
-use der::Decode;
 use pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rand_core::CryptoRngCore;
 use spki::AlgorithmIdentifierOwned;
@@ -205,11 +204,27 @@ impl GeneratedKey {
         rng.fill_bytes(&mut iv);
         let params = pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(iterations, &salt, &iv)
             .map_err(|e| CsrError::KeyEncryption(pkcs8::Error::EncryptedPrivateKey(e)))?;
-        let info = pkcs8::PrivateKeyInfo::from_der(&der).map_err(CsrError::Encoding)?;
-        let doc = info
-            .encrypt_with_params(params, password.expose().as_bytes())
-            .map_err(CsrError::KeyEncryption)?;
-        pem_string("ENCRYPTED PRIVATE KEY", doc.as_bytes())
+        // Encrypted here rather than by `PrivateKeyInfo::encrypt_with_params`, so that the
+        // PBKDF2-derived key sits in a buffer zeroed on drop (`pkcs5` keeps it in a plain
+        // array it does not zero). The same crates, the same PBES2 parameters.
+        let mut key = Zeroizing::new([0u8; 32]);
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+            password.expose().as_bytes(),
+            &salt,
+            iterations,
+            &mut *key,
+        );
+        let encrypted_data = {
+            use cbc::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+            cbc::Encryptor::<aes::Aes256>::new(&(*key).into(), &iv.into())
+                .encrypt_padded_vec_mut::<Pkcs7>(&der)
+        };
+        let info = pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: params.into(),
+            encrypted_data: &encrypted_data,
+        };
+        let doc = der::Encode::to_der(&info).map_err(CsrError::Encoding)?;
+        pem_string("ENCRYPTED PRIVATE KEY", &doc)
     }
 
     /// This key as the model's [`PrivateKey`] (for building a PKCS#12 file), found at `origin`.

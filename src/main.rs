@@ -72,6 +72,7 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    disable_core_dumps();
     let args = <cli::args::Cli as clap::Parser>::parse();
     match cli::run(args) {
         Ok(code) => code,
@@ -87,6 +88,24 @@ fn main() -> ExitCode {
             cli::exit::error()
         }
     }
+}
+
+/// No core dump: one would hold passwords and decrypted keys (issue 16). The soft and hard
+/// limits on core size go to zero, and on Linux the process is marked not dumpable, which also
+/// covers a `core_pattern` that pipes to a handler (those ignore the size limit) and keeps other
+/// processes of the same user from reading its memory through ptrace or /proc. Failure is not
+/// fatal: the tool works the same, only without this protection.
+fn disable_core_dumps() {
+    #[cfg(unix)]
+    {
+        let none = rustix::process::Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        };
+        let _ = rustix::process::setrlimit(rustix::process::Resource::Core, none);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }
 
 #[cfg(test)]

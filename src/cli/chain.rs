@@ -74,6 +74,9 @@ pub(crate) fn run(
             ChainFormat::P7b => chain::to_pkcs7_der(certs),
         };
         if path == "-" {
+            if args.format == ChainFormat::P7b {
+                super::output::check_stdout(super::output::Content::Binary, Sensitivity::Public)?;
+            }
             out.write_all(&bytes)?;
             if !global.quiet || !ok {
                 write_report(&report, args.json, &mut std::io::stderr().lock())?;

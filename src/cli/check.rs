@@ -165,13 +165,18 @@ fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
         Some(p) => (p.to_path_buf(), true),
         None => (PathBuf::from("certprep.toml"), false),
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
         Err(e) if !must && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
         Err(e) => {
             return Err(e).with_context(|| format!("reading configuration {}", path.display()))
         }
     };
+    let text = super::read_text_bounded(
+        file,
+        super::MAX_SMALL_TEXT,
+        &format!("configuration {}", path.display()),
+    )?;
     Ok(Config::parse(&text, &path.display().to_string())?)
 }
 

@@ -1,7 +1,7 @@
 //! `certprep csr`: a new key and a PKCS#10 request, or a renewal request copied from an
 //! existing certificate (`--from`), as `New-ExchangeCertificate -GenerateRequest` makes them.
 
-use super::output::{write_file, Sensitivity};
+use super::output::{check_stdout, is_stdout, same_file, write_output, Content, Sensitivity};
 use super::Global;
 use anyhow::{bail, Context};
 use certprep::csr::{self, CsrSpec, SanEntry, SubjectSpec};
@@ -39,10 +39,11 @@ pub(crate) struct CsrArgs {
     /// Renew this certificate (PEM or DER): copy its subject and subjectAltNames.
     #[arg(long, value_name = "CERT")]
     from: Option<String>,
-    /// Where to write the request.
+    /// Where to write the request (`-`: standard output).
     #[arg(short = 'o', long = "out", value_name = "REQ")]
     out: PathBuf,
-    /// Where to write the new private key (PKCS#8 PEM, owner-only permissions).
+    /// Where to write the new private key (PKCS#8 PEM, owner-only permissions; `-`: standard
+    /// output, refused on a terminal).
     #[arg(long, value_name = "KEY")]
     key_out: PathBuf,
     /// Write the request as Exchange does: UTF-16LE text, CRLF, "NEW CERTIFICATE REQUEST".
@@ -114,24 +115,10 @@ impl From<KeyTypeArg> for KeyType {
     }
 }
 
-/// Refuse to start when an output exists (without --force) or two outputs are the same path,
-/// before spending time on key generation.
+/// Refuse to start when an output exists (without --force), is not a regular file, or two
+/// outputs are the same file, before spending time on key generation.
 pub(crate) fn check_outputs(paths: &[&Path], force: bool) -> anyhow::Result<()> {
-    for (i, p) in paths.iter().enumerate() {
-        if paths[..i].contains(p) {
-            bail!(
-                "{} is given for two outputs; give different files",
-                p.display()
-            );
-        }
-        if !force && p.symlink_metadata().is_ok() {
-            bail!(
-                "{} already exists; use --force to overwrite it",
-                p.display()
-            );
-        }
-    }
-    Ok(())
+    super::output::check_outputs(paths, force)
 }
 
 /// The key as PEM: encrypted when a password was given.
@@ -145,8 +132,10 @@ pub(crate) fn key_pem(
     })
 }
 
-/// Write the key, then the other file; if the second write fails, remove the key again so no
-/// orphan key is left behind (unless it replaced a file under --force).
+/// Write the key, then the other file (either may be `-`, standard output); if the second
+/// write fails, remove the key again so no orphan key is left behind (unless it replaced a file
+/// under --force). Refuses, before overwriting it, a second file that turned out to be the key
+/// just written (a file system that folds case).
 pub(crate) fn write_pair(
     key_path: &Path,
     key_pem: &[u8],
@@ -154,11 +143,37 @@ pub(crate) fn write_pair(
     other: &[u8],
     other_sensitivity: Sensitivity,
     force: bool,
+    out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    if is_stdout(key_path) {
+        check_stdout(Content::Text, Sensitivity::Secret)?;
+    }
     let key_existed = key_path.symlink_metadata().is_ok();
-    write_file(key_path, key_pem, force, Sensitivity::Secret)?;
-    if let Err(e) = write_file(other_path, other, force, other_sensitivity) {
-        if !key_existed {
+    write_output(
+        key_path,
+        key_pem,
+        force,
+        Sensitivity::Secret,
+        Content::Text,
+        out,
+    )?;
+    let same = !is_stdout(key_path) && !is_stdout(other_path) && same_file(key_path, other_path);
+    if same {
+        bail!(
+            "{} is the key just written to {}; nothing else was written. Give a different file for each output",
+            other_path.display(),
+            key_path.display()
+        );
+    }
+    if let Err(e) = write_output(
+        other_path,
+        other,
+        force,
+        other_sensitivity,
+        Content::Text,
+        out,
+    ) {
+        if !key_existed && !is_stdout(key_path) {
             let _ = std::fs::remove_file(key_path);
         }
         return Err(e);
@@ -208,7 +223,15 @@ pub(crate) fn run(args: CsrArgs, global: &Global, out: &mut dyn Write) -> anyhow
         &request,
         Sensitivity::Public,
         args.force,
+        out,
     )?;
+    // With an output on standard output the summary goes to stderr, apart from the data.
+    let mut stderr = std::io::stderr().lock();
+    let out: &mut dyn Write = if is_stdout(&args.out) || is_stdout(&args.key_out) {
+        &mut stderr
+    } else {
+        out
+    };
     if !global.quiet {
         let subject = spec
             .subject_der()

@@ -42,7 +42,8 @@ pub(crate) fn load_one(path: &str, global: &Global) -> anyhow::Result<Detected> 
         ..DetectOptions::default()
     };
     let stdin_bytes = if path == "-" {
-        let mut buf = Vec::new();
+        // Zeroed when dropped: standard input may carry an unencrypted key.
+        let mut buf = zeroize::Zeroizing::new(Vec::new());
         // One byte over the limit is enough for `detect` to report the input as too large.
         std::io::stdin()
             .take(opts.max_size.saturating_add(1))

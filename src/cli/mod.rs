@@ -98,19 +98,69 @@ fn resolve_global(g: &GlobalArgs) -> anyhow::Result<Global> {
     })
 }
 
+/// The largest password file read: a password is one line, and this bound keeps a wrong path
+/// (a log, a disk image, `/dev/zero`) from filling memory. docs/formats.md lists it.
+pub(crate) const MAX_PASSWORD_FILE: u64 = 64 * 1024;
+
 /// Read a password file: its first line, without the line ending. An empty file is the empty
-/// password.
+/// password. At most [`MAX_PASSWORD_FILE`] bytes are read (a larger regular file is refused
+/// from its size, without reading), into one buffer that is zeroed afterwards.
 pub(crate) fn read_password_file(path: &std::path::Path) -> anyhow::Result<Secret> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading password file {}", path.display()))?;
-    let text = zeroize::Zeroizing::new(text);
+    use std::io::Read;
+    let context = || format!("reading password file {}", path.display());
+    let file = std::fs::File::open(path).with_context(context)?;
+    let too_large = || {
+        anyhow::anyhow!(
+            "password file {} is larger than {MAX_PASSWORD_FILE} bytes; a password file holds the password on its first line",
+            path.display()
+        )
+    };
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > MAX_PASSWORD_FILE)
+    {
+        return Err(too_large());
+    }
+    // Capacity for the whole bound up front: growing the buffer would leave copies of the
+    // password in freed memory.
+    let mut buf = zeroize::Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_FILE as usize + 1));
+    file.take(MAX_PASSWORD_FILE + 1)
+        .read_to_end(&mut buf)
+        .with_context(context)?;
+    if buf.len() as u64 > MAX_PASSWORD_FILE {
+        return Err(too_large());
+    }
+    let text = std::str::from_utf8(&buf)
+        .map_err(|_| anyhow::anyhow!("password file {} is not UTF-8 text", path.display()))?;
     let first = text
         .strip_prefix('\u{FEFF}')
-        .unwrap_or(&text)
+        .unwrap_or(text)
         .lines()
         .next()
         .unwrap_or("");
     Ok(Secret::new(first.to_owned()))
+}
+
+/// The largest `--config` file and `tls-name --compare -` text read: both are a few lines.
+pub(crate) const MAX_SMALL_TEXT: u64 = 1024 * 1024;
+
+/// Read UTF-8 text of at most `limit` bytes from `reader` (reading stops one byte past the
+/// limit, so `/dev/zero` or an endless pipe is refused); `what` names the source in errors.
+pub(crate) fn read_text_bounded(
+    reader: impl std::io::Read,
+    limit: u64,
+    what: &str,
+) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {what}"))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("{what} is larger than {limit} bytes");
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))
 }
 
 /// Read a password from the terminal without echo.

@@ -1,7 +1,7 @@
 //! `certprep pem`: split a PFX (or any inputs) into the PEM files load balancers and reverse
 //! proxies want: key.pem (PKCS#8, 0600), cert.pem, chain.pem, fullchain.pem.
 
-use super::output::{write_file, Sensitivity};
+use super::output::{check_outputs, create_dir_all, is_stdout, write_file, Sensitivity};
 use super::Global;
 use anyhow::{bail, Context};
 use certprep::model::{Cert, PrivateKey};
@@ -19,7 +19,8 @@ pub(crate) struct PemArgs {
     /// Inputs: a PFX, or certificates, keys, bundles, .p7b, ZIP (`-` for stdin).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// Directory to write the four files to (created if missing).
+    /// Directory to write the four files to (created if missing: 0700 when it will hold the
+    /// key).
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
     /// Include the self-signed root in chain.pem and fullchain.pem.
@@ -36,15 +37,13 @@ pub(crate) struct PemArgs {
 pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let names = ["key.pem", "cert.pem", "chain.pem", "fullchain.pem"];
     let paths: Vec<PathBuf> = names.iter().map(|n| args.out_dir.join(n)).collect();
-    // All or nothing: refuse before writing any file if one of them exists.
-    if !args.force {
-        if let Some(p) = paths.iter().find(|p| p.symlink_metadata().is_ok()) {
-            bail!(
-                "{} already exists; use --force to overwrite it",
-                p.display()
-            );
-        }
+    if is_stdout(&args.out_dir) {
+        bail!("--out-dir - : pem writes four files and needs a directory; give one (it is created if missing)");
     }
+    // All or nothing: refuse before writing any file if one of them exists (or, even with
+    // --force, is not a regular file).
+    let path_refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+    check_outputs(&path_refs, args.force)?;
     let detected = super::load::load_all(&args.files, global)?;
     let pool = super::load::load_pool(&args.pool, global)?;
     let certs: Vec<&Cert> = detected.certs().collect();
@@ -62,8 +61,13 @@ pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow
         },
     )?;
     let files = pfx::split(&sel)?;
-    std::fs::create_dir_all(&args.out_dir)
-        .with_context(|| format!("creating {}", args.out_dir.display()))?;
+    // A directory made to hold the key is owner-only (0700).
+    let dir_sensitivity = if files.key.is_some() {
+        Sensitivity::Secret
+    } else {
+        Sensitivity::Public
+    };
+    create_dir_all(&args.out_dir, dir_sensitivity)?;
     let mut written = Vec::new();
     let mut write = |path: &PathBuf, bytes: &[u8], s: Sensitivity| -> anyhow::Result<()> {
         let r = write_file(path, bytes, args.force, s);

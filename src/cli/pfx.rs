@@ -5,7 +5,9 @@
 //! encrypted keys are opened with `--in-password-file`/`--in-password-env` (and, when none is
 //! given, with the output password too, so keeping a password needs one flag).
 
-use super::output::{write_file, Sensitivity};
+use super::output::{
+    check_outputs, check_stdout, is_stdout, write_file, write_output, Content, Sensitivity,
+};
 use super::Global;
 use anyhow::{bail, Context};
 use certprep::model::{Cert, PrivateKey};
@@ -61,7 +63,7 @@ pub(crate) struct PfxArgs {
     /// Inputs: certificates, keys, bundles, .p7b, ZIP, existing PFX files (`-` for stdin).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// The PFX to write.
+    /// The PFX to write (`-`: standard output, refused on a terminal).
     #[arg(short = 'o', long = "out", value_name = "OUT.pfx")]
     out: PathBuf,
     /// Protection profile [default: compat].
@@ -105,11 +107,9 @@ pub(crate) struct PfxArgs {
 
 pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     // Refuse early, before any password prompt or work.
-    if !args.force && args.out.symlink_metadata().is_ok() {
-        bail!(
-            "{} already exists; use --force to overwrite it",
-            args.out.display()
-        );
+    check_outputs(&[&args.out], args.force)?;
+    if is_stdout(&args.out) {
+        check_stdout(Content::Binary, Sensitivity::Secret)?;
     }
     let profile = match (args.profile, args.windows) {
         (Some(ProfileArg::Modern), _) => Profile::Modern,
@@ -163,10 +163,25 @@ pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow
             csp_name: csp.as_deref(),
         },
     )?;
-    write_file(&args.out, &bytes, args.force, Sensitivity::Secret)
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    if !global.quiet {
-        summary(&sel, profile, &args.out, out)?;
+    if is_stdout(&args.out) {
+        write_output(
+            &args.out,
+            &bytes,
+            args.force,
+            Sensitivity::Secret,
+            Content::Binary,
+            out,
+        )?;
+        // The summary goes to stderr, apart from the data.
+        if !global.quiet {
+            summary(&sel, profile, &args.out, &mut std::io::stderr().lock())?;
+        }
+    } else {
+        write_file(&args.out, &bytes, args.force, Sensitivity::Secret)
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        if !global.quiet {
+            summary(&sel, profile, &args.out, out)?;
+        }
     }
     Ok(super::exit::success())
 }

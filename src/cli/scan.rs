@@ -40,9 +40,15 @@ pub(crate) struct ScanArgs {
     /// matches this glob. Repeatable.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
-    /// Follow symbolic links (loops are reported per path). Without it links are skipped.
+    /// Follow symbolic links that lead inside the PATHs given (loops are reported per path).
+    /// Without it links are skipped.
     #[arg(long)]
     follow_links: bool,
+    /// With --follow-links, also follow links that lead outside the PATHs given (by default
+    /// those are skipped and listed with -v). Kernel file systems (/proc, /sys) are never
+    /// scanned.
+    #[arg(long, requires = "follow_links")]
+    follow_links_outside: bool,
     /// Verify every issuer's signature while building chains, as `check` does. Without it
     /// issuers are linked by name, key identifiers and key type: much faster on trees of
     /// distinct certificates (one RSA verification ~35 µs, one P-384 verification ~1 ms).
@@ -96,6 +102,7 @@ pub(crate) fn run(
 ) -> anyhow::Result<ExitCode> {
     let mut opts = ScanOptions::new(global.at);
     opts.follow_links = args.follow_links;
+    opts.follow_outside = args.follow_links_outside;
     opts.exclude = args.exclude.clone();
     opts.jobs = args.jobs.map(usize::from);
     if let Some(n) = args.chunk_files {

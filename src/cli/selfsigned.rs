@@ -6,7 +6,7 @@
 //! prompt on a terminal, or `--empty-password`).
 
 use super::csr::{check_outputs, key_pem, write_pair, KeyPasswordArgs, KeyTypeArg};
-use super::output::Sensitivity;
+use super::output::{Content, Sensitivity};
 use super::Global;
 use anyhow::bail;
 use certprep::csr::SanEntry;
@@ -46,13 +46,15 @@ pub(crate) struct SelfsignedArgs {
     /// Key to generate.
     #[arg(long, value_enum, value_name = "TYPE", default_value = "rsa2048")]
     key_type: KeyTypeArg,
-    /// Where to write the certificate (.pem/.crt/.cer: PEM; .pfx/.p12: PFX).
+    /// Where to write the certificate (.pem/.crt/.cer: PEM; .pfx/.p12: PFX; `-`: standard
+    /// output, then give --key-out, or --format pfx, refused on a terminal).
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     out: PathBuf,
     /// Output format; by default chosen from the -o extension (.pfx and .p12 mean pfx).
     #[arg(long, value_enum)]
     format: Option<OutFormat>,
-    /// For PEM output: where to write the key. Default: OUT with its extension replaced by .key.
+    /// For PEM output: where to write the key. Default: OUT with its extension replaced by .key
+    /// (`-`: standard output, refused on a terminal).
     #[arg(long, value_name = "KEY")]
     key_out: Option<PathBuf>,
     #[command(flatten)]
@@ -91,10 +93,13 @@ pub(crate) fn run(
     if args.friendly_name.is_some() || args.empty_password {
         bail!("--friendly-name and --empty-password are for PFX output; give -o OUT.pfx or --format pfx");
     }
-    let key_out = args
-        .key_out
-        .clone()
-        .unwrap_or_else(|| args.out.with_extension("key"));
+    let key_out = match &args.key_out {
+        Some(k) => k.clone(),
+        None if super::output::is_stdout(&args.out) => {
+            bail!("with -o - (standard output) give the key's file with --key-out")
+        }
+        None => args.out.with_extension("key"),
+    };
     let password = args.key_password.read()?;
     check_outputs(&[&args.out, &key_out], args.force)?;
     let generated = selfsigned::generate(&spec(&args, global)?, &mut rand_core::OsRng)?;
@@ -106,7 +111,16 @@ pub(crate) fn run(
         generated.to_pem()?.as_bytes(),
         Sensitivity::Public,
         args.force,
+        out,
     )?;
+    // With an output on standard output the summary goes to stderr, apart from the data.
+    let mut stderr = std::io::stderr().lock();
+    let out: &mut dyn Write =
+        if super::output::is_stdout(&args.out) || super::output::is_stdout(&key_out) {
+            &mut stderr
+        } else {
+            out
+        };
     if !global.quiet {
         writeln!(out, "Certificate : {}", args.out.display())?;
         writeln!(
@@ -155,6 +169,9 @@ fn run_pfx(
         bail!("a PFX holds the key itself: leave out --key-out and --key-password-*, and give the PFX password with --password-file/--password-env (or --empty-password)");
     }
     check_outputs(&[&args.out], args.force)?;
+    if super::output::is_stdout(&args.out) {
+        super::output::check_stdout(Content::Binary, Sensitivity::Secret)?;
+    }
     let spec = spec(args, global)?;
     let password = super::pfx::output_password(global, args.empty_password)?;
     let generated = selfsigned::generate(&spec, &mut rand_core::OsRng)?;
@@ -176,7 +193,20 @@ fn run_pfx(
             csp_name: Some(pfx::DEFAULT_CSP),
         },
     )?;
-    super::output::write_file(&args.out, &bytes, args.force, Sensitivity::Secret)?;
+    super::output::write_output(
+        &args.out,
+        &bytes,
+        args.force,
+        Sensitivity::Secret,
+        Content::Binary,
+        out,
+    )?;
+    let mut stderr = std::io::stderr().lock();
+    let out: &mut dyn Write = if super::output::is_stdout(&args.out) {
+        &mut stderr
+    } else {
+        out
+    };
     if !global.quiet {
         writeln!(
             out,

@@ -8,7 +8,7 @@ use certprep::powershell::{connector_lines, ConnectorTargets};
 use certprep::report::sanitize_line;
 use certprep::thumbprint::{HashAlg, Thumbprint};
 use certprep::tls_name::{compare_cert, find_leaf_by_name, tls_name, Comparison};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Print the value for -TlsCertificateName (Set-SendConnector, Set-ReceiveConnector,
@@ -101,13 +101,11 @@ pub(crate) fn run(
         Some("-") if args.file == "-" => {
             bail!("--compare - and FILE - both read standard input; give the certificate as a path")
         }
-        Some("-") => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .context("reading the value to compare from standard input")?;
-            Some(s)
-        }
+        Some("-") => Some(super::read_text_bounded(
+            std::io::stdin(),
+            super::MAX_SMALL_TEXT,
+            "the value to compare from standard input",
+        )?),
         Some(s) => Some(s.to_owned()),
         None => None,
     };

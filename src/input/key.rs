@@ -215,13 +215,11 @@ fn from_encrypted_pkcs8(
         if let Err(scope) = spent.charge_kdf(opts, cost) {
             return Err(over_budget(origin, scope, opts));
         }
-        match info.decrypt(pw) {
+        match decrypt_pbes2(&info, pw.as_bytes()) {
             Ok(doc) => {
-                if let Ok(k) = PrivateKey::from_pkcs8_der(
-                    doc.as_bytes(),
-                    origin.clone(),
-                    KeyFormat::EncryptedPkcs8,
-                ) {
+                if let Ok(k) =
+                    PrivateKey::from_pkcs8_der(&doc, origin.clone(), KeyFormat::EncryptedPkcs8)
+                {
                     return Ok(k);
                 }
             }
@@ -232,6 +230,68 @@ fn from_encrypted_pkcs8(
         }
     }
     Err(password_needed(origin, opts))
+}
+
+/// `EncryptedPrivateKeyInfo::decrypt` with the PBKDF2-derived key in a buffer zeroed on drop:
+/// the `pkcs5` crate keeps its derived key in a plain array it does not zero
+/// (`pbes2/encryption.rs`, "TODO(tarcieri): zeroize?"), which a core dump or swapped page
+/// would hold. PBKDF2 with AES-CBC or 3DES-CBC (what OpenSSL, Windows and certprep write) is
+/// done here with the same crates; scrypt and single DES still go through `pkcs5`.
+fn decrypt_pbes2(
+    info: &pkcs8::EncryptedPrivateKeyInfo<'_>,
+    pw: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, pkcs8::Error> {
+    use pkcs5::pbes2::{EncryptionScheme as Cipher, Kdf, Pbkdf2Prf};
+    if let pkcs5::EncryptionScheme::Pbes2(params) = &info.encryption_algorithm {
+        let cipher = match &params.encryption {
+            Cipher::Aes128Cbc { iv } => Some(("AES-128-CBC", &iv[..])),
+            Cipher::Aes192Cbc { iv } => Some(("AES-192-CBC", &iv[..])),
+            Cipher::Aes256Cbc { iv } => Some(("AES-256-CBC", &iv[..])),
+            Cipher::DesEde3Cbc { iv } => Some(("DES-EDE3-CBC", &iv[..])),
+            _ => None,
+        };
+        let key_len = params.encryption.key_size();
+        if let (Kdf::Pbkdf2(kdf), Some((alg, iv))) = (&params.kdf, cipher) {
+            // A stated key length must match the cipher's (as `pkcs5` requires).
+            if kdf.key_length.is_some_and(|l| usize::from(l) != key_len) {
+                return Err(pkcs8::Error::EncryptedPrivateKey(
+                    pkcs5::Error::DecryptFailed,
+                ));
+            }
+            let mut key = Zeroizing::new(vec![0u8; key_len]);
+            let (salt, rounds) = (kdf.salt, kdf.iteration_count);
+            match kdf.prf {
+                Pbkdf2Prf::HmacWithSha1 => {
+                    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(pw, salt, rounds, &mut key)
+                }
+                Pbkdf2Prf::HmacWithSha224 => {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha224>(pw, salt, rounds, &mut key)
+                }
+                Pbkdf2Prf::HmacWithSha256 => {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pw, salt, rounds, &mut key)
+                }
+                Pbkdf2Prf::HmacWithSha384 => {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha384>(pw, salt, rounds, &mut key)
+                }
+                Pbkdf2Prf::HmacWithSha512 => {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha512>(pw, salt, rounds, &mut key)
+                }
+                _ => return pkcs5_decrypt(info, pw),
+            }
+            return cbc_decrypt(alg, &key, iv, info.encrypted_data).ok_or(
+                pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed),
+            );
+        }
+    }
+    pkcs5_decrypt(info, pw)
+}
+
+fn pkcs5_decrypt(
+    info: &pkcs8::EncryptedPrivateKeyInfo<'_>,
+    pw: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, pkcs8::Error> {
+    info.decrypt(pw)
+        .map(|doc| Zeroizing::new(doc.as_bytes().to_vec()))
 }
 
 /// Decrypt OpenSSL's legacy PEM encryption (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: ALG,IV`):
@@ -279,13 +339,14 @@ pub(crate) fn from_legacy_pem(
 fn evp_bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
     use md5::{Digest, Md5};
     let mut out = Zeroizing::new(Vec::with_capacity(len + 16));
-    let mut prev: Vec<u8> = Vec::new();
+    // Each round's digest is key material too.
+    let mut prev = Zeroizing::new(Vec::new());
     while out.len() < len {
         let mut h = Md5::new();
         h.update(&prev);
         h.update(password);
         h.update(salt);
-        prev = h.finalize().to_vec();
+        prev = Zeroizing::new(h.finalize().to_vec());
         out.extend_from_slice(&prev);
     }
     out.truncate(len);

@@ -163,27 +163,47 @@ impl Detected {
 }
 
 /// Read the file at `path` and detect what it holds. I/O failures become a problem entry.
-/// At most `max_size + 1` bytes are read, so a huge file (or an endless device) is refused
-/// without being loaded.
+/// A regular file larger than `max_size` is refused from its size, without reading it; anything
+/// else (a pipe, a device) is read up to `max_size + 1` bytes, so an endless source is refused
+/// too. The bytes read are zeroed afterwards: the file may hold an unencrypted key.
 pub fn load(path: &str, opts: &DetectOptions) -> Detected {
     use std::io::Read;
     let origin = Origin::file(path);
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| {
-        f.take(opts.max_size.saturating_add(1))
-            .read_to_end(&mut bytes)
-    });
-    match read {
+    let io = |source| {
+        problem(InputError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(source) => return io(source),
+    };
+    // The size a regular file claims: refuse past the limit, else read it into a buffer of
+    // that size (no regrowing, which would leave copies of a key in freed memory).
+    let expected = match file.metadata() {
+        Ok(m) if m.is_file() && m.len() > opts.max_size => {
+            return problem(InputError::TooLarge {
+                size: m.len(),
+                limit: opts.max_size,
+                origin,
+            })
+        }
+        Ok(m) if m.is_file() => m.len(),
+        _ => 0,
+    };
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(expected as usize + 1));
+    match file
+        .take(opts.max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
         Ok(n) if n as u64 > opts.max_size => problem(InputError::TooLarge {
-            size: std::fs::metadata(path).map_or(n as u64, |m| m.len().max(n as u64)),
+            size: n as u64,
             limit: opts.max_size,
             origin,
         }),
         Ok(_) => detect(&bytes, &origin, opts),
-        Err(source) => problem(InputError::Io {
-            path: path.to_owned(),
-            source,
-        }),
+        Err(source) => io(source),
     }
 }
 
@@ -424,12 +444,18 @@ fn detect_block(
         }
     };
     let (headers, der) = pem::decode_body(block.body);
+    if hint == ObjectKind::PrivateKey {
+        // The base64 of a key is the key: do not leave it in the reused scratch buffer.
+        pem::scrub_scratch();
+    }
     let Some(der) = der else {
         return problem(InputError::BadBase64 {
             origin: origin.clone(),
             label: label.to_owned(),
         });
     };
+    // Zeroed when dropped (a key's DER); a certificate's is handed on below without a copy.
+    let mut der = zeroize::Zeroizing::new(der);
     let encrypted = headers
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.contains("ENCRYPTED"));
@@ -455,7 +481,7 @@ fn detect_block(
     if sniff::der_kind(&der) == Some(DerKind::Cert) {
         // What `detect_der` does with a certificate, handing the decoded bytes over instead of
         // copying them: nearly every block is one.
-        return cert_result(opts.parse_cert_owned(der, origin));
+        return cert_result(opts.parse_cert_owned(std::mem::take(&mut *der), origin));
     }
     detect_der(&der, origin, opts, spent, Some(hint))
 }

@@ -130,15 +130,23 @@ pub(crate) fn for_each_block<'t>(text: &'t str, mut f: impl FnMut(RawBlock<'t>) 
     }
 }
 
+thread_local! {
+    /// [`decode_body`]'s line-free copy of a body, reused by each thread.
+    static B64: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Zero the line-free copy [`decode_body`] last made on this thread (after a key's block).
+pub(crate) fn scrub_scratch() {
+    use zeroize::Zeroize;
+    B64.with(|b64| b64.borrow_mut().zeroize());
+}
+
 /// The headers and decoded bytes of a block's body.
 pub(crate) fn decode_body(body: &str) -> (Vec<(String, String)>, Option<Vec<u8>>) {
     // Fast path, nearly every block: base64 lines and nothing else. Drop the line breaks and
     // decode; anything else (headers, spaces, JSON escapes) is not base64, so decoding fails
     // and the general path below handles it. The line-free copy goes into a buffer each thread
     // reuses.
-    thread_local! {
-        static B64: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     let fast = B64.with(|b64| {
         let mut b64 = b64.borrow_mut();
         b64.clear();

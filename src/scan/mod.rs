@@ -72,6 +72,8 @@ pub fn days_left(not_after: OffsetDateTime, as_of: OffsetDateTime) -> i64 {
 pub struct ScanOptions {
     /// Follow symbolic links (loops are detected and reported per path).
     pub follow_links: bool,
+    /// With `follow_links`, also follow links that lead outside the roots.
+    pub follow_outside: bool,
     /// Glob patterns; a file or directory whose name or path relative to its root matches one
     /// is not scanned (directories are not descended).
     pub exclude: Vec<String>,
@@ -90,6 +92,7 @@ impl ScanOptions {
     pub fn new(as_of: OffsetDateTime) -> Self {
         ScanOptions {
             follow_links: false,
+            follow_outside: false,
             exclude: Vec::new(),
             detect: DetectOptions::default(),
             as_of,
@@ -140,6 +143,11 @@ pub enum SkipReason {
     Symlink,
     /// Not a regular file (FIFO, socket, device): never opened, as reading could block.
     NotRegularFile,
+    /// A link that leads outside the scanned paths, not followed without
+    /// `--follow-links-outside`.
+    LinkOutsideRoots,
+    /// A directory of a kernel file system (/proc, /sys, ...): not descended.
+    KernelFileSystem,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -150,6 +158,10 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NoCertificates => "no certificates (keys or requests only)",
             SkipReason::Symlink => "symbolic link (use --follow-links to follow)",
             SkipReason::NotRegularFile => "not a regular file",
+            SkipReason::LinkOutsideRoots => {
+                "link leads outside the scanned paths (use --follow-links-outside to follow)"
+            }
+            SkipReason::KernelFileSystem => "kernel file system (/proc, /sys), not scanned",
         })
     }
 }
@@ -251,7 +263,8 @@ impl Scanner {
     /// per worker thread: [`CertCache::per_thread`](crate::model::CertCache::per_thread))
     /// unless the options bring one.
     pub fn new(mut opts: ScanOptions) -> Result<Scanner, ScanError> {
-        let walker = Walker::new(&opts.exclude, opts.follow_links)?;
+        let walker =
+            Walker::new(&opts.exclude, opts.follow_links)?.follow_outside(opts.follow_outside);
         let jobs = opts.jobs.unwrap_or(0);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
@@ -363,13 +376,25 @@ impl Scanner {
                     rows: Vec::new(),
                     faults: vec![Fault::Input(fault)],
                 },
-                Ok(()) if buf.is_empty() => FileReport {
+                Ok(ReadOutcome::NotRegular) => FileReport {
+                    path,
+                    status: FileStatus::Skipped(SkipReason::NotRegularFile),
+                    rows: Vec::new(),
+                    faults: Vec::new(),
+                },
+                Ok(ReadOutcome::Empty) => FileReport {
                     path,
                     status: FileStatus::Skipped(SkipReason::Empty),
                     rows: Vec::new(),
                     faults: Vec::new(),
                 },
-                Ok(()) => self.examine(path, &buf, rules),
+                Ok(ReadOutcome::Read) if buf.is_empty() => FileReport {
+                    path,
+                    status: FileStatus::Skipped(SkipReason::Empty),
+                    rows: Vec::new(),
+                    faults: Vec::new(),
+                },
+                Ok(ReadOutcome::Read) => self.examine(path, &mut buf, rules),
             };
             if buf.capacity() > 4 << 20 {
                 *buf = Vec::new(); // do not keep a rare huge file's buffer alive
@@ -378,9 +403,16 @@ impl Scanner {
         })
     }
 
-    fn examine(&self, path: String, bytes: &[u8], rules: &dyn Rules) -> FileReport {
+    fn examine(&self, path: String, bytes: &mut [u8], rules: &dyn Rules) -> FileReport {
         let origin = Origin::file(path.as_str());
         let detected = input::detect(bytes, &origin, &self.opts.detect);
+        let certs = detected.items.iter().any(|i| matches!(i, Item::Cert(_)));
+        let keys = detected.items.iter().any(|i| matches!(i, Item::Key(_)));
+        if keys || !certs || !detected.problems.is_empty() {
+            // A key, or bytes that may be one (damaged, encrypted, unrecognised): do not leave
+            // them in the reused read buffer.
+            zeroize::Zeroize::zeroize(bytes);
+        }
         let mut findings = rules.evaluate(&detected).into_iter();
         let mut rows = Vec::with_capacity(detected.items.len());
         for item in &detected.items {
@@ -429,26 +461,60 @@ impl Scanner {
 /// (its size as the open handle reports it). No `stat` before reading: the buffer is reused
 /// and `read_to_end` stops at the cap, and one system call fewer per file is measurable on a
 /// tree of small files.
-fn read_capped(path: &str, max_size: u64, buf: &mut Vec<u8>) -> Result<(), InputError> {
+/// What [`read_capped`] found.
+enum ReadOutcome {
+    /// The bytes are in the buffer.
+    Read,
+    /// Not read: no bytes by its size (an empty file, or a /proc file, which reports 0).
+    Empty,
+    /// Not read: it is not a regular file (it was swapped for one after the walk).
+    NotRegular,
+}
+
+/// Read a regular file of at most `max_size` bytes into `buf`. The size is checked from the
+/// open file's metadata before any read, and the read itself cannot go past the limit. The
+/// file is opened without blocking (a FIFO put in its place after the walk neither blocks the
+/// open nor is read).
+fn read_capped(path: &str, max_size: u64, buf: &mut Vec<u8>) -> Result<ReadOutcome, InputError> {
     let io = |source| InputError::Io {
         path: path.to_owned(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut file = file.take(max_size + 1);
-    file.read_to_end(buf).map_err(io)?;
-    if buf.len() as u64 > max_size {
-        let size = file
-            .get_ref()
-            .metadata()
-            .map_or(buf.len() as u64, |m| m.len());
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Ok(ReadOutcome::NotRegular);
+    }
+    let size = meta.len();
+    if size > max_size {
         return Err(InputError::TooLarge {
             origin: Origin::file(path),
             size,
             limit: max_size,
         });
     }
-    Ok(())
+    if size == 0 {
+        return Ok(ReadOutcome::Empty);
+    }
+    buf.reserve(size as usize);
+    let mut file = file.take(max_size + 1);
+    file.read_to_end(buf).map_err(io)?;
+    if buf.len() as u64 > max_size {
+        // It grew while being read.
+        return Err(InputError::TooLarge {
+            origin: Origin::file(path),
+            size: buf.len() as u64,
+            limit: max_size,
+        });
+    }
+    Ok(ReadOutcome::Read)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub(crate) enum Entry {
 pub struct Walker {
     exclude: GlobSet,
     follow_links: bool,
+    follow_outside: bool,
 }
 
 impl Walker {
@@ -47,6 +48,7 @@ impl Walker {
         Ok(Walker {
             exclude,
             follow_links,
+            follow_outside: false,
         })
     }
 
@@ -65,10 +67,26 @@ impl Walker {
                 .is_ok_and(|rel| self.exclude.is_match(rel))
     }
 
+    /// Let `--follow-links` also follow links that lead outside the roots (by default such a
+    /// link is skipped: a link to `/` or `/proc/self` would walk the whole system).
+    pub fn follow_outside(mut self, yes: bool) -> Walker {
+        self.follow_outside = yes;
+        self
+    }
+
     /// Every path under `roots`, in sorted order.
     pub(crate) fn walk<'a>(&'a self, roots: &[String]) -> impl Iterator<Item = Entry> + 'a {
-        sorted_roots(roots).into_iter().flat_map(move |root| {
-            let walk = walkdir::WalkDir::new(&root)
+        let roots = sorted_roots(roots);
+        // Where followed links may lead (`None`: anywhere): the roots as the file system
+        // resolves them.
+        let inside: Option<Vec<PathBuf>> = (self.follow_links && !self.follow_outside).then(|| {
+            roots
+                .iter()
+                .filter_map(|r| std::fs::canonicalize(r).ok())
+                .collect()
+        });
+        roots.into_iter().flat_map(move |root| {
+            let mut walk = walkdir::WalkDir::new(&root)
                 .follow_links(self.follow_links)
                 // The entries sorted together are the children of one directory, so their paths
                 // share the parent's prefix and compare as their names do: comparing path bytes
@@ -81,10 +99,52 @@ impl Walker {
                         .cmp(b.path().as_os_str().as_encoded_bytes())
                 })
                 .into_iter();
-            let root_for_filter = root.clone();
-            walk.filter_entry(move |e| e.depth() == 0 || !self.excluded(&root_for_filter, e.path()))
-                .filter_map(move |res| self.entry(res))
+            let inside = inside.clone();
+            std::iter::from_fn(move || loop {
+                let res = walk.next()?;
+                if let Ok(e) = &res {
+                    let is_dir = e.file_type().is_dir();
+                    let refused = if e.depth() > 0 && self.excluded(&root, e.path()) {
+                        Some(None)
+                    } else {
+                        self.refusal(e, inside.as_deref()).map(Some)
+                    };
+                    if let Some(reason) = refused {
+                        if is_dir {
+                            // Not descended.
+                            walk.skip_current_dir();
+                        }
+                        match reason {
+                            None => continue,
+                            Some(reason) => {
+                                let path = e.path().to_string_lossy().into_owned();
+                                return Some(Entry::Skip(path, reason));
+                            }
+                        }
+                    }
+                }
+                if let Some(entry) = self.entry(res) {
+                    return Some(entry);
+                }
+            })
         })
+    }
+
+    /// Why an entry is skipped with its subtree: a followed link that leads outside the roots,
+    /// or a directory of a kernel file system (/proc, /sys), whose files claim to be regular
+    /// but can block a reader or describe the whole machine.
+    fn refusal(&self, e: &walkdir::DirEntry, inside: Option<&[PathBuf]>) -> Option<SkipReason> {
+        if let Some(inside) = inside.filter(|_| e.depth() > 0 && e.path_is_symlink()) {
+            let leads_inside = std::fs::canonicalize(e.path())
+                .is_ok_and(|target| inside.iter().any(|root| target.starts_with(root)));
+            if !leads_inside {
+                return Some(SkipReason::LinkOutsideRoots);
+            }
+        }
+        if e.file_type().is_dir() && kernel_file_system(e.path()) {
+            return Some(SkipReason::KernelFileSystem);
+        }
+        None
     }
 
     fn entry(&self, res: Result<walkdir::DirEntry, walkdir::Error>) -> Option<Entry> {
@@ -129,6 +189,33 @@ impl Walker {
             }
         }
     }
+}
+
+/// Whether the directory is on a kernel pseudo file system (procfs, sysfs and their kin): their
+/// files are not certificates, and reading some of them blocks (`/proc/kmsg`) or walks every
+/// process. One `statfs` per directory.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn kernel_file_system(dir: &Path) -> bool {
+    // The magic numbers of linux/magic.h.
+    const KERNEL_MAGIC: [u64; 11] = [
+        0x9fa0,      // PROC_SUPER_MAGIC
+        0x6265_6572, // SYSFS_MAGIC
+        0x6462_6720, // DEBUGFS_MAGIC
+        0x7472_6163, // TRACEFS_MAGIC
+        0x7363_6673, // SECURITYFS_MAGIC
+        0x6265_6570, // CONFIGFS_MAGIC
+        0x0027_e0eb, // CGROUP_SUPER_MAGIC
+        0x6367_7270, // CGROUP2_SUPER_MAGIC
+        0xcafe_4a11, // BPF_FS_MAGIC
+        0x6165_676c, // PSTOREFS_MAGIC
+        0xde5e_81e4, // EFIVARFS_MAGIC
+    ];
+    rustix::fs::statfs(dir).is_ok_and(|s| KERNEL_MAGIC.contains(&(s.f_type as u64)))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn kernel_file_system(_dir: &Path) -> bool {
+    false
 }
 
 /// Roots in `Path` order, duplicates and roots inside another root removed (they would be

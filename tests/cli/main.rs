@@ -51,3 +51,4 @@ mod probe;
 mod runbook;
 mod scan;
 mod tls_name;
+mod writes;

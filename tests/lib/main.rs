@@ -8,6 +8,7 @@ mod dn;
 mod fuzz_seeds;
 mod hierarchy;
 mod input;
+mod key_decrypt;
 mod limbo;
 mod paste_safety;
 mod pkcs12;
