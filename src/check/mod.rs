@@ -358,6 +358,18 @@ pub struct CheckReport {
     pub files: Vec<FileResult>,
     /// Counts.
     pub summary: Summary,
+    /// Inputs that could not be read (nothing usable in them, or a PFX no password opens),
+    /// in input order; the caller fills it in (the command exits 2 unless `--keep-going`).
+    pub unreadable: Vec<UnreadableInput>,
+}
+
+/// An input `check` could not read, as the reports list it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct UnreadableInput {
+    /// The file as given.
+    pub path: String,
+    /// What went wrong, one message per problem, each naming the file.
+    pub messages: Vec<String>,
 }
 
 impl CheckReport {
@@ -581,5 +593,6 @@ pub fn run(
         chain_linking: facts::LINKING,
         files,
         summary,
+        unreadable: Vec::new(),
     }
 }
