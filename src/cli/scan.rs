@@ -4,11 +4,12 @@
 
 use super::Global;
 use certprep::check::{Linking, Options, RootStores};
+use certprep::error::ScanError;
 use certprep::input::DetectOptions;
 use certprep::report::error_chain;
 use certprep::report::scan::{ScanFormat, ScanMode, ScanWriter};
 use certprep::scan::{
-    CheckRules, ExpiryCollector, FileStatus, Rules, ScanOptions, Scanner, Severity,
+    CheckRules, ExpiryCollector, Fault, FileStatus, Rules, ScanOptions, Scanner, Severity,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -61,6 +62,8 @@ pub(crate) struct ScanArgs {
     /// Files per unit of parallel work (tuning and tests; the output does not depend on it).
     #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u32).range(1..))]
     chunk_files: Option<u32>,
+    #[command(flatten)]
+    keep_going: super::load::KeepGoingArg,
 }
 
 /// `--format`.
@@ -166,8 +169,19 @@ pub(crate) fn run(
 
     let progress = Progress::new(!global.quiet && std::io::stderr().is_terminal());
     let mut failing = false;
+    // Files that could not be read: nothing usable in them, or a PFX no password opens.
+    let mut unreadable: u64 = 0;
     let summary = scanner.run(&args.paths, rules, &mut |mut file| -> std::io::Result<()> {
         progress.file(file.rows.len());
+        if file.status == FileStatus::Failed
+            || file.faults.iter().any(|f| match f {
+                Fault::Input(e) => e.hides_contents(),
+                // A link loop is not followed by design; anything else the walk met is.
+                Fault::Walk(e) => !matches!(e, ScanError::LinkLoop { .. }),
+            })
+        {
+            unreadable += 1;
+        }
         for fault in &file.faults {
             progress.eprintln(&format!("certprep: {}", error_chain(fault)));
         }
@@ -220,10 +234,21 @@ pub(crate) fn run(
     if summary.nothing_read() {
         anyhow::bail!("nothing could be read under {}", args.paths.join(", "));
     }
-    Ok(if failing {
+    let code = if failing {
         super::exit::findings()
     } else {
         super::exit::success()
+    };
+    if unreadable == 0 {
+        return Ok(code);
+    }
+    let files = if unreadable == 1 { "file" } else { "files" };
+    Ok(if args.keep_going.keep_going {
+        eprintln!("certprep: skipped {unreadable} unreadable {files} (--keep-going; listed above)");
+        code
+    } else {
+        eprintln!("certprep: {unreadable} {files} could not be read (listed above); exit 2 (--keep-going exits by the findings instead)");
+        super::exit::error()
     })
 }
 
