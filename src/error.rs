@@ -275,6 +275,15 @@ pub enum PfxError {
     /// The operating system's random number generator failed.
     #[error("cannot get random bytes for salts and IVs from the operating system")]
     Random(#[source] rand_core::Error),
+    /// The leaf's chain stops at a certificate whose issuer is nowhere to be found (inputs,
+    /// pool, the embedded roots), and the chain was asked for.
+    #[error("the chain is incomplete: {problem}; {fix}, or leave the chain out with --no-chain")]
+    ChainIncomplete {
+        /// What is missing (the chain report's message: names the missing issuer).
+        problem: String,
+        /// Where to get it (the chain report's fix: the AIA URL when the certificate has one).
+        fix: String,
+    },
     /// No certificate among the inputs.
     #[error("no certificate among the inputs; give the certificate file (.crt, .cer, .pem, .p7b, .zip or a PFX)")]
     NoCertificate,
