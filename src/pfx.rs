@@ -274,7 +274,7 @@ fn chain_to_root<'a>(
     anchors: &'a [Cert],
     at: Option<time::OffsetDateTime>,
 ) -> (Vec<&'a Cert>, Option<PfxError>) {
-    use crate::chain::{Diagnostic, PathEnd};
+    use crate::chain::PathEnd;
     let opts = crate::chain::ChainOptions::at(at.unwrap_or(leaf.not_before));
     let report = crate::chain::assemble_refs(leaf, &[], candidates, &[], anchors, &opts);
     let chain = report
@@ -290,22 +290,32 @@ fn chain_to_root<'a>(
         .collect();
     let missing = match report.end {
         PathEnd::MissingIssuer { .. } => {
-            let diagnosis = report
-                .diagnostics
-                .iter()
-                .find(|d| matches!(d.detail, Diagnostic::MissingIssuer { .. }));
-            Some(match diagnosis {
-                Some(d) => PfxError::ChainIncomplete {
-                    problem: d.message(),
-                    fix: d.fix(),
-                },
-                None => PfxError::ChainIncomplete {
-                    problem: format!(
-                        "the issuer of \"{}\" is missing",
-                        render_windows(&report.path_certs().last().unwrap_or(leaf).subject)
-                    ),
-                    fix: "add it as an input file or with --pool FILE".to_owned(),
-                },
+            let last = report.path_certs().last().unwrap_or(leaf);
+            let issuer = render_windows(&last.issuer);
+            let problem = if last.der == leaf.der {
+                format!(
+                    "the intermediate \"{issuer}\" that issued \"{}\" is not among the inputs, --pool or the embedded roots",
+                    render_windows(&leaf.subject)
+                )
+            } else {
+                // Which it is cannot be told from the certificates: a private CA's root is
+                // missing just the same as an intermediate.
+                format!(
+                    "\"{issuer}\", which issued \"{}\", is not among the inputs, --pool or the embedded roots (an intermediate, or the root of a private CA)",
+                    render_windows(&last.subject)
+                )
+            };
+            let source = if last.ca_issuers.is_empty() {
+                "get it from the CA".to_owned()
+            } else {
+                format!(
+                    "download it from {} (the CA's address in the certificate)",
+                    last.ca_issuers.join(" or ")
+                )
+            };
+            Some(PfxError::ChainIncomplete {
+                problem,
+                fix: format!("{source} and give it as an input file or with --pool FILE (a root only completes the chain; it is put in the file only with --include-root)"),
             })
         }
         _ => None,
