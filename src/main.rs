@@ -72,7 +72,10 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = <cli::args::Cli as clap::Parser>::parse();
+    // Parsed from `cli::help::command()`: the same definitions, examples never wrapped.
+    let matches = cli::help::command().get_matches();
+    let args = <cli::args::Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+        .unwrap_or_else(|e| e.exit());
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {

@@ -185,7 +185,9 @@ fn load_csr(path: &str, global: &Global) -> anyhow::Result<Vec<certprep::model::
                 bail!("--csr {path}: no such file; give the request file (.req or .csr) the certificate was issued for")
             }
             Ok(m) if m.is_dir() => {
-                bail!("--csr {path}: is a directory; give the request file (.req or .csr) inside it")
+                bail!(
+                    "--csr {path}: is a directory; give the request file (.req or .csr) inside it"
+                )
             }
             _ => {}
         }
@@ -194,7 +196,11 @@ fn load_csr(path: &str, global: &Global) -> anyhow::Result<Vec<certprep::model::
     let c: Vec<_> = d.csrs().cloned().collect();
     if c.is_empty() {
         if !d.problems.is_empty() {
-            let msgs: Vec<String> = d.problems.iter().map(|e| super::load::error_chain(e)).collect();
+            let msgs: Vec<String> = d
+                .problems
+                .iter()
+                .map(|e| super::load::error_chain(e))
+                .collect();
             bail!("--csr {path}: {}", msgs.join("; "));
         }
         bail!("--csr {path}: no certificate request in the file (it holds {}); give the request file (.req or .csr)", describe(&d));

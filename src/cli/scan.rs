@@ -271,6 +271,8 @@ impl Progress {
                 ProgressStyle::with_template("{spinner} {pos} files, {msg} ({elapsed})")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
+            #[cfg(unix)]
+            clear_on_interrupt(bar.clone());
             bar
         });
         Progress {
@@ -307,4 +309,22 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// On Ctrl-C, erase the spinner line before dying, so the prompt does not land after a stale
+/// `⠙ 1234 files` (issue 17). The process then dies of SIGINT as if uncaught (status 130 in
+/// the shell, and a calling script's loop stops), which `emulate_default_handler` does by
+/// restoring the default action and raising the signal again.
+#[cfg(unix)]
+fn clear_on_interrupt(bar: ProgressBar) {
+    use signal_hook::consts::SIGINT;
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT]) else {
+        return; // no handler: Ctrl-C kills the scan as before, line and all
+    };
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            bar.finish_and_clear();
+            let _ = signal_hook::low_level::emulate_default_handler(SIGINT);
+        }
+    });
 }

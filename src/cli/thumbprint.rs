@@ -6,9 +6,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 /// Print each certificate's thumbprint as Windows does (SHA-1 of the exact DER, uppercase hex).
-///
-/// $ certprep thumbprint mail.contoso.com.crt
-/// $ certprep thumbprint --sha256 bundle.p7b
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  $ certprep thumbprint mail.contoso.com.crt\n  $ certprep thumbprint --sha256 bundle.p7b\n  $ certprep thumbprint site.pfx --password-file pw.txt"

@@ -584,9 +584,9 @@ impl<W: Write> ScanWriter<W> {
             match self.format {
                 ScanFormat::Jsonl => self.jsonl_record("fault", v)?,
                 ScanFormat::Json => self.json_faults.push(v),
-                ScanFormat::Table => self
-                    .table_faults
-                    .push(crate::report::sanitize_line(&crate::report::error_chain(fault))),
+                ScanFormat::Table => self.table_faults.push(crate::report::sanitize_line(
+                    &crate::report::error_chain(fault),
+                )),
                 _ => {}
             }
         }

@@ -47,9 +47,16 @@ fn tls_name_of_every_names_fixture_equals_its_expected_txt() {
         if is_ca {
             let (code, out, err) = stdout_of(&[cert]);
             assert_eq!((code, out.as_str()), (2, ""), "{err}");
-            assert!(err.contains("is a CA certificate") && err.contains("--allow-ca"), "{err}");
+            assert!(
+                err.contains("is a CA certificate") && err.contains("--allow-ca"),
+                "{err}"
+            );
         }
-        let args: &[&str] = if is_ca { &[cert, "--allow-ca"] } else { &[cert] };
+        let args: &[&str] = if is_ca {
+            &[cert, "--allow-ca"]
+        } else {
+            &[cert]
+        };
         let (code, out, err) = stdout_of(args);
         assert_eq!(code, 0, "{}: {err}", case.display());
         assert_eq!(out, want, "{}", case.display());
