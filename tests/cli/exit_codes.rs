@@ -460,3 +460,114 @@ fn issue_17_pfx_refuses_a_missing_intermediate_naming_it_and_its_aia_url() {
     .unwrap();
     assert_eq!(chain, vec![bundle[0].to_der().unwrap()]);
 }
+
+/// A pseudo-terminal: the master side (read here) and the slave side's path.
+#[cfg(unix)]
+fn open_pty() -> (std::fs::File, std::path::PathBuf) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc calls on a descriptor this function owns; the buffer outlives the
+    // ptsname_r call and is NUL-terminated by it on success.
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(master >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(master), 0, "grantpt");
+        assert_eq!(libc::unlockpt(master), 0, "unlockpt");
+        let mut name = [0u8; 256];
+        assert_eq!(
+            libc::ptsname_r(master, name.as_mut_ptr().cast(), name.len()),
+            0,
+            "ptsname_r"
+        );
+        let len = name.iter().position(|&b| b == 0).unwrap();
+        let path = std::path::PathBuf::from(String::from_utf8_lossy(&name[..len]).into_owned());
+        (std::fs::File::from_raw_fd(master), path)
+    }
+}
+
+/// Ctrl-C while `scan` shows its spinner on a terminal: the line is erased, then the process
+/// dies of SIGINT (so a shell sees 130). Before, the last spinner frame stayed on screen.
+#[cfg(unix)]
+#[test]
+fn issue_17_ctrl_c_during_scan_clears_the_progress_line() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::sync::{Arc, Mutex};
+
+    let dir = TempDir::new().unwrap();
+    let mut files = 0;
+    // The spinner appears once a scan has run for a moment; grow the tree until it does.
+    for round in 0..5 {
+        let target = 2000 << (2 * round);
+        while files < target {
+            put(
+                &dir,
+                &format!("d{}/f{files}.txt", files / 500),
+                b"not a certificate\n",
+            );
+            files += 1;
+        }
+        let (mut master, slave_path) = open_pty();
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&slave_path)
+            .unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("certprep"))
+            .args(["scan", &dir.path().to_string_lossy(), "--jobs", "1"])
+            .env_remove("NO_COLOR")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(slave)
+            .spawn()
+            .unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let reader = {
+            let seen = Arc::clone(&seen);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                // EIO once the child (the last holder of the slave side) is gone.
+                while let Ok(n) = master.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    seen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        // A spinner frame: indicatif's default ticks are braille characters.
+        let spinner = |seen: &Arc<Mutex<Vec<u8>>>| {
+            String::from_utf8_lossy(&seen.lock().unwrap())
+                .chars()
+                .any(|c| ('\u{2801}'..='\u{28FF}').contains(&c))
+        };
+        let mut exited = None;
+        while !spinner(&seen) {
+            if let Some(status) = child.try_wait().unwrap() {
+                exited = Some(status);
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if exited.is_some() {
+            // Finished before the spinner showed: a bigger tree.
+            reader.join().unwrap();
+            continue;
+        }
+        // SAFETY: signalling our own child by its id.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+        let status = child.wait().unwrap();
+        reader.join().unwrap();
+        assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
+        let out = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+        // The last thing on the line is the erase sequence, not a spinner frame.
+        let last = out.rsplit('\r').next().unwrap();
+        assert_eq!(
+            last,
+            "\u{1b}[2K",
+            "{:?}",
+            &out[out.len().saturating_sub(200)..]
+        );
+        return;
+    }
+    panic!("the scan of {files} files never showed its spinner");
+}
