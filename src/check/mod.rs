@@ -363,14 +363,7 @@ pub struct CheckReport {
     pub unreadable: Vec<UnreadableInput>,
 }
 
-/// An input `check` could not read, as the reports list it.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct UnreadableInput {
-    /// The file as given.
-    pub path: String,
-    /// What went wrong, one message per problem, each naming the file.
-    pub messages: Vec<String>,
-}
+pub use crate::input::UnreadableInput;
 
 impl CheckReport {
     /// The highest severity among the findings, if any.

@@ -131,14 +131,8 @@ pub(crate) fn run(
         trusted: trust.roots,
         pool: trust.pool,
     };
-    let unreadable: Vec<engine::UnreadableInput> = inputs
-        .unreadable
-        .iter()
-        .map(|u| engine::UnreadableInput {
-            path: u.input.clone(),
-            messages: u.messages.clone(),
-        })
-        .collect();
+    let unreadable: Vec<engine::UnreadableInput> =
+        inputs.unreadable.iter().map(|u| u.to_report()).collect();
     let no_leaf = !detected.certs().any(engine::is_end_entity);
     if no_leaf && unreadable.is_empty() {
         bail!(

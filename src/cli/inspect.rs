@@ -36,7 +36,8 @@ pub(crate) fn run(
         public: stores.public,
         pool: &stores.pool,
     };
-    let report = InspectReport::build(&detected, global.at, trust);
+    let mut report = InspectReport::build(&detected, global.at, trust);
+    report.unreadable = inputs.unreadable.iter().map(|u| u.to_report()).collect();
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;

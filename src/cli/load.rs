@@ -35,6 +35,16 @@ pub(crate) struct Unreadable {
     pub(crate) messages: Vec<String>,
 }
 
+impl Unreadable {
+    /// As reports list it.
+    pub(crate) fn to_report(&self) -> certprep::input::UnreadableInput {
+        certprep::input::UnreadableInput {
+            path: self.input.clone(),
+            messages: self.messages.clone(),
+        }
+    }
+}
+
 /// What a multi-file command read: everything usable, and the inputs it could not read.
 pub(crate) struct Inputs {
     /// The objects read, in input order (a locked PFX still shows its unencrypted parts).

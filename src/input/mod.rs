@@ -151,6 +151,16 @@ impl Detected {
     }
 }
 
+/// An input that could not be read (nothing usable in it, or a protected object in it that no
+/// password opens), as reports list it: `check`'s and `inspect`'s `unreadable`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct UnreadableInput {
+    /// The file as given.
+    pub path: String,
+    /// What went wrong, one message per problem, each naming the file.
+    pub messages: Vec<String>,
+}
+
 /// Read the file at `path` and detect what it holds. I/O failures become a problem entry.
 /// At most `max_size + 1` bytes are read, so a huge file (or an endless device) is refused
 /// without being loaded.

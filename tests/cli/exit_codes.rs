@@ -128,6 +128,18 @@ fn issue_17_wrong_pfx_password_is_exit_2_and_says_wrong_password_for_which_file(
         )),
         "{stderr}"
     );
+    // inspect --json: the document is written, with the file in `unreadable`.
+    let a = certprep()
+        .args(["inspect", &pfx, "--password-file", &wrong, "--json"])
+        .assert()
+        .code(2);
+    let doc: Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(doc["pfx_files"][0]["password"], "not-opened");
+    assert_eq!(doc["unreadable"][0]["path"], pfx.as_str());
+    assert!(doc["unreadable"][0]["messages"][0]
+        .as_str()
+        .unwrap()
+        .contains("wrong password"));
     // check: the same message, never "no end-entity certificate among the inputs".
     let a = certprep()
         .args(["check", &pfx, "--password-file", &wrong])
