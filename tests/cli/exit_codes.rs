@@ -442,7 +442,7 @@ fn issue_17_pfx_refuses_a_missing_intermediate_naming_it_and_its_aia_url() {
         let pem = text(&std::fs::read(fixture("deliverable/ca-bundle.crt")).unwrap());
         let end =
             pem.find("-----END CERTIFICATE-----").unwrap() + "-----END CERTIFICATE-----\n".len();
-        put(&dir, "intermediate.crt", pem[..end].as_bytes())
+        put(&dir, "intermediate.crt", &pem.as_bytes()[..end])
     };
     base(&["--pool", &intermediate])
         .assert()
