@@ -102,7 +102,7 @@ pub enum InputError {
         source: BoxError,
     },
     /// A password-protected object and no password worked (none was given, or none matched).
-    #[error("{origin}: {kind} is password-protected and {}; give it with --password-file FILE or --password-env VAR", if *.tried_given { "none of the given passwords opens it" } else { "no password was given (and an empty one does not open it)" })]
+    #[error("{origin}: {}", password_needed_text(*.kind, *.tried_given))]
     PasswordNeeded {
         /// Where.
         origin: Origin,
@@ -232,6 +232,30 @@ pub enum InputError {
     },
 }
 
+fn password_needed_text(kind: ObjectKind, tried_given: bool) -> String {
+    if tried_given {
+        format!("wrong password for this {kind}: none of the given passwords opens it; check the password file (its first line is used) or give the right one with --password-file FILE or --password-env VAR")
+    } else {
+        format!("{kind} is password-protected and no password was given (and an empty one does not open it); give it with --password-file FILE or --password-env VAR")
+    }
+}
+
+impl InputError {
+    /// Whether the object is there but its contents could not be read: a PKCS#12 file or
+    /// encrypted key no password opens, one whose iteration count is refused, or one in an
+    /// algorithm certprep cannot decrypt or verify. A file with such a problem is an input
+    /// that could not be read (exit 2), even when its unencrypted parts were shown.
+    pub fn hides_contents(&self) -> bool {
+        matches!(
+            self,
+            InputError::PasswordNeeded { .. }
+                | InputError::IterationsTooHigh { .. }
+                | InputError::UnsupportedAlgorithm { .. }
+                | InputError::PfxMac { .. }
+        )
+    }
+}
+
 /// Errors from walking a tree in `scan` (per path; the scan goes on), and from its setup.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
@@ -282,6 +306,15 @@ pub enum PfxError {
     /// The operating system's random number generator failed.
     #[error("cannot get random bytes for salts and IVs from the operating system")]
     Random(#[source] rand_core::Error),
+    /// The leaf's chain stops at a certificate whose issuer is nowhere to be found (inputs,
+    /// pool, the embedded roots), and the chain was asked for.
+    #[error("the chain is incomplete: {problem}; {fix}, or leave the chain out with --no-chain")]
+    ChainIncomplete {
+        /// What is missing (the chain report's message: names the missing issuer).
+        problem: String,
+        /// Where to get it (the chain report's fix: the AIA URL when the certificate has one).
+        fix: String,
+    },
     /// No certificate among the inputs.
     #[error("no certificate among the inputs; give the certificate file (.crt, .cer, .pem, .p7b, .zip or a PFX)")]
     NoCertificate,

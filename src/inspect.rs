@@ -29,6 +29,9 @@ pub struct InspectReport {
     pub keys: Vec<KeyReport>,
     /// PKCS#12 files.
     pub pfx_files: Vec<PfxReport>,
+    /// Inputs that could not be read, in input order; the caller fills it in (the command
+    /// exits 2 unless `--keep-going`).
+    pub unreadable: Vec<crate::input::UnreadableInput>,
 }
 
 /// One PKCS#12 file: its structure (the [`PfxInfo`] fields, flattened) and whether each
@@ -212,6 +215,7 @@ impl InspectReport {
             requests: Vec::new(),
             keys: Vec::new(),
             pfx_files: Vec::new(),
+            unreadable: Vec::new(),
         };
         for item in &detected.items {
             match item {

@@ -73,7 +73,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     disable_core_dumps();
-    let args = <cli::args::Cli as clap::Parser>::parse();
+    // Parsed from `cli::help::command()`: the same definitions, examples never wrapped.
+    let matches = cli::help::command().get_matches();
+    let args = <cli::args::Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+        .unwrap_or_else(|e| e.exit());
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {

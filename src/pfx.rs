@@ -19,7 +19,7 @@ pub const DEFAULT_CSP: &str = "Microsoft Enhanced RSA and AES Cryptographic Prov
 
 /// What to put in the file.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SelectOptions {
+pub struct SelectOptions<'r> {
     /// Include a self-signed root at the end of the chain.
     pub include_root: bool,
     /// Leave the chain out (leaf and key only).
@@ -28,6 +28,14 @@ pub struct SelectOptions {
     pub allow_no_key: bool,
     /// The instant that decides between alternative chains (`--at`); see [`order_chain`].
     pub at: Option<time::OffsetDateTime>,
+    /// Roots that end a chain besides the self-issued certificates among the inputs (the
+    /// embedded store, [`crate::roots::embedded`]): they complete a chain; one is put in the
+    /// file only with `include_root`.
+    pub anchors: &'r [Cert],
+    /// Refuse ([`PfxError::ChainIncomplete`]) when the chain stops at a certificate whose
+    /// issuer is not available, unless `no_chain`: a PFX without its intermediate imports on
+    /// Windows but servers then send an incomplete chain.
+    pub complete_chain: bool,
 }
 
 /// Why an input certificate or key is not in the output.
@@ -97,7 +105,7 @@ pub fn select<'a>(
     certs: &[&'a Cert],
     keys: &[&'a PrivateKey],
     pool: &[&'a Cert],
-    opts: SelectOptions,
+    opts: SelectOptions<'a>,
 ) -> Result<Selection<'a>, PfxError> {
     if certs.is_empty() {
         return Err(PfxError::NoCertificate);
@@ -120,7 +128,10 @@ pub fn select<'a>(
     }
     let mut candidates: Vec<&Cert> = certs.to_vec();
     candidates.extend_from_slice(pool);
-    let mut chain = order_chain(leaf, &candidates, opts.at);
+    let (mut chain, missing) = chain_to_root(leaf, &candidates, opts.anchors, opts.at);
+    if let (Some(m), true, false) = (missing, opts.complete_chain, opts.no_chain) {
+        return Err(m);
+    }
     let mut left_out = Vec::new();
     let root_dropped = match chain.last() {
         Some(last) if last.is_self_issued() && !opts.include_root => chain.pop(),
@@ -251,14 +262,65 @@ pub fn order_chain<'a>(
     candidates: &[&'a Cert],
     at: Option<time::OffsetDateTime>,
 ) -> Vec<&'a Cert> {
-    let owned: Vec<Cert> = candidates.iter().map(|c| (*c).clone()).collect();
+    chain_to_root(leaf, candidates, &[], at).0
+}
+
+/// [`order_chain`] that may also end at one of `anchors` (returned as the last issuer), and
+/// says when the chain stops short: a [`PfxError::ChainIncomplete`] naming the missing issuer
+/// and where its certificate says it can be downloaded.
+fn chain_to_root<'a>(
+    leaf: &'a Cert,
+    candidates: &[&'a Cert],
+    anchors: &'a [Cert],
+    at: Option<time::OffsetDateTime>,
+) -> (Vec<&'a Cert>, Option<PfxError>) {
+    use crate::chain::PathEnd;
     let opts = crate::chain::ChainOptions::at(at.unwrap_or(leaf.not_before));
-    let report = crate::chain::assemble(leaf, &[], &owned, &[], &[], &opts);
-    report
+    let report = crate::chain::assemble_refs(leaf, &[], candidates, &[], anchors, &opts);
+    let chain = report
         .issuers()
         .iter()
-        .filter_map(|c| candidates.iter().copied().find(|x| x.der == c.der))
-        .collect()
+        .filter_map(|c| {
+            candidates
+                .iter()
+                .copied()
+                .find(|x| x.der == c.der)
+                .or_else(|| anchors.iter().find(|x| x.der == c.der))
+        })
+        .collect();
+    let missing = match report.end {
+        PathEnd::MissingIssuer { .. } => {
+            let last = report.path_certs().last().unwrap_or(leaf);
+            let issuer = render_windows(&last.issuer);
+            let problem = if last.der == leaf.der {
+                format!(
+                    "the intermediate \"{issuer}\" that issued \"{}\" is not among the inputs, --pool or the embedded roots",
+                    render_windows(&leaf.subject)
+                )
+            } else {
+                // Which it is cannot be told from the certificates: a private CA's root is
+                // missing just the same as an intermediate.
+                format!(
+                    "\"{issuer}\", which issued \"{}\", is not among the inputs, --pool or the embedded roots (an intermediate, or the root of a private CA)",
+                    render_windows(&last.subject)
+                )
+            };
+            let source = if last.ca_issuers.is_empty() {
+                "get it from the CA".to_owned()
+            } else {
+                format!(
+                    "download it from {} (the CA's address in the certificate)",
+                    last.ca_issuers.join(" or ")
+                )
+            };
+            Some(PfxError::ChainIncomplete {
+                problem,
+                fix: format!("{source} and give it as an input file or with --pool FILE (a root only completes the chain; it is put in the file only with --include-root)"),
+            })
+        }
+        _ => None,
+    };
+    (chain, missing)
 }
 
 /// The default friendly name: `mail.contoso.com 2026-11-22..2027-06-10` (subject CN or first

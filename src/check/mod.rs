@@ -366,7 +366,12 @@ pub struct CheckReport {
     pub files: Vec<FileResult>,
     /// Counts.
     pub summary: Summary,
+    /// Inputs that could not be read (nothing usable in them, or a PFX no password opens),
+    /// in input order; the caller fills it in (the command exits 2 unless `--keep-going`).
+    pub unreadable: Vec<UnreadableInput>,
 }
+
+pub use crate::input::UnreadableInput;
 
 impl CheckReport {
     /// The highest severity among the findings, if any.
@@ -589,5 +594,6 @@ pub fn run(
         chain_linking: facts::LINKING,
         files,
         summary,
+        unreadable: Vec::new(),
     }
 }

@@ -47,6 +47,8 @@ pub(crate) struct ChainArgs {
     /// Print the report as JSON (docs/chain.md) instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    keep_going: super::load::KeepGoingArg,
 }
 
 pub(crate) fn run(
@@ -54,8 +56,26 @@ pub(crate) fn run(
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let detected = super::load::load_all(&args.files, global)?;
-    let given: Vec<Cert> = detected.certs().cloned().collect();
+    let inputs = super::load::read_inputs(&args.files, global, true);
+    let keep_going = args.keep_going.keep_going;
+    if !inputs.unreadable.is_empty() && args.out.is_some() && !keep_going {
+        // A chain file built without an input could be installed as if complete: none is
+        // written (the messages above name every unreadable input).
+        let names: Vec<&str> = inputs.unreadable.iter().map(|u| u.input.as_str()).collect();
+        anyhow::bail!(
+            "nothing written: {} could not be read (--keep-going writes the chain from the other inputs)",
+            names.join(", ")
+        );
+    }
+    let given: Vec<Cert> = inputs.detected.certs().cloned().collect();
+    if given.is_empty() && !inputs.unreadable.is_empty() {
+        return Ok(super::load::conclude(
+            &inputs.unreadable,
+            args.files.len(),
+            keep_going,
+            super::exit::error(),
+        ));
+    }
     if given.is_empty() {
         anyhow::bail!(
             "no certificate in {}; give the certificate file the CA sent (.crt, .cer, .pem, .p7b, .zip or .pfx)",
@@ -95,11 +115,17 @@ pub(crate) fn run(
     } else {
         write_report(&report, args.json, out)?;
     }
-    Ok(if ok {
+    let code = if ok {
         super::exit::success()
     } else {
         super::exit::findings()
-    })
+    };
+    Ok(super::load::conclude(
+        &inputs.unreadable,
+        args.files.len(),
+        keep_going,
+        code,
+    ))
 }
 
 fn write_report(report: &ChainReport, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -40,6 +40,8 @@ pub(crate) struct CheckArgs {
     /// Configuration file (default: ./certprep.toml when present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    keep_going: super::load::KeepGoingArg,
 }
 
 /// The rule options `check` and `scan` share.
@@ -114,18 +116,12 @@ pub(crate) fn run(
     let (mut options, fail_on) = merge(&args, config.check);
     options.old_tls_name = args.old.tls_name(global)?;
 
-    let detected = super::load::load_all(&args.files, global)?;
     let mut csr_items = match &args.csr {
-        Some(path) => {
-            let d = super::load::load_one(path, global)?;
-            let c: Vec<_> = d.csrs().cloned().collect();
-            if c.is_empty() {
-                bail!("--csr {path}: no certificate request found in the file");
-            }
-            c
-        }
+        Some(path) => load_csr(path, global)?,
         None => Vec::new(), // the engine uses a request among the inputs
     };
+    let inputs = super::load::read_inputs(&args.files, global, true);
+    let detected = inputs.detected;
     let csr = if csr_items.is_empty() {
         None
     } else {
@@ -138,12 +134,18 @@ pub(crate) fn run(
         trusted: trust.roots,
         pool: trust.pool,
     };
-    if !detected.certs().any(engine::is_end_entity) {
+    let unreadable: Vec<engine::UnreadableInput> =
+        inputs.unreadable.iter().map(|u| u.to_report()).collect();
+    let no_leaf = !detected.certs().any(engine::is_end_entity);
+    if no_leaf && unreadable.is_empty() {
         bail!(
             "no end-entity certificate among the inputs (only CA certificates, keys or requests); give the server certificate, PFX or bundle"
         );
     }
-    let report = engine::run(&detected, csr.as_ref(), &stores, &options, global.at);
+    let mut report = engine::run(&detected, csr.as_ref(), &stores, &options, global.at);
+    // The report is written even when inputs could not be read, and lists them (a JUnit
+    // error, a SARIF notification), so a CI job never publishes an empty file.
+    report.unreadable = unreadable;
     use certprep::report::check as rep;
     match args.format {
         CheckFormat::Text => rep::text::write(&report, global.color, out)?,
@@ -152,11 +154,72 @@ pub(crate) fn run(
         CheckFormat::Sarif => rep::sarif::write(&report, env!("CARGO_PKG_VERSION"), out)?,
         CheckFormat::Markdown => unreachable!("rejected above"),
     }
-    Ok(if report.fails_at(fail_on) {
+    let code = if report.fails_at(fail_on) {
         super::exit::findings()
     } else {
         super::exit::success()
-    })
+    };
+    // Nothing judged because every server certificate was unreadable: 2 even with --keep-going.
+    let total = if no_leaf {
+        inputs.unreadable.len()
+    } else {
+        args.files.len()
+    };
+    Ok(super::load::conclude(
+        &inputs.unreadable,
+        total,
+        args.keep_going.keep_going,
+        code,
+    ))
+}
+
+/// The requests in `--csr FILE`; an error that says what happened (no such file, a directory,
+/// a file that could not be read, one without a request).
+fn load_csr(path: &str, global: &Global) -> anyhow::Result<Vec<certprep::model::Csr>> {
+    if path != "-" {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bail!("--csr {path}: no such file; give the request file (.req or .csr) the certificate was issued for")
+            }
+            Ok(m) if m.is_dir() => {
+                bail!(
+                    "--csr {path}: is a directory; give the request file (.req or .csr) inside it"
+                )
+            }
+            _ => {}
+        }
+    }
+    let d = super::load::load_one(path, global)?;
+    let c: Vec<_> = d.csrs().cloned().collect();
+    if c.is_empty() {
+        if !d.problems.is_empty() {
+            let msgs: Vec<String> = d
+                .problems
+                .iter()
+                .map(|e| super::load::error_chain(e))
+                .collect();
+            bail!("--csr {path}: {}", msgs.join("; "));
+        }
+        bail!("--csr {path}: no certificate request in the file (it holds {}); give the request file (.req or .csr)", describe(&d));
+    }
+    Ok(c)
+}
+
+/// What a file holds, for a message: `2 certificates, 1 private key`.
+fn describe(d: &certprep::input::Detected) -> String {
+    let n_certs = d.certs().count();
+    let n_keys = d.keys().count();
+    let mut parts = Vec::new();
+    if n_certs > 0 {
+        parts.push(format!("{n_certs} certificate(s)"));
+    }
+    if n_keys > 0 {
+        parts.push(format!("{n_keys} private key(s)"));
+    }
+    if parts.is_empty() {
+        parts.push("no certificate material".to_owned());
+    }
+    parts.join(", ")
 }
 
 /// `--config FILE` (must exist), else `./certprep.toml` when present, else defaults.

@@ -19,6 +19,8 @@ pub(crate) struct InspectArgs {
     /// Print JSON (schema in docs/json-output.md) instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    keep_going: super::load::KeepGoingArg,
 }
 
 pub(crate) fn run(
@@ -26,19 +28,26 @@ pub(crate) fn run(
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let detected = super::load::load_all(&args.files, global)?;
+    let inputs = super::load::read_inputs(&args.files, global, true);
+    let detected = inputs.detected;
     let stores = super::load::load_trust(&args.trust, global)?;
     let trust = Trust {
         roots: &stores.roots,
         public: stores.public,
         pool: &stores.pool,
     };
-    let report = InspectReport::build(&detected, global.at, trust);
+    let mut report = InspectReport::build(&detected, global.at, trust);
+    report.unreadable = inputs.unreadable.iter().map(|u| u.to_report()).collect();
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
     } else {
         certprep::report::inspect::write_text(&report, out)?;
     }
-    Ok(super::exit::success())
+    Ok(super::load::conclude(
+        &inputs.unreadable,
+        args.files.len(),
+        args.keep_going.keep_going,
+        super::exit::success(),
+    ))
 }

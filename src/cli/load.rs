@@ -7,30 +7,135 @@ use certprep::error::{InputError, ObjectKind};
 use certprep::input::{self, DetectOptions, Detected, Origin};
 use certprep::model::Cert;
 use std::io::Read;
+use std::process::ExitCode;
 
-/// Load every input. Problems are printed as warnings; a file that yields nothing usable is an
-/// error (exit 2) naming the file.
+/// Load every input for a command that writes one result (a PFX, PEM files, a TLS name, a
+/// runbook): any input that could not be read is an error (exit 2) naming every such input,
+/// after all of them were tried. Problems in otherwise usable files are warnings.
 pub(crate) fn load_all(paths: &[String], global: &Global) -> anyhow::Result<Detected> {
-    let mut all = Detected::default();
-    let mut failed = Vec::new();
-    for path in paths {
-        let d = load_one(path, global)?;
-        if d.items.is_empty() {
-            failed.extend(d.problems);
-        } else {
-            for p in &d.problems {
-                if !global.quiet {
-                    eprintln!("certprep: warning: {}", error_chain(p));
-                }
-            }
-            all.items.extend(d.items);
-        }
-    }
-    if !failed.is_empty() {
-        let msgs: Vec<String> = failed.iter().map(|e| error_chain(e)).collect();
+    let inputs = read_inputs(paths, global, false);
+    if !inputs.unreadable.is_empty() {
+        let msgs: Vec<&str> = inputs
+            .unreadable
+            .iter()
+            .flat_map(|u| u.messages.iter().map(String::as_str))
+            .collect();
         bail!("{}", msgs.join("\ncertprep: "));
     }
-    Ok(all)
+    Ok(inputs.detected)
+}
+
+/// An input that could not be read: nothing usable in it, or a protected object in it that no
+/// password opens (docs/exit-codes.md).
+#[derive(Debug)]
+pub(crate) struct Unreadable {
+    /// The path as given (`-` for standard input).
+    pub(crate) input: String,
+    /// What went wrong, one message per problem, each naming the file.
+    pub(crate) messages: Vec<String>,
+}
+
+impl Unreadable {
+    /// As reports list it.
+    pub(crate) fn to_report(&self) -> certprep::input::UnreadableInput {
+        certprep::input::UnreadableInput {
+            path: self.input.clone(),
+            messages: self.messages.clone(),
+        }
+    }
+}
+
+/// What a multi-file command read: everything usable, and the inputs it could not read.
+pub(crate) struct Inputs {
+    /// The objects read, in input order (a locked PFX still shows its unencrypted parts).
+    pub(crate) detected: Detected,
+    /// Inputs that could not be read, in input order.
+    pub(crate) unreadable: Vec<Unreadable>,
+}
+
+/// Load every input and go on past the ones that cannot be read: they are collected (and,
+/// with `report`, printed on stderr at once as `certprep: <file>: <what>`) so the command can
+/// print every good result first and exit 2 at the end ([`conclude`]).
+pub(crate) fn read_inputs(paths: &[String], global: &Global, report: bool) -> Inputs {
+    let mut inputs = Inputs {
+        detected: Detected::default(),
+        unreadable: Vec::new(),
+    };
+    for path in paths {
+        let d = match load_one(path, global) {
+            Ok(d) => d,
+            Err(e) => {
+                inputs.unreadable.push(Unreadable {
+                    input: path.clone(),
+                    messages: vec![format!("{path}: {e:#}")],
+                });
+                continue;
+            }
+        };
+        let unreadable = d.items.is_empty() || d.problems.iter().any(InputError::hides_contents);
+        if unreadable {
+            inputs.unreadable.push(Unreadable {
+                input: path.clone(),
+                messages: d.problems.iter().map(|e| error_chain(e)).collect(),
+            });
+        } else {
+            warn(&d.problems, global);
+        }
+        inputs.detected.items.extend(d.items);
+    }
+    for u in &inputs.unreadable {
+        if report {
+            for m in &u.messages {
+                eprintln!("certprep: {m}");
+            }
+        }
+    }
+    inputs
+}
+
+/// `--keep-going`, for the commands that report on many inputs.
+#[derive(Debug, clap::Args)]
+pub(crate) struct KeepGoingArg {
+    /// When an input cannot be read (damaged, no password opens it, no such file), report the
+    /// others, name the skipped ones, and exit by the findings instead of with 2.
+    #[arg(long)]
+    pub(crate) keep_going: bool,
+}
+
+/// The exit code once every result is written: 2 when an input could not be read, unless
+/// `--keep-going`; then a summary names what was skipped and `code` stands. When none of the
+/// `total` inputs could be read, nothing was reported: 2 even with `--keep-going`.
+pub(crate) fn conclude(
+    unreadable: &[Unreadable],
+    total: usize,
+    keep_going: bool,
+    code: ExitCode,
+) -> ExitCode {
+    if unreadable.is_empty() {
+        return code;
+    }
+    let keep_going = keep_going && unreadable.len() < total;
+    let names: Vec<&str> = unreadable.iter().map(|u| u.input.as_str()).collect();
+    let n = names.len();
+    let inputs = if n == 1 { "input" } else { "inputs" };
+    if keep_going {
+        eprintln!(
+            "certprep: skipped {n} unreadable {inputs} (--keep-going): {}",
+            names.join(", ")
+        );
+        code
+    } else {
+        let rest = if n < total {
+            "; the output covers the others (--keep-going exits by the findings instead)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "certprep: {n} {inputs} could not be read: {}{rest}",
+            names.join(", ")
+        );
+        super::exit::error()
+    }
 }
 
 /// Load one path (or `-`), prompting for a password on a terminal when one is needed.

@@ -6,6 +6,7 @@ pub(crate) mod chain;
 pub(crate) mod check;
 pub(crate) mod csr;
 pub(crate) mod exit;
+pub(crate) mod help;
 pub(crate) mod inspect;
 pub(crate) mod load;
 pub(crate) mod output;

@@ -58,6 +58,8 @@ pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow
             no_chain: false,
             allow_no_key: true,
             at: Some(global.at),
+            anchors: &[],
+            complete_chain: false,
         },
     )?;
     let files = pfx::split(&sel)?;

@@ -144,6 +144,10 @@ pub(crate) fn run(args: PfxArgs, global: &Global, out: &mut dyn Write) -> anyhow
             no_chain: args.no_chain,
             allow_no_key: args.no_key,
             at: Some(global.at),
+            // The chain is completed from the inputs, --pool and the embedded roots; a missing
+            // intermediate is refused (issue 17) unless --no-chain asks for leaf and key only.
+            anchors: certprep::roots::embedded(),
+            complete_chain: true,
         },
     )?;
     if args.csp.is_some()

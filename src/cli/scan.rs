@@ -4,11 +4,12 @@
 
 use super::Global;
 use certprep::check::{Linking, Options, RootStores};
+use certprep::error::ScanError;
 use certprep::input::DetectOptions;
 use certprep::report::error_chain;
 use certprep::report::scan::{ScanFormat, ScanMode, ScanWriter};
 use certprep::scan::{
-    CheckRules, ExpiryCollector, FileStatus, Rules, ScanOptions, Scanner, Severity,
+    CheckRules, ExpiryCollector, Fault, FileStatus, Rules, ScanOptions, Scanner, Severity,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -67,6 +68,8 @@ pub(crate) struct ScanArgs {
     /// Files per unit of parallel work (tuning and tests; the output does not depend on it).
     #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u32).range(1..))]
     chunk_files: Option<u32>,
+    #[command(flatten)]
+    keep_going: super::load::KeepGoingArg,
 }
 
 /// `--format`.
@@ -176,8 +179,19 @@ pub(crate) fn run(
 
     let progress = Progress::new(!global.quiet && std::io::stderr().is_terminal());
     let mut failing = false;
+    // Files that could not be read: nothing usable in them, or a PFX no password opens.
+    let mut unreadable: u64 = 0;
     let summary = scanner.run(&args.paths, rules, &mut |mut file| -> std::io::Result<()> {
         progress.file(file.rows.len());
+        if file.status == FileStatus::Failed
+            || file.faults.iter().any(|f| match f {
+                Fault::Input(e) => e.hides_contents(),
+                // A link loop is not followed by design; anything else the walk met is.
+                Fault::Walk(e) => !matches!(e, ScanError::LinkLoop { .. }),
+            })
+        {
+            unreadable += 1;
+        }
         for fault in &file.faults {
             progress.eprintln(&format!("certprep: {}", error_chain(fault)));
         }
@@ -230,10 +244,21 @@ pub(crate) fn run(
     if summary.nothing_read() {
         anyhow::bail!("nothing could be read under {}", args.paths.join(", "));
     }
-    Ok(if failing {
+    let code = if failing {
         super::exit::findings()
     } else {
         super::exit::success()
+    };
+    if unreadable == 0 {
+        return Ok(code);
+    }
+    let files = if unreadable == 1 { "file" } else { "files" };
+    Ok(if args.keep_going.keep_going {
+        eprintln!("certprep: skipped {unreadable} unreadable {files} (--keep-going; listed above)");
+        code
+    } else {
+        eprintln!("certprep: {unreadable} {files} could not be read (listed above); exit 2 (--keep-going exits by the findings instead)");
+        super::exit::error()
     })
 }
 
@@ -256,6 +281,8 @@ impl Progress {
                 ProgressStyle::with_template("{spinner} {pos} files, {msg} ({elapsed})")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
+            #[cfg(unix)]
+            clear_on_interrupt(bar.clone());
             bar
         });
         Progress {
@@ -292,4 +319,22 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// On Ctrl-C, erase the spinner line before dying, so the prompt does not land after a stale
+/// `⠙ 1234 files` (issue 17). The process then dies of SIGINT as if uncaught (status 130 in
+/// the shell, and a calling script's loop stops), which `emulate_default_handler` does by
+/// restoring the default action and raising the signal again.
+#[cfg(unix)]
+fn clear_on_interrupt(bar: ProgressBar) {
+    use signal_hook::consts::SIGINT;
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT]) else {
+        return; // no handler: Ctrl-C kills the scan as before, line and all
+    };
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            bar.finish_and_clear();
+            let _ = signal_hook::low_level::emulate_default_handler(SIGINT);
+        }
+    });
 }

@@ -6,9 +6,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 /// Print each certificate's thumbprint as Windows does (SHA-1 of the exact DER, uppercase hex).
-///
-/// $ certprep thumbprint mail.contoso.com.crt
-/// $ certprep thumbprint --sha256 bundle.p7b
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  $ certprep thumbprint mail.contoso.com.crt\n  $ certprep thumbprint --sha256 bundle.p7b\n  $ certprep thumbprint site.pfx --password-file pw.txt"
@@ -20,6 +17,8 @@ pub(crate) struct ThumbprintArgs {
     /// Print SHA-256 fingerprints (64 hex digits) instead of SHA-1 thumbprints.
     #[arg(long)]
     sha256: bool,
+    #[command(flatten)]
+    keep_going: super::load::KeepGoingArg,
 }
 
 pub(crate) fn run(
@@ -27,7 +26,8 @@ pub(crate) fn run(
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let detected = super::load::load_all(&args.files, global)?;
+    let inputs = super::load::read_inputs(&args.files, global, true);
+    let detected = inputs.detected;
     let alg = if args.sha256 {
         HashAlg::Sha256
     } else {
@@ -44,8 +44,13 @@ pub(crate) fn run(
             certprep::report::sanitize_line(&subject)
         )?;
     }
-    if !any {
+    if !any && inputs.unreadable.is_empty() {
         anyhow::bail!("no certificate in {}", args.files.join(", "));
     }
-    Ok(super::exit::success())
+    Ok(super::load::conclude(
+        &inputs.unreadable,
+        args.files.len(),
+        args.keep_going.keep_going,
+        super::exit::success(),
+    ))
 }

@@ -43,6 +43,10 @@ pub(crate) struct TlsNameArgs {
     hybrid: bool,
     #[command(flatten)]
     old: OldArgs,
+    /// Accept a CA certificate as the chosen one. Connectors present a server's end-entity
+    /// certificate, so a CA's name there is almost always a mistake (a bundle without the leaf).
+    #[arg(long)]
+    allow_ca: bool,
 }
 
 /// The certificate being replaced, for connector lines that change only the connectors that
@@ -118,6 +122,13 @@ pub(crate) fn run(
     // The certificate that issues none of the others (names); ambiguity is an error, not a guess.
     let index = find_leaf_by_name(&certs).with_context(|| args.file.clone())?;
     let leaf = &certs[index];
+    if leaf.is_ca() && !args.allow_ca {
+        bail!(
+            "{}: the chosen certificate ({}) is a CA certificate, not a server (end-entity) certificate; its name is not what a connector's -TlsCertificateName takes. Give the server certificate (or the bundle or PFX holding it); --allow-ca prints the CA's name anyway",
+            leaf.origin,
+            sanitize_line(&certprep::dn::render_windows(&leaf.subject)),
+        );
+    }
     if certs.len() > 1 && !global.quiet {
         eprintln!(
             "certprep: {} holds {} certificates; using the leaf ({}): {} — the certificate that issues none of the others",

@@ -162,6 +162,16 @@ impl Detected {
     }
 }
 
+/// An input that could not be read (nothing usable in it, or a protected object in it that no
+/// password opens), as reports list it: `check`'s and `inspect`'s `unreadable`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct UnreadableInput {
+    /// The file as given.
+    pub path: String,
+    /// What went wrong, one message per problem, each naming the file.
+    pub messages: Vec<String>,
+}
+
 /// Read the file at `path` and detect what it holds. I/O failures become a problem entry.
 /// A regular file larger than `max_size` is refused from its size, without reading it; anything
 /// else (a pipe, a device) is read up to `max_size + 1` bytes, so an endless source is refused

@@ -56,6 +56,8 @@ pub struct ScanWriter<W: Write> {
     table: Vec<[String; 6]>,
     json_faults: Vec<serde_json::Value>,
     json_skipped: Vec<serde_json::Value>,
+    /// Table format: fault messages, listed after the table.
+    table_faults: Vec<String>,
     fail_on: Severity,
     tool_version: String,
     /// One row's JSON, reused (see [`row_json`]).
@@ -442,6 +444,7 @@ impl<W: Write> ScanWriter<W> {
             table: Vec::new(),
             json_faults: Vec::new(),
             json_skipped: Vec::new(),
+            table_faults: Vec::new(),
             fail_on: Severity::Error,
             tool_version: String::new(),
             scratch: Vec::new(),
@@ -581,6 +584,9 @@ impl<W: Write> ScanWriter<W> {
             match self.format {
                 ScanFormat::Jsonl => self.jsonl_record("fault", v)?,
                 ScanFormat::Json => self.json_faults.push(v),
+                ScanFormat::Table => self.table_faults.push(crate::report::sanitize_line(
+                    &crate::report::error_chain(fault),
+                )),
                 _ => {}
             }
         }
@@ -715,7 +721,8 @@ impl<W: Write> ScanWriter<W> {
             ScanFormat::Sarif => {
                 let notes = std::mem::take(&mut self.json_faults);
                 let invocations = serde_json::json!([{
-                    "executionSuccessful": true,
+                    // A file that could not be read means the analysis is not complete.
+                    "executionSuccessful": notes.is_empty(),
                     "toolExecutionNotifications": notes,
                 }]);
                 self.out.write_all(b"],\"invocations\":")?;
@@ -900,9 +907,22 @@ impl<W: Write> ScanWriter<W> {
     }
 
     fn write_table(&mut self) -> io::Result<()> {
-        if self.table.is_empty() {
-            return Ok(());
+        let faults = std::mem::take(&mut self.table_faults);
+        if !self.table.is_empty() {
+            self.write_table_rows()?;
+            if !faults.is_empty() {
+                writeln!(self.out)?;
+            }
         }
+        // Files that could not be read (or only partly) are part of the report, not only of
+        // stderr: a table saved to a file still shows them.
+        for f in faults {
+            writeln!(self.out, "fault: {f}")?;
+        }
+        Ok(())
+    }
+
+    fn write_table_rows(&mut self) -> io::Result<()> {
         let header = [
             "PATH",
             "THUMBPRINT",

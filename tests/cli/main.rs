@@ -44,6 +44,7 @@ mod budgets;
 mod chain;
 mod check;
 mod csr;
+mod exit_codes;
 mod foundation;
 mod input;
 mod pfx;

@@ -41,7 +41,24 @@ fn tls_name_of_every_names_fixture_equals_its_expected_txt() {
     for case in cases {
         let want = std::fs::read_to_string(case.join("expected.txt")).unwrap();
         let cert = case.join("cert.pem");
-        let (code, out, err) = stdout_of(&[cert.to_str().unwrap()]);
+        let cert = cert.to_str().unwrap();
+        // The CA fixture's name is only printed when asked for (issue 17: a CA's name in a
+        // connector is a mistake); without --allow-ca it is refused.
+        let is_ca = case.ends_with("ca");
+        if is_ca {
+            let (code, out, err) = stdout_of(&[cert]);
+            assert_eq!((code, out.as_str()), (2, ""), "{err}");
+            assert!(
+                err.contains("is a CA certificate") && err.contains("--allow-ca"),
+                "{err}"
+            );
+        }
+        let args: &[&str] = if is_ca {
+            &[cert, "--allow-ca"]
+        } else {
+            &[cert]
+        };
+        let (code, out, err) = stdout_of(args);
         assert_eq!(code, 0, "{}: {err}", case.display());
         assert_eq!(out, want, "{}", case.display());
         assert_eq!(

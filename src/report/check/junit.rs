@@ -1,7 +1,9 @@
 //! JUnit XML for CI: one test suite per file, one test case per rule per certificate. A
 //! finding at or above `fail_on` is a `<failure>`; a rule that did not apply, or was
 //! suppressed, is `<skipped>`; a finding below `fail_on` passes with its detail in
-//! `<system-out>`. The layout is the one Jenkins, GitLab and Azure Pipelines read.
+//! `<system-out>`. An input that could not be read is a test suite of its own whose one test
+//! case is an `<error>` with the messages, so a CI dashboard shows it failed rather than nothing.
+//! The layout is the one Jenkins, GitLab and Azure Pipelines read.
 
 use super::xml_escape;
 use crate::check::{CertResult, CheckReport, Outcome, Severity};
@@ -38,11 +40,14 @@ fn counts<'a>(certs: impl Iterator<Item = &'a CertResult>, fail_on: Severity) ->
 /// Write the report as JUnit XML.
 pub fn write(report: &CheckReport, fail_on: Severity, out: &mut dyn Write) -> io::Result<()> {
     let all = counts(report.files.iter().flat_map(|f| &f.certificates), fail_on);
+    let errors = report.unreadable.len();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(
         out,
-        "<testsuites name=\"certprep check\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
-        all.tests, all.failures, all.skipped
+        "<testsuites name=\"certprep check\" tests=\"{}\" failures=\"{}\" errors=\"{errors}\" skipped=\"{}\">",
+        all.tests + errors,
+        all.failures,
+        all.skipped
     )?;
     for file in &report.files {
         let c = counts(file.certificates.iter(), fail_on);
@@ -100,6 +105,19 @@ pub fn write(report: &CheckReport, fail_on: Severity, out: &mut dyn Write) -> io
                 }
             }
         }
+        writeln!(out, "  </testsuite>")?;
+    }
+    for u in &report.unreadable {
+        let path = xml_escape(&u.path);
+        writeln!(
+            out,
+            "  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">"
+        )?;
+        writeln!(
+            out,
+            "    <testcase classname=\"{path}\" name=\"input-readable\">\n      <error message=\"the input could not be read\" type=\"unreadable\">{}</error>\n    </testcase>",
+            xml_escape(&u.messages.join("\n"))
+        )?;
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")

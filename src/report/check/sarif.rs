@@ -83,6 +83,21 @@ pub fn to_value(report: &CheckReport, tool_version: &str) -> Value {
             }
         }
     }
+    // An input that could not be read is a tool execution notification (SARIF 2.1.0 §3.20.21),
+    // and the run did not complete its analysis (§3.20.14 executionSuccessful).
+    let notifications: Vec<Value> = report
+        .unreadable
+        .iter()
+        .map(|u| {
+            json!({
+                "level": "error",
+                "message": { "text": u.messages.join("\n") },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": path_uri(&u.path) }
+                }}],
+            })
+        })
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -94,6 +109,10 @@ pub fn to_value(report: &CheckReport, tool_version: &str) -> Value {
             }},
             "artifacts": artifacts,
             "results": results,
+            "invocations": [{
+                "executionSuccessful": report.unreadable.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "unicodeCodePoints"
         }]
     })

@@ -66,12 +66,27 @@ pub fn write(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Resu
             )?;
         }
     }
+    for u in &report.unreadable {
+        writeln!(out, "{}", paint(color, "1", &sanitize_line(&u.path)))?;
+        for m in &u.messages {
+            writeln!(
+                out,
+                "  {}  could not be read: {}",
+                severity_label(Severity::Error, color),
+                sanitize_line(m)
+            )?;
+        }
+    }
     let s = &report.summary;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let unreadable = match report.unreadable.len() {
+        0 => String::new(),
+        n => format!(", {}", plural(n, "input unreadable", "inputs unreadable")),
+    };
     writeln!(
         out,
-        "{}: {}, {}, {}",
+        "{}: {}, {}, {}{unreadable}",
         plural(s.certificates, "certificate", "certificates"),
         paint(
             color && s.errors > 0,
