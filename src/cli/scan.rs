@@ -80,6 +80,8 @@ enum Format {
     Junit,
     /// SARIF 2.1.0: one result per finding.
     Sarif,
+    /// Prometheus text format for node_exporter's textfile collector (docs/scan.md).
+    Prometheus,
 }
 
 /// `--fail-on`.
@@ -146,6 +148,7 @@ pub(crate) fn run(
         Format::Json => ScanFormat::Json,
         Format::Junit => ScanFormat::Junit,
         Format::Sarif => ScanFormat::Sarif,
+        Format::Prometheus => ScanFormat::Prometheus,
     };
     let mode = if args.expiring_within.is_some() {
         ScanMode::Expiring

@@ -47,6 +47,7 @@ mod foundation;
 mod input;
 mod pfx;
 mod probe;
+mod prometheus;
 mod runbook;
 mod scan;
 mod tls_name;
