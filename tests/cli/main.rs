@@ -43,6 +43,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 mod chain;
 mod check;
 mod csr;
+mod docs;
 mod foundation;
 mod input;
 mod pfx;
