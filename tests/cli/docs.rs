@@ -6,6 +6,7 @@
 //!
 //! - Each block runs in a fresh directory holding the example files the docs name, made from
 //!   `fixtures/` ([`EXAMPLE_FILES`]), and a copy of `fixtures/deliverable/`.
+//! - `HOME` is that directory too (the install lines write under `~`).
 //! - `certprep` is the binary under test, run with `--at 2027-01-01T00:00:00Z` first (the
 //!   fixtures have fixed dates; a reader's run evaluates at the current time).
 //! - `cargo run [--release] --` is `certprep` (it runs the same binary).
@@ -241,6 +242,8 @@ fn every_command_in_the_readme_and_docs_runs_as_written() {
                     .current_dir(dir.path())
                     .env("PATH", path_var)
                     .env("NO_COLOR", "1")
+                    // Install lines (completions, man page) write under ~.
+                    .env("HOME", dir.path())
                     .env_remove("PFX_PW")
                     .output()
                     .unwrap();
