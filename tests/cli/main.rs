@@ -41,6 +41,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 }
 
 mod chain;
+mod completions;
 mod check;
 mod csr;
 mod docs;
