@@ -138,9 +138,9 @@ impl clap::builder::TypedValueParser for WindowsParser {
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> Result<Self::Value, clap::Error> {
-        let text = value.to_str().ok_or_else(|| {
-            clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd)
-        })?;
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
         text.parse().map_err(|e: String| {
             let name = arg.map(|a| a.to_string()).unwrap_or_default();
             clap::Error::raw(

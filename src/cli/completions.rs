@@ -49,7 +49,11 @@ pub(crate) fn man(_args: ManArgs, out: &mut dyn Write) -> anyhow::Result<ExitCod
             continue;
         }
         let name = format!("certprep {}", sub.get_name());
-        let sub_page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()).display_name(name.clone()));
+        let sub_page = clap_mangen::Man::new(
+            sub.clone()
+                .bin_name(name.clone())
+                .display_name(name.clone()),
+        );
         let mut body = Vec::new();
         sub_page.render_synopsis_section(&mut body)?;
         sub_page.render_description_section(&mut body)?;

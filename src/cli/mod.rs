@@ -67,10 +67,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// `at`: the command's own `--at`; it wins over the hidden one before the command name.
-fn resolve_global(
-    g: &GlobalArgs,
-    at: Option<time::OffsetDateTime>,
-) -> anyhow::Result<Global> {
+fn resolve_global(g: &GlobalArgs, at: Option<time::OffsetDateTime>) -> anyhow::Result<Global> {
     let mut passwords = Vec::new();
     for path in &g.password_file {
         passwords.push(read_password_file(path)?);

@@ -53,7 +53,12 @@ pub(crate) struct SelfsignedArgs {
     out: PathBuf,
     /// File format written; by default chosen from the -o extension (.pfx and .p12 mean pfx).
     /// (`--format` is the old spelling, kept for scripts.)
-    #[arg(long = "output-format", alias = "format", value_enum, value_name = "FORMAT")]
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     format: Option<OutFormat>,
     /// For PEM output: where to write the key. Default: OUT with its extension replaced by .key.
     #[arg(long, value_name = "KEY")]

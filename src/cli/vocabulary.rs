@@ -53,7 +53,11 @@ const EXCEPTIONS: &[(&str, &str, &str)] = &[
         "format",
         "check's --format also offers markdown, for --list-rules",
     ),
-    ("scan", "format", "scan's report formats include table, jsonl and csv"),
+    (
+        "scan",
+        "format",
+        "scan's report formats include table, jsonl and csv",
+    ),
     (
         "selfsigned",
         "output-format",
@@ -109,7 +113,9 @@ fn flags() -> Vec<(String, String, Arg)> {
 }
 
 fn excepted(command: &str, long: &str) -> bool {
-    EXCEPTIONS.iter().any(|(c, l, _)| *c == command && *l == long)
+    EXCEPTIONS
+        .iter()
+        .any(|(c, l, _)| *c == command && *l == long)
 }
 
 #[test]
@@ -146,7 +152,9 @@ fn output_format_and_windows_follow_the_vocabulary() {
             problems.push(format!("{command}: --output has no -o"));
         }
         if long == "out" || long == "json" {
-            problems.push(format!("{command}: --{long} is visible; it is an old spelling"));
+            problems.push(format!(
+                "{command}: --{long} is visible; it is an old spelling"
+            ));
         }
         if long == "format" {
             for v in &sig.values {
@@ -194,7 +202,14 @@ fn at_is_offered_exactly_where_time_matters() {
         assert!(cli.command.at().is_some(), "{args:?}");
     }
     assert!(TIME_COMMANDS.len() == minimal.len());
-    assert!(Cli::try_parse_from(["certprep", "thumbprint", "a.crt", "--at", "2027-01-01T00:00:00Z"]).is_err());
+    assert!(Cli::try_parse_from([
+        "certprep",
+        "thumbprint",
+        "a.crt",
+        "--at",
+        "2027-01-01T00:00:00Z"
+    ])
+    .is_err());
 }
 
 #[test]
@@ -207,15 +222,33 @@ fn old_spellings_still_parse() {
         }
     };
     ok(&["inspect", "a.crt", "--json"]);
-    ok(&["chain", "a.crt", "--json", "--out", "f.pem", "--format", "p7b"]);
+    ok(&[
+        "chain", "a.crt", "--json", "--out", "f.pem", "--format", "p7b",
+    ]);
     ok(&["pfx", "a.crt", "--out", "a.pfx"]);
-    ok(&["csr", "--name", "a.example", "--out", "a.req", "--key-out", "a.key"]);
-    ok(&["selfsigned", "--name", "a.example", "--out", "a.pem", "--format", "pem"]);
+    ok(&[
+        "csr",
+        "--name",
+        "a.example",
+        "--out",
+        "a.req",
+        "--key-out",
+        "a.key",
+    ]);
+    ok(&[
+        "selfsigned",
+        "--name",
+        "a.example",
+        "--out",
+        "a.pem",
+        "--format",
+        "pem",
+    ]);
     ok(&["runbook", "a.pfx", "--server", "EX01", "--out", "r.ps1"]);
     // --at before the command name (it used to be global).
     ok(&["--at", "2027-01-01T00:00:00Z", "thumbprint", "a.crt"]);
-    let cli = Cli::try_parse_from(["certprep", "--at", "2027-01-01T00:00:00Z", "check", "a"])
-        .unwrap();
+    let cli =
+        Cli::try_parse_from(["certprep", "--at", "2027-01-01T00:00:00Z", "check", "a"]).unwrap();
     assert!(cli.global.at.is_some());
 }
 
@@ -234,7 +267,15 @@ fn windows_accepts_the_same_spellings_on_check_and_pfx() {
     }
     for args in [
         vec!["certprep", "check", "a.crt", "--windows", "2008"],
-        vec!["certprep", "pfx", "a.crt", "-o", "a.pfx", "--windows", "2008"],
+        vec![
+            "certprep",
+            "pfx",
+            "a.crt",
+            "-o",
+            "a.pfx",
+            "--windows",
+            "2008",
+        ],
     ] {
         assert!(Cli::try_parse_from(&args).is_err(), "{args:?}");
     }

@@ -136,7 +136,10 @@ impl PrometheusWriter {
             }
         }
         let mut gauge = |name: &str, help: &str, value: u64| {
-            writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}")
+            writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            )
         };
         gauge(
             "x509_read_errors",

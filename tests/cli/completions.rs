@@ -33,19 +33,22 @@ fn completions_for_every_shell_name_every_command() {
             assert!(script.contains(c.as_str()), "{shell} completion lacks {c}");
         }
         // The vocabulary's names are offered.
-        assert!(script.contains("output-format"), "{shell} lacks --output-format");
+        assert!(
+            script.contains("output-format"),
+            "{shell} lacks --output-format"
+        );
     }
-    certprep()
-        .args(["completions", "tcsh"])
-        .assert()
-        .code(2);
+    certprep().args(["completions", "tcsh"]).assert().code(2);
 }
 
 #[test]
 fn man_page_documents_every_command_and_its_options() {
     let out = certprep().arg("man").assert().success();
     let page = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(page.starts_with(".ie") || page.starts_with(".TH"), "not roff");
+    assert!(
+        page.starts_with(".ie") || page.starts_with(".TH"),
+        "not roff"
+    );
     assert!(page.contains(".TH certprep 1"));
     for c in commands() {
         let heading = format!(".SH \"CERTPREP {}\"", c.to_uppercase());

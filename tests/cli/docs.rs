@@ -27,8 +27,14 @@ const EXAMPLE_FILES: &[(&str, &str)] = &[
     ("mail.contoso.com.cer", "deliverable/mail.contoso.com.cer"),
     ("mail.contoso.com.key", "deliverable/mail.contoso.com.key"),
     ("mail.contoso.com.req", "deliverable/mail.contoso.com.req"),
-    ("mail.contoso.com-aes.pfx", "deliverable/mail.contoso.com-aes.pfx"),
-    ("mail.contoso.com.pfx", "deliverable/mail.contoso.com-3des.pfx"),
+    (
+        "mail.contoso.com-aes.pfx",
+        "deliverable/mail.contoso.com-aes.pfx",
+    ),
+    (
+        "mail.contoso.com.pfx",
+        "deliverable/mail.contoso.com-3des.pfx",
+    ),
     ("ca-bundle.crt", "deliverable/ca-bundle.crt"),
     ("contoso-root.crt", "deliverable/contoso-root.crt"),
     ("corp-root.crt", "deliverable/contoso-root.crt"),
@@ -58,9 +64,15 @@ const SKIPPED: &[(&str, &str)] = &[
         "a development command (the docs test itself runs under cargo test)",
     ),
     ("bash .ci/run", "CI itself"),
-    ("fixtures/gen.sh", "regenerates fixtures (needs OpenSSL 3, rewrites files)"),
+    (
+        "fixtures/gen.sh",
+        "regenerates fixtures (needs OpenSSL 3, rewrites files)",
+    ),
     ("scripts/", "a benchmark script"),
-    ("RUSTC_BOOTSTRAP=1 cargo", "fuzzing (nightly features, minutes)"),
+    (
+        "RUSTC_BOOTSTRAP=1 cargo",
+        "fuzzing (nightly features, minutes)",
+    ),
 ];
 
 #[derive(Debug)]
@@ -177,7 +189,8 @@ fn example_dir(without: &[String], bin: &Path) -> assert_fs::TempDir {
         let target = dir.path().join(d);
         std::fs::create_dir(&target).unwrap();
         // The leaf with its chain, as a server's certificate file holds it.
-        let mut fullchain = std::fs::read(fixtures.join("deliverable/mail.contoso.com.crt")).unwrap();
+        let mut fullchain =
+            std::fs::read(fixtures.join("deliverable/mail.contoso.com.crt")).unwrap();
         fullchain.extend(std::fs::read(fixtures.join("deliverable/ca-bundle.crt")).unwrap());
         std::fs::write(target.join("mail.contoso.com.pem"), fullchain).unwrap();
     }

@@ -41,8 +41,8 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 }
 
 mod chain;
-mod completions;
 mod check;
+mod completions;
 mod csr;
 mod docs;
 mod foundation;

@@ -114,7 +114,11 @@ fn scan_prometheus_output_is_read_back_by_a_real_parser_with_the_right_values() 
     let odd = dir.path().join("odd \"name\" \\ here.crt");
     std::fs::write(&odd, &leaf_pem).unwrap();
     // The same certificate twice in one file is one series.
-    std::fs::write(dir.path().join("twice.pem"), format!("{leaf_pem}{leaf_pem}")).unwrap();
+    std::fs::write(
+        dir.path().join("twice.pem"),
+        format!("{leaf_pem}{leaf_pem}"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("ca-bundle.crt"), &bundle).unwrap();
     // A fault: a PEM block whose body is not a certificate.
     std::fs::write(
@@ -154,7 +158,10 @@ fn scan_prometheus_output_is_read_back_by_a_real_parser_with_the_right_values() 
         .collect();
     assert_eq!(leaf.len(), 2, "one series per file: {leaf:?}");
     let not_after = leaf[0].4 as i64;
-    let diff = x.not_after().diff(&Asn1Time::from_unix(not_after).unwrap()).unwrap();
+    let diff = x
+        .not_after()
+        .diff(&Asn1Time::from_unix(not_after).unwrap())
+        .unwrap();
     assert_eq!((diff.days, diff.secs), (0, 0));
     let paths: BTreeSet<&str> = leaf.iter().map(|s| s.3["filepath"].as_str()).collect();
     assert!(paths.contains(odd.to_str().unwrap()), "{paths:?}");
@@ -169,7 +176,9 @@ fn scan_prometheus_output_is_read_back_by_a_real_parser_with_the_right_values() 
             .unwrap();
         assert_eq!(s.4 as i64, na.4 as i64 - at);
     }
-    assert!(samples(&all, "x509_cert_expired").iter().all(|s| s.4 == 0.0));
+    assert!(samples(&all, "x509_cert_expired")
+        .iter()
+        .all(|s| s.4 == 0.0));
     let one = |name: &str| samples(&all, name)[0].4;
     assert_eq!(one("x509_read_errors"), 1.0);
     assert!(one("certprep_scan_faults") >= 1.0);
