@@ -27,7 +27,7 @@ use std::process::ExitCode;
 -GenerateRequest: subject CN=<first name>, every name as a subjectAltName, Server Authentication, \
 digitalSignature and keyEncipherment. Validity starts at --at (default: now). Written as a PEM \
 pair (certificate + key, the key owner-only) or, with a .pfx/.p12 output, a PFX.",
-    after_help = "Examples:\n  $ certprep selfsigned --name edge01.contoso.com -o edge01.pem\n  $ certprep selfsigned --name mail.lab.local --name autodiscover.lab.local --days 730 -o lab.crt --key-out lab.key\n  $ certprep selfsigned --name mail.lab.local --key-type p256 --key-password-env LAB_KEY_PW -o lab.pem"
+    after_help = "For PFX output, --password-file/--password-env give the password that protects the new PFX (not an input's).\n\nExamples:\n  $ certprep selfsigned --name edge01.contoso.com -o edge01.pem\n  $ certprep selfsigned --name edge01.contoso.com --password-file pw.txt -o edge01.pfx\n  $ certprep selfsigned --name mail.lab.local --name autodiscover.lab.local --days 730 -o lab.crt --key-out lab.key\n  $ certprep selfsigned --name mail.lab.local --key-type p256 --key-password-env LAB_KEY_PW -o lab.pem"
 )]
 pub(crate) struct SelfsignedArgs {
     #[command(flatten)]
