@@ -16,14 +16,17 @@ pub(crate) struct Cli {
 /// Flags every command accepts.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// Evaluate validity at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now.
-    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_rfc3339, overrides_with = "at")]
+    /// `--at` before the command name: kept, hidden, so scripts written when `--at` was global
+    /// still work. It applies to the commands that evaluate time (those that list `--at`); the
+    /// command's own `--at` wins.
+    #[arg(long, hide = true, value_name = "RFC3339", value_parser = parse_rfc3339, overrides_with = "at")]
     pub(crate) at: Option<time::OffsetDateTime>,
-    /// Read a password for PKCS#12 files and encrypted keys from this file (first line).
-    /// Repeat for several files with different passwords; they are tried in order.
+    /// A password from this file (its first line): the one that opens input PKCS#12 files and
+    /// encrypted keys, or for `pfx` and `selfsigned` the one that protects the PFX written.
+    /// Repeat for inputs with different passwords; they are tried in order.
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) password_file: Vec<std::path::PathBuf>,
-    /// Read a password from this environment variable. Repeatable.
+    /// A password from this environment variable, used as --password-file's is. Repeatable.
     #[arg(long, global = true, value_name = "VAR")]
     pub(crate) password_env: Vec<String>,
     /// Most password-hashing work one input file may cost, in hash blocks (docs/formats.md).
@@ -79,6 +82,91 @@ pub(crate) enum Command {
     Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).
     Probe(super::probe::ProbeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(super::completions::CompletionsArgs),
+    /// Print the man page (roff), generated from these definitions.
+    Man(super::completions::ManArgs),
+}
+
+impl Command {
+    /// The command's own `--at`, on the commands that evaluate time.
+    pub(crate) fn at(&self) -> Option<time::OffsetDateTime> {
+        match self {
+            Command::Inspect(a) => a.time.at,
+            Command::Chain(a) => a.time.at,
+            Command::Pfx(a) => a.time.at,
+            Command::Pem(a) => a.time.at,
+            Command::Check(a) => a.time.at,
+            Command::Scan(a) => a.time.at,
+            Command::Selfsigned(a) => a.time.at,
+            Command::Runbook(a) => a.time.at,
+            Command::Thumbprint(_)
+            | Command::TlsName(_)
+            | Command::Csr(_)
+            | Command::Probe(_)
+            | Command::Completions(_)
+            | Command::Man(_) => None,
+        }
+    }
+}
+
+/// `--at`, on the commands whose result depends on the time (validity, expiry, notBefore).
+#[derive(Debug, Args)]
+pub(crate) struct AtArgs {
+    /// Evaluate validity at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339, overrides_with = "at")]
+    pub(crate) at: Option<time::OffsetDateTime>,
+}
+
+/// `--format` for commands whose report is text or JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    /// For people.
+    Text,
+    /// JSON (a contract: only gains fields).
+    Json,
+}
+
+/// The values `--windows` takes, on every command that has it: the Windows Server versions
+/// Exchange 2016 and later run on.
+pub(crate) const WINDOWS_VERSIONS: [&str; 5] = ["2012r2", "2016", "2019", "2022", "2025"];
+
+/// `--windows VERSION` with one parser everywhere: case and a space or dash in `2012 R2` do
+/// not matter (as in certprep.toml), and completions and help list [`WINDOWS_VERSIONS`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WindowsParser;
+
+impl clap::builder::TypedValueParser for WindowsParser {
+    type Value = certprep::config::WindowsName;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
+        text.parse().map_err(|e: String| {
+            let name = arg.map(|a| a.to_string()).unwrap_or_default();
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value '{text}' for '{name}': {e}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            WINDOWS_VERSIONS
+                .iter()
+                .map(|v| clap::builder::PossibleValue::new(*v)),
+        ))
+    }
 }
 
 fn parse_rfc3339(s: &str) -> Result<time::OffsetDateTime, String> {

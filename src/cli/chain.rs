@@ -8,12 +8,28 @@ use certprep::model::Cert;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// `--format`.
+/// `--output-format`: the file format of the chain written with `-o`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ChainFormat {
     /// PEM CERTIFICATE blocks, leaf first.
     Pem,
     /// A DER certs-only PKCS#7 (.p7b), certificates leaf first.
+    P7b,
+}
+
+/// `--format`: the report's format. `pem` and `p7b` are the old meaning of `--format` (the
+/// written chain's file format, now `--output-format`), hidden and still accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// For people.
+    Text,
+    /// JSON (docs/chain.md).
+    Json,
+    /// Old spelling of `--output-format pem`.
+    #[value(hide = true)]
+    Pem,
+    /// Old spelling of `--output-format p7b`.
+    #[value(hide = true)]
     P7b,
 }
 
@@ -24,31 +40,50 @@ pub(crate) enum ChainFormat {
 /// and the report says what is missing and how to get it); 2 bad input.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  $ certprep chain mail.contoso.com.crt ca-bundle.crt -o fullchain.pem\n  $ certprep chain deliverable.zip --format p7b -o mail.p7b\n  $ certprep chain server.crt --pool /etc/ssl/intermediates --roots corp-root.crt\n  $ certprep chain server.crt --json"
+    after_help = "Examples:\n  $ certprep chain mail.contoso.com.crt ca-bundle.crt -o fullchain.pem\n  $ certprep chain deliverable.zip --output-format p7b -o mail.p7b\n  $ certprep chain server.crt --pool /etc/ssl/intermediates --roots corp-root.crt\n  $ certprep chain server.crt --format json"
 )]
 pub(crate) struct ChainArgs {
+    #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
     #[command(flatten)]
     trust: super::args::TrustArgs,
     /// Certificate files (any format; `-` for standard input). The leaf is found among them.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
     /// Write the chain to this file (`-` for standard output; the report then goes to stderr).
-    #[arg(short = 'o', long = "out", value_name = "OUT")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "OUT")]
     out: Option<String>,
-    /// Format of the written chain.
-    #[arg(long, value_enum, default_value_t = ChainFormat::Pem)]
-    format: ChainFormat,
+    /// File format of the chain written with -o [default: pem].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    output_format: Option<ChainFormat>,
+    /// Report format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
     /// Include the root certificate at the end of the written chain.
     #[arg(long)]
     include_root: bool,
     /// Overwrite OUT if it exists.
     #[arg(long)]
     force: bool,
-    /// Print the report as JSON (docs/chain.md) instead of text.
-    #[arg(long)]
+    /// Same as --format json (the old spelling, kept for scripts).
+    #[arg(long, hide = true)]
     json: bool,
     #[command(flatten)]
     keep_going: super::load::KeepGoingArg,
+}
+
+impl ChainArgs {
+    fn json(&self) -> bool {
+        self.json || self.format == ReportFormat::Json
+    }
+
+    fn output_format(&self) -> ChainFormat {
+        match (self.output_format, self.format) {
+            (Some(f), _) => f,
+            (None, ReportFormat::P7b) => ChainFormat::P7b,
+            (None, _) => ChainFormat::Pem,
+        }
+    }
 }
 
 pub(crate) fn run(
@@ -89,7 +124,7 @@ pub(crate) fn run(
     let ok = report.complete && report.worst() != Some(Severity::Error);
     if let Some(path) = &args.out {
         let certs = report.chain_certs(args.include_root);
-        let bytes = match args.format {
+        let bytes = match args.output_format() {
             ChainFormat::Pem => chain::to_pem(certs).into_bytes(),
             ChainFormat::P7b => chain::to_pkcs7_der(certs),
         };
@@ -99,7 +134,7 @@ pub(crate) fn run(
             }
             out.write_all(&bytes)?;
             if !global.quiet || !ok {
-                write_report(&report, args.json, &mut std::io::stderr().lock())?;
+                write_report(&report, args.json(), &mut std::io::stderr().lock())?;
             }
         } else {
             write_file(
@@ -109,11 +144,11 @@ pub(crate) fn run(
                 Sensitivity::Public,
             )?;
             if !global.quiet || !ok {
-                write_report(&report, args.json, out)?;
+                write_report(&report, args.json(), out)?;
             }
         }
     } else {
-        write_report(&report, args.json, out)?;
+        write_report(&report, args.json(), out)?;
     }
     let code = if ok {
         super::exit::success()

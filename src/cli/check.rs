@@ -17,6 +17,8 @@ use std::process::ExitCode;
 )]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
+    #[command(flatten)]
     pub(crate) rules: RuleArgs,
     #[command(flatten)]
     trust: super::args::TrustArgs,
@@ -47,8 +49,8 @@ pub(crate) struct CheckArgs {
 /// The rule options `check` and `scan` share.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RuleArgs {
-    /// A name the certificate must cover. Repeatable.
-    #[arg(long = "name", value_name = "NAME")]
+    /// A name the certificate must cover. Repeat, or separate with commas.
+    #[arg(short = 'n', long = "name", value_name = "NAME", value_delimiter = ',')]
     pub(crate) names: Vec<String>,
     /// Services the certificate is for: IIS, SMTP, POP, IMAP, AUTH (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
@@ -57,7 +59,7 @@ pub(crate) struct RuleArgs {
     #[arg(long, value_name = "FQDN")]
     pub(crate) server_fqdn: Option<String>,
     /// Oldest Windows Server a PFX must import on: 2012r2, 2016, 2019, 2022, 2025.
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = super::args::WindowsParser)]
     pub(crate) windows: Option<WindowsName>,
     /// Hybrid deployment checks (third-party CA, names, TLS name reminder).
     #[arg(long)]

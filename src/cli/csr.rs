@@ -40,7 +40,7 @@ pub(crate) struct CsrArgs {
     #[arg(long, value_name = "CERT")]
     from: Option<String>,
     /// Where to write the request (`-`: standard output).
-    #[arg(short = 'o', long = "out", value_name = "REQ")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "REQ")]
     out: PathBuf,
     /// Where to write the new private key (PKCS#8 PEM, owner-only permissions; `-`: standard
     /// output, refused on a terminal).

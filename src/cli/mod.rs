@@ -4,6 +4,7 @@
 pub(crate) mod args;
 pub(crate) mod chain;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod help;
@@ -18,6 +19,8 @@ pub(crate) mod scan;
 pub(crate) mod selfsigned;
 pub(crate) mod thumbprint;
 pub(crate) mod tls_name;
+#[cfg(test)]
+mod vocabulary;
 
 use anyhow::Context;
 use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -45,7 +48,7 @@ pub(crate) struct Global {
 
 /// Run the parsed command line.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let global = resolve_global(&cli.global)?;
+    let global = resolve_global(&cli.global, cli.command.at())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
@@ -61,12 +64,15 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,
         Command::Chain(a) => chain::run(a, &global, &mut out)?,
+        Command::Completions(a) => completions::run(a, &mut out)?,
+        Command::Man(a) => completions::man(a, &mut out)?,
     };
     out.flush()?;
     Ok(code)
 }
 
-fn resolve_global(g: &GlobalArgs) -> anyhow::Result<Global> {
+/// `at`: the command's own `--at`; it wins over the hidden one before the command name.
+fn resolve_global(g: &GlobalArgs, at: Option<time::OffsetDateTime>) -> anyhow::Result<Global> {
     let mut passwords = Vec::new();
     for path in &g.password_file {
         passwords.push(read_password_file(path)?);
@@ -86,7 +92,7 @@ fn resolve_global(g: &GlobalArgs) -> anyhow::Result<Global> {
         }
     };
     Ok(Global {
-        at: g.at.unwrap_or_else(time::OffsetDateTime::now_utc),
+        at: at.or(g.at).unwrap_or_else(time::OffsetDateTime::now_utc),
         passwords,
         quiet: g.quiet,
         color,

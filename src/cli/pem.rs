@@ -16,6 +16,8 @@ use std::process::ExitCode;
   $ certprep pem mail.pfx --out-dir nginx/ --password-file pw.txt
   $ certprep pem mail.contoso.com.crt ca-bundle.crt mail.contoso.com.key --out-dir haproxy/")]
 pub(crate) struct PemArgs {
+    #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
     /// Inputs: a PFX, or certificates, keys, bundles, .p7b, ZIP (`-` for stdin).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,

@@ -48,6 +48,19 @@ pub(crate) enum WindowsArg {
     V2025,
 }
 
+impl From<certprep::config::WindowsName> for WindowsArg {
+    fn from(w: certprep::config::WindowsName) -> WindowsArg {
+        use certprep::windows::WindowsVersion as V;
+        match w.0 {
+            V::Server2012R2 => WindowsArg::V2012r2,
+            V::Server2016 => WindowsArg::V2016,
+            V::Server2019 => WindowsArg::V2019,
+            V::Server2022 => WindowsArg::V2022,
+            V::Server2025 => WindowsArg::V2025,
+        }
+    }
+}
+
 /// Build a PFX (leaf, its key, the chain in order) that Windows imports, or convert one.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -60,17 +73,20 @@ Examples:
   $ certprep pfx old.pfx --pool ca-bundle.crt -o fixed.pfx --password-file pw.txt"
 )]
 pub(crate) struct PfxArgs {
+    #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
     /// Inputs: certificates, keys, bundles, .p7b, ZIP, existing PFX files (`-` for stdin).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
     /// The PFX to write (`-`: standard output, refused on a terminal).
-    #[arg(short = 'o', long = "out", value_name = "OUT.pfx")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "OUT.pfx")]
     out: PathBuf,
     /// Protection profile [default: compat].
     #[arg(long, value_enum, conflicts_with = "windows")]
     profile: Option<ProfileArg>,
-    /// Pick the profile for the oldest Windows version that must import the file.
-    #[arg(long, value_enum)]
+    /// Pick the profile for the oldest Windows version that must import the file: 2012r2,
+    /// 2016 (compat), 2019, 2022, 2025 (modern).
+    #[arg(long, value_name = "VERSION", value_parser = clap::builder::TypedValueParser::map(super::args::WindowsParser, WindowsArg::from))]
     windows: Option<WindowsArg>,
     /// Windows FriendlyName [default: the input PFX's, else `CN notBefore..notAfter`].
     #[arg(long, value_name = "NAME")]

@@ -21,6 +21,8 @@ use std::process::ExitCode;
 )]
 pub(crate) struct RunbookArgs {
     #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
+    #[command(flatten)]
     trust: super::args::TrustArgs,
     /// The new certificate: the PFX you will import, or its certificate (then give --pfx-path).
     #[arg(value_name = "FILE")]
@@ -69,7 +71,7 @@ pub(crate) struct RunbookArgs {
     #[arg(long, value_name = "FQDN", alias = "server-fqdn")]
     pop_imap_fqdn: Option<String>,
     /// Where to write the script (`-` for standard output).
-    #[arg(short = 'o', long = "output", value_name = "OUT.ps1")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "OUT.ps1")]
     output: PathBuf,
     /// Overwrite the output file if it exists.
     #[arg(long)]

@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
     after_help = "Examples:\n  $ certprep scan /srv/certs\n  $ certprep scan deliverables/ --format jsonl --jobs 4 > certs.jsonl\n  $ certprep scan /share/pki --expiring-within 30 --format csv > expiring.csv\n  $ certprep scan . --exclude '*.key' --exclude 'archive/**' --follow-links"
 )]
 pub(crate) struct ScanArgs {
+    #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
     /// Files and directories to scan.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
@@ -63,7 +65,7 @@ pub(crate) struct ScanArgs {
     #[command(flatten)]
     trust: super::args::TrustArgs,
     /// Exit 1 when a printed certificate has a finding at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Files per unit of parallel work (tuning and tests; the output does not depend on it).
     #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u32).range(1..))]
@@ -87,6 +89,8 @@ enum Format {
     Junit,
     /// SARIF 2.1.0: one result per finding.
     Sarif,
+    /// Prometheus text format for node_exporter's textfile collector (docs/scan.md).
+    Prometheus,
 }
 
 /// `--fail-on`.
@@ -157,6 +161,7 @@ pub(crate) fn run(
         Format::Json => ScanFormat::Json,
         Format::Junit => ScanFormat::Junit,
         Format::Sarif => ScanFormat::Sarif,
+        Format::Prometheus => ScanFormat::Prometheus,
     };
     let mode = if args.expiring_within.is_some() {
         ScanMode::Expiring

@@ -27,9 +27,11 @@ use std::process::ExitCode;
 -GenerateRequest: subject CN=<first name>, every name as a subjectAltName, Server Authentication, \
 digitalSignature and keyEncipherment. Validity starts at --at (default: now). Written as a PEM \
 pair (certificate + key, the key owner-only) or, with a .pfx/.p12 output, a PFX.",
-    after_help = "Examples:\n  $ certprep selfsigned --name edge01.contoso.com -o edge01.pem\n  $ certprep selfsigned --name mail.lab.local --name autodiscover.lab.local --days 730 -o lab.crt --key-out lab.key\n  $ certprep selfsigned --name mail.lab.local --key-type p256 --key-password-env LAB_KEY_PW -o lab.pem"
+    after_help = "For PFX output, --password-file/--password-env give the password that protects the new PFX (not an input's).\n\nExamples:\n  $ certprep selfsigned --name edge01.contoso.com -o edge01.pem\n  $ certprep selfsigned --name edge01.contoso.com --password-file pw.txt -o edge01.pfx\n  $ certprep selfsigned --name mail.lab.local --name autodiscover.lab.local --days 730 -o lab.crt --key-out lab.key\n  $ certprep selfsigned --name mail.lab.local --key-type p256 --key-password-env LAB_KEY_PW -o lab.pem"
 )]
 pub(crate) struct SelfsignedArgs {
+    #[command(flatten)]
+    pub(crate) time: super::args::AtArgs,
     /// A name for the certificate (DNS name or IP address); the first is the subject CN.
     /// Repeat, or separate with commas.
     #[arg(
@@ -47,11 +49,17 @@ pub(crate) struct SelfsignedArgs {
     #[arg(long, value_enum, value_name = "TYPE", default_value = "rsa2048")]
     key_type: KeyTypeArg,
     /// Where to write the certificate (.pem/.crt/.cer: PEM; .pfx/.p12: PFX; `-`: standard
-    /// output, then give --key-out, or --format pfx, refused on a terminal).
-    #[arg(short = 'o', long = "out", value_name = "OUT")]
+    /// output, then give --key-out, or --output-format pfx, refused on a terminal).
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "OUT")]
     out: PathBuf,
-    /// Output format; by default chosen from the -o extension (.pfx and .p12 mean pfx).
-    #[arg(long, value_enum)]
+    /// File format written; by default chosen from the -o extension (.pfx and .p12 mean pfx).
+    /// (`--format` is the old spelling, kept for scripts.)
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     format: Option<OutFormat>,
     /// For PEM output: where to write the key. Default: OUT with its extension replaced by .key
     /// (`-`: standard output, refused on a terminal).
@@ -91,7 +99,7 @@ pub(crate) fn run(
         return run_pfx(&args, global, out);
     }
     if args.friendly_name.is_some() || args.empty_password {
-        bail!("--friendly-name and --empty-password are for PFX output; give -o OUT.pfx or --format pfx");
+        bail!("--friendly-name and --empty-password are for PFX output; give -o OUT.pfx or --output-format pfx");
     }
     let key_out = match &args.key_out {
         Some(k) => k.clone(),

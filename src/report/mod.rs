@@ -4,6 +4,7 @@ pub mod chain;
 pub mod check;
 pub mod inspect;
 pub mod scan;
+pub mod scan_prometheus;
 
 /// Make a value safe to print on one terminal line: control characters (CR, LF, TAB, ESC …)
 /// become visible escapes so a hostile subject cannot rewrite the screen or forge lines.

@@ -34,6 +34,9 @@ pub enum ScanFormat {
     Junit,
     /// SARIF 2.1.0: one result per finding, faults as tool execution notifications.
     Sarif,
+    /// Prometheus text exposition for node_exporter's textfile collector
+    /// ([`super::scan_prometheus`]).
+    Prometheus,
 }
 
 /// Whether rows are per certificate occurrence or per expiring thumbprint.
@@ -64,6 +67,7 @@ pub struct ScanWriter<W: Write> {
     scratch: Vec<u8>,
     /// One row's texts, reused.
     texts: RowTexts,
+    prometheus: super::scan_prometheus::PrometheusWriter,
 }
 
 /// Where a certificate was found, as the JSON formats write it. `Cow`: a row borrows the texts
@@ -449,6 +453,7 @@ impl<W: Write> ScanWriter<W> {
             tool_version: String::new(),
             scratch: Vec::new(),
             texts: RowTexts::default(),
+            prometheus: super::scan_prometheus::PrometheusWriter::new(as_of),
         }
     }
 
@@ -512,6 +517,10 @@ impl<W: Write> ScanWriter<W> {
         match self.format {
             ScanFormat::Junit => return self.junit_file(f),
             ScanFormat::Sarif => return self.sarif_file(f),
+            ScanFormat::Prometheus => {
+                self.prometheus.file(f);
+                return Ok(());
+            }
             _ => {}
         }
         if self.mode == ScanMode::Rows {
@@ -572,7 +581,7 @@ impl<W: Write> ScanWriter<W> {
                         }
                         self.out.write_all(&self.scratch)?;
                     }
-                    ScanFormat::Junit | ScanFormat::Sarif => {}
+                    ScanFormat::Junit | ScanFormat::Sarif | ScanFormat::Prometheus => {}
                 }
             }
         }
@@ -623,6 +632,10 @@ impl<W: Write> ScanWriter<W> {
                 for c in certs {
                     self.sarif_results(&c.thumbprint, &c.findings, &c.locations)?;
                 }
+                return Ok(());
+            }
+            ScanFormat::Prometheus => {
+                self.prometheus.expiring(certs);
                 return Ok(());
             }
             _ => {}
@@ -689,7 +702,7 @@ impl<W: Write> ScanWriter<W> {
                         self.out.write_all(b"\n")?;
                     }
                 }
-                ScanFormat::Junit | ScanFormat::Sarif => {}
+                ScanFormat::Junit | ScanFormat::Sarif | ScanFormat::Prometheus => {}
             }
         }
         Ok(())
@@ -718,6 +731,7 @@ impl<W: Write> ScanWriter<W> {
                 self.out.write_all(b"}\n")?;
             }
             ScanFormat::Junit => self.out.write_all(b"</testsuites>\n")?,
+            ScanFormat::Prometheus => self.prometheus.finish(&mut self.out, summary)?,
             ScanFormat::Sarif => {
                 let notes = std::mem::take(&mut self.json_faults);
                 let invocations = serde_json::json!([{

@@ -17,6 +17,8 @@ pub struct ExpiringCert {
     pub thumbprint: Thumbprint,
     /// The subject's most specific CN.
     pub subject_cn: Option<String>,
+    /// The issuer's most specific CN.
+    pub issuer_cn: Option<String>,
     /// notAfter.
     pub not_after: OffsetDateTime,
     /// Whole days left (negative once expired).
@@ -64,6 +66,7 @@ impl ExpiryCollector {
                     ExpiringCert {
                         thumbprint: row.thumbprint,
                         subject_cn: row.subject_cn,
+                        issuer_cn: row.issuer_cn,
                         not_after: row.not_after,
                         days_left: row.days_left,
                         findings: row.findings,
@@ -99,6 +102,7 @@ mod tests {
             origin: Origin::file(path),
             thumbprint: Thumbprint::of(tp, HashAlg::Sha1),
             subject_cn: None,
+            issuer_cn: None,
             not_after,
             days_left: 0,
             findings: vec![Finding {

@@ -121,6 +121,8 @@ pub struct CertRow {
     pub thumbprint: Thumbprint,
     /// The subject's most specific CN, if it has one.
     pub subject_cn: Option<String>,
+    /// The issuer's most specific CN, if it has one.
+    pub issuer_cn: Option<String>,
     /// notAfter.
     pub not_after: OffsetDateTime,
     /// Whole days left at the scan's instant (negative once expired).
@@ -421,6 +423,7 @@ impl Scanner {
                     origin: cert.origin.clone(),
                     thumbprint: *cert.sha1(),
                     subject_cn: cert.subject.common_name(),
+                    issuer_cn: cert.issuer.common_name(),
                     not_after: cert.not_after,
                     days_left: days_left(cert.not_after, self.opts.as_of),
                     findings: findings.next().unwrap_or_default(),

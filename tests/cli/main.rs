@@ -43,12 +43,15 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 mod budgets;
 mod chain;
 mod check;
+mod completions;
 mod csr;
 mod exit_codes;
+mod docs;
 mod foundation;
 mod input;
 mod pfx;
 mod probe;
+mod prometheus;
 mod runbook;
 mod scan;
 mod tls_name;
