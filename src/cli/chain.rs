@@ -129,7 +129,7 @@ pub(crate) fn run(
             ChainFormat::P7b => chain::to_pkcs7_der(certs),
         };
         if path == "-" {
-            if args.format == ChainFormat::P7b {
+            if args.output_format() == ChainFormat::P7b {
                 super::output::check_stdout(super::output::Content::Binary, Sensitivity::Public)?;
             }
             out.write_all(&bytes)?;
