@@ -89,14 +89,17 @@ pub fn ps_quote(value: &str) -> String {
 }
 
 /// `value` as one command-line argument: bare when it is plainly a word in both PowerShell and
-/// a POSIX shell (starts with an ASCII letter, then only ASCII letters, digits and `. _ - / \
-/// :`), else [`ps_quote`]d. A leading digit is quoted because PowerShell reads `1e3` or `0x10`
-/// in argument mode as a number; `,` `@` `=` `+` are quoted because PowerShell gives them
-/// meaning (array, splatting).
+/// a POSIX shell (starts with an ASCII letter or `/`, then only ASCII letters, digits and
+/// `. _ - / :`),
+/// else [`ps_quote`]d. A leading digit is quoted because PowerShell reads `1e3` or `0x10` in
+/// argument mode as a number; `,` `@` `=` `+` because PowerShell gives them meaning (array,
+/// splatting); `\` because a POSIX shell would eat it.
 pub fn ps_word(value: &str) -> String {
     let mut chars = value.chars();
-    let bare = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || "._-/\\:".contains(c));
+    let bare = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "._-/:".contains(c));
     if bare {
         value.to_owned()
     } else {
@@ -239,10 +242,10 @@ mod tests {
     #[test]
     fn ps_word_is_bare_only_for_plain_words() {
         assert_eq!(ps_word("site.pfx"), "site.pfx");
-        assert_eq!(
-            ps_word("C:\\certs\\new-2027.pfx"),
-            "C:\\certs\\new-2027.pfx"
-        );
+        assert_eq!(ps_word("certs/new-2027.pfx"), "certs/new-2027.pfx");
+        assert_eq!(ps_word("/srv/certs/new.pfx"), "/srv/certs/new.pfx");
+        // A POSIX shell would eat the backslashes of a bare Windows path.
+        assert_eq!(ps_word("C:\\certs\\new.pfx"), "'C:\\certs\\new.pfx'");
         for risky in [
             "", "1e3.pfx", "-x.pfx", "a,b.pfx", "@x", "a b", "x’;y", "a=b", "$x",
         ] {

@@ -41,8 +41,19 @@ pub(crate) struct TlsNameArgs {
     /// With --powershell: also print Set-HybridConfiguration.
     #[arg(long, requires = "powershell")]
     hybrid: bool,
-    #[command(flatten)]
-    old: OldArgs,
+    /// With --powershell: the certificate being replaced (any format; its leaf). The lines then
+    /// change only the connectors whose TlsCertificateName is its `<I>issuer<S>subject`.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "powershell",
+        conflicts_with = "old_name"
+    )]
+    old: Option<String>,
+    /// With --powershell: the TLS certificate name of the certificate being replaced, as
+    /// `Get-SendConnector | fl TlsCertificateName` prints it (instead of --old).
+    #[arg(long, value_name = "NAME", requires = "powershell")]
+    old_name: Option<String>,
     /// Accept a CA certificate as the chosen one. Connectors present a server's end-entity
     /// certificate, so a CA's name there is almost always a mistake (a bundle without the leaf).
     #[arg(long)]
@@ -65,11 +76,6 @@ pub(crate) struct OldArgs {
 }
 
 impl OldArgs {
-    /// Whether either option was given.
-    pub(crate) fn given(&self) -> bool {
-        self.old.is_some() || self.old_name.is_some()
-    }
-
     /// The old certificate's `<I>…<S>…` name: computed from `--old`'s leaf, or `--old-name`
     /// unwrapped as `--compare` reads a pasted value (label, quotes, spaces).
     pub(crate) fn tls_name(&self, global: &Global) -> anyhow::Result<Option<String>> {
@@ -158,14 +164,15 @@ pub(crate) fn run(
         }
     }
 
-    if args.old.given() && !args.powershell {
-        bail!("--old and --old-name choose the connectors --powershell changes; add --powershell");
-    }
     if args.powershell {
+        let old = OldArgs {
+            old: args.old,
+            old_name: args.old_name,
+        };
         let targets = ConnectorTargets {
             send: args.send_connector,
             receive: args.receive_connector,
-            old_name: args.old.tls_name(global)?,
+            old_name: old.tls_name(global)?,
             hybrid: args.hybrid,
         };
         writeln!(

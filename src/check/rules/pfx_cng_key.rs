@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     id: "pfx-cng-key",
     severity: Severity::Warning,
     summary: "pfx key goes to a cng key storage provider, not a capi csp",
-    citation: "Microsoft Learn: PFXImportCertStore (PKCS12 provider selection); CSS-Exchange HealthChecker: Exchange certificates with a CNG key",
+    citation: "Microsoft Learn: PFXImportCertStore (the CSP named in the PFX is used); design.md §4.3 (EdgeSync, event 1035)",
     remediation: Some(FIX_RSA),
     why: "EdgeSync and forms-based authentication read the key through CryptoAPI; a key in a CNG key storage provider is not found there. Windows imports a PFX key into the provider its key bag names (PFXImportCertStore: \"If the CSP is specified in the PFX file, then the CSP is used\", https://learn.microsoft.com/en-us/windows/win32/api/wincrypt/nf-wincrypt-pfximportcertstore) and keeps ECDSA keys only in CNG. A bag without the attribute is not judged: the importing tool's flags decide. Error with `--edge`, warning otherwise; Microsoft does not document the forms-based-authentication case, so certprep takes the cautious reading.",
     check,
