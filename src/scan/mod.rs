@@ -534,6 +534,46 @@ mod tests {
         assert_eq!(days_left(t, datetime!(2027-01-10 13:00 UTC)), -1);
     }
 
+    /// A FIFO put where the walk saw a regular file is neither blocked on nor read; a file
+    /// whose size is 0 (as every /proc file reports) is not read; a size over the limit is
+    /// refused from the metadata. See: issue 16.
+    #[cfg(unix)]
+    #[test]
+    fn issue_16_read_capped_checks_the_open_file_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("swapped.pem");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        let mut buf = Vec::new();
+        if made {
+            let r = read_capped(fifo.to_str().unwrap(), 1024, &mut buf);
+            assert!(matches!(r, Ok(ReadOutcome::NotRegular)));
+        }
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, b"").unwrap();
+        let r = read_capped(empty.to_str().unwrap(), 1024, &mut buf);
+        assert!(matches!(r, Ok(ReadOutcome::Empty)));
+        let big = dir.path().join("big.pem");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(1 << 40)
+            .unwrap();
+        match read_capped(big.to_str().unwrap(), 1024, &mut buf) {
+            Err(InputError::TooLarge { size, limit, .. }) => {
+                assert_eq!((size, limit), (1 << 40, 1024));
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        assert!(buf.is_empty(), "nothing was read");
+        let small = dir.path().join("small.pem");
+        std::fs::write(&small, b"hello").unwrap();
+        let r = read_capped(small.to_str().unwrap(), 1024, &mut buf);
+        assert!(matches!(r, Ok(ReadOutcome::Read)));
+        assert_eq!(buf, b"hello");
+    }
+
     #[test]
     fn summary_counts_read_skipped_and_failed_files() {
         let mut s = ScanSummary::default();
