@@ -650,9 +650,9 @@ pub enum StateError {
         /// Index in `Certificates`.
         index: usize,
         /// The thumbprint the file states.
-        stated: Thumbprint,
+        stated: String,
         /// The SHA-1 of the DER.
-        actual: Thumbprint,
+        actual: String,
     },
 }
 
@@ -687,13 +687,12 @@ pub fn load(bytes: &[u8], origin: &Origin) -> Result<State, StateError> {
     let mut state = state;
     for (index, c) in state.certificates.iter_mut().enumerate() {
         let actual = *c.cert.sha1();
-        let stated = c.thumbprint;
-        if stated.as_bytes().len() != actual.as_bytes().len() || stated != actual {
+        if c.thumbprint != actual {
             return Err(StateError::ThumbprintMismatch {
                 origin: origin.clone(),
                 index,
-                stated,
-                actual,
+                stated: c.thumbprint.to_string(),
+                actual: actual.to_string(),
             });
         }
         c.cert.origin = origin.in_entry(format!("Certificates[{index}]"));
@@ -823,7 +822,7 @@ impl State {
 
 fn decode_text(bytes: &[u8]) -> Option<String> {
     let utf16 = |rest: &[u8], le: bool| -> Option<String> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return None;
         }
         let units = rest.chunks_exact(2).map(|p| {

@@ -27,6 +27,9 @@ fn fixture(name: &str) -> State {
     state::load(&bytes, &Origin::file(format!("{name}.json"))).unwrap()
 }
 
+/// An edit of a state document.
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+
 fn raw(name: &str) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir().join(format!("{name}.json"))).unwrap()).unwrap()
 }
@@ -218,7 +221,7 @@ fn err_text(e: &StateError) -> String {
 
 #[test]
 fn state_errors_name_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "wrong type",
             Box::new(|v| v["Certificates"][1]["HasPrivateKey"] = "yes".into()),
@@ -326,7 +329,7 @@ fn state_fixtures_validate_against_the_json_schema() {
 #[test]
 fn state_schema_and_loader_refuse_the_same_mistakes() {
     let v = schema();
-    let edits: Vec<Box<dyn Fn(&mut serde_json::Value)>> = vec![
+    let edits: Vec<Edit> = vec![
         Box::new(|v| v["SchemaVersion"] = 2.into()),
         Box::new(|v| v["Certificates"][0]["Colour"] = "blue".into()),
         Box::new(|v| v["Certificates"][0]["Status"] = "Fine".into()),
