@@ -54,8 +54,9 @@ function Format-Date($Date) {
 }
 
 # A collection as an array of strings (Exchange multi-valued properties arrive deserialized).
+# The unary comma keeps a one-element or empty array an array: `return` would unroll it.
 function ConvertTo-StringList($Value) {
-    return @($Value | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+    return , @($Value | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
 }
 
 function ConvertTo-NullableString($Value) {
