@@ -258,7 +258,7 @@ foreach ($s in $exchangeServers) {
                 Fqdn                     = ConvertTo-NullableString $r.Fqdn
                 TlsCertificateName       = ConvertTo-NullableString $r.TlsCertificateName
                 Enabled                  = [bool]$r.Enabled
-                CloudServicesMailEnabled = [bool]$r.CloudServicesMailEnabled
+                TlsDomainCapabilities    = ConvertTo-StringList $r.TlsDomainCapabilities
                 AuthMechanism            = [string]$r.AuthMechanism
                 RequireTLS               = [bool]$r.RequireTLS
             }

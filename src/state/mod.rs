@@ -28,8 +28,10 @@
 //!   `SmartHosts`, `Fqdn`, `TlsCertificateName`, `Enabled`, `CloudServicesMailEnabled`,
 //!   `RequireTLS`).
 //! - `ReceiveConnectors`: Get-ReceiveConnector (`Identity`, `Name`, `Server`, `TransportRole`,
-//!   `Bindings`, `Fqdn`, `TlsCertificateName`, `Enabled`, `CloudServicesMailEnabled`,
-//!   `AuthMechanism`, `RequireTLS`).
+//!   `Bindings`, `Fqdn`, `TlsCertificateName`, `Enabled`, `TlsDomainCapabilities`,
+//!   `AuthMechanism`, `RequireTLS`). The issue asked for `CloudServicesMailEnabled` here too,
+//!   but only send connectors have it (Set-ReceiveConnector documents no such parameter); the
+//!   hybrid receive side is marked by `TlsDomainCapabilities`.
 //! - `HybridConfiguration`: Get-HybridConfiguration (`TlsCertificateName`, `Domains`,
 //!   `SendingTransportServers`, `ReceivingTransportServers`, `EdgeTransportServers`,
 //!   `OnPremisesSmartHost`, `Features`); `null` when the organisation has none.
@@ -429,9 +431,12 @@ pub struct ReceiveConnector {
     /// Enabled.
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Set on connectors the Hybrid Configuration Wizard configures for Microsoft 365.
-    #[serde(default)]
-    pub cloud_services_mail_enabled: bool,
+    /// `domain:capability` entries offered to TLS-authenticated hosts; the Hybrid
+    /// Configuration Wizard sets `mail.protection.outlook.com:AcceptCloudServicesMail` on the
+    /// connector that receives from Microsoft 365 (Set-ReceiveConnector -TlsDomainCapabilities;
+    /// receive connectors have no CloudServicesMailEnabled parameter).
+    #[serde(default, deserialize_with = "wire::string_list")]
+    pub tls_domain_capabilities: Vec<String>,
     /// Authentication mechanisms (`Tls`, `Integrated`, `BasicAuth`, …).
     #[serde(default, deserialize_with = "wire::flag_names")]
     pub auth_mechanism: Vec<String>,

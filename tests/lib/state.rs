@@ -154,6 +154,15 @@ fn state_hybrid_connector_is_found_by_flag_and_by_name() {
     let hcw = s.hybrid_send_connectors();
     assert_eq!(hcw.len(), 1);
     assert!(hcw[0].identity.starts_with("Outbound to Office 365 "));
+    let receive: Vec<&str> = s
+        .hybrid_receive_connectors()
+        .iter()
+        .map(|c| c.identity.as_str())
+        .collect();
+    assert_eq!(
+        receive,
+        ["EX01\\Default Frontend EX01", "EX02\\Default Frontend EX02"]
+    );
     let mail = s.certificate(&thumb_of(&s, "CN=mail.contoso.com"))[0];
     let name = certprep::tls_name::tls_name(&mail.cert.issuer, &mail.cert.subject);
     let naming = s.connectors_naming(&name);
