@@ -413,3 +413,23 @@ fn state_merge_adds_an_edge_servers_own_collection() {
     merged.merge(again);
     assert_eq!(merged.certificates.len(), n);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Damaged state files give an error or a state, never a panic.
+    #[test]
+    fn state_load_is_total_over_damaged_files(
+        edits in proptest::collection::vec((0usize..1_000_000, proptest::prelude::any::<u8>()), 1..8),
+        cut in proptest::option::of(0usize..1_000_000),
+    ) {
+        let mut bytes = std::fs::read(dir().join("hybrid.json")).unwrap();
+        for (at, b) in edits {
+            let i = at % bytes.len();
+            bytes[i] = b;
+        }
+        if let Some(c) = cut {
+            bytes.truncate(c % bytes.len());
+        }
+        let _ = state::load(&bytes, &Origin::file("x.json"));
+    }
+}
