@@ -433,3 +433,12 @@ proptest::proptest! {
         let _ = state::load(&bytes, &Origin::file("x.json"));
     }
 }
+
+#[test]
+fn state_docs_example_is_the_single_server_fixture() {
+    let docs = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/exchange-state.example.json"),
+    )
+    .unwrap();
+    assert_eq!(docs, std::fs::read(dir().join("single-server.json")).unwrap());
+}
