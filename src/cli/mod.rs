@@ -5,6 +5,7 @@ pub(crate) mod args;
 pub(crate) mod chain;
 pub(crate) mod check;
 pub(crate) mod completions;
+pub(crate) mod collect;
 pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod help;
@@ -17,6 +18,7 @@ pub(crate) mod probe;
 pub(crate) mod runbook;
 pub(crate) mod scan;
 pub(crate) mod selfsigned;
+pub(crate) mod state;
 pub(crate) mod thumbprint;
 pub(crate) mod tls_name;
 #[cfg(test)]
@@ -66,6 +68,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Chain(a) => chain::run(a, &global, &mut out)?,
         Command::Completions(a) => completions::run(a, &mut out)?,
         Command::Man(a) => completions::man(a, &mut out)?,
+        Command::Collect(a) => collect::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

@@ -14,4 +14,5 @@ mod paste_safety;
 mod pkcs12;
 mod runbook;
 mod scan_cache;
+mod state;
 mod verify;
