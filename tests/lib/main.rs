@@ -11,4 +11,5 @@ mod limbo;
 mod pkcs12;
 mod runbook;
 mod scan_cache;
+mod state;
 mod verify;

@@ -1,0 +1,290 @@
+//! `state::load` on the hand-written organisation fixtures (fixtures/state/) and on broken
+//! and foreign files: every error names the field.
+
+use certprep::input::Origin;
+use certprep::state::{self, Protection, State, StateError};
+use certprep::thumbprint::Thumbprint;
+use std::path::PathBuf;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/state")
+}
+
+pub(crate) const FIXTURES: [&str; 8] = [
+    "single-server",
+    "dag-four-servers",
+    "hybrid",
+    "edge-subscribed",
+    "first-renewal-self-signed",
+    "wildcard-pop-imap",
+    "mixed-2016-2019",
+    "ecc-unsupported-build",
+];
+
+fn fixture(name: &str) -> State {
+    let path = dir().join(format!("{name}.json"));
+    let bytes = std::fs::read(&path).unwrap();
+    state::load(&bytes, &Origin::file(format!("{name}.json"))).unwrap()
+}
+
+fn raw(name: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir().join(format!("{name}.json"))).unwrap()).unwrap()
+}
+
+fn load_value(v: &serde_json::Value) -> Result<State, StateError> {
+    state::load(
+        serde_json::to_string(v).unwrap().as_bytes(),
+        &Origin::file("exchange-state.json"),
+    )
+}
+
+fn thumb_of(s: &State, subject: &str) -> Thumbprint {
+    s.certificates
+        .iter()
+        .find(|c| c.subject == subject)
+        .unwrap()
+        .thumbprint
+}
+
+#[test]
+fn state_fixtures_load_and_agree_with_their_certificates() {
+    for name in FIXTURES {
+        let s = fixture(name);
+        assert!(!s.servers.is_empty(), "{name}");
+        assert!(!s.certificates.is_empty(), "{name}");
+        for c in &s.certificates {
+            // The hand-written fields say what the DER says, as Windows prints it.
+            assert_eq!(c.subject, c.cert.windows_subject(), "{name} {}", c.server);
+            assert_eq!(c.issuer, c.cert.windows_issuer(), "{name} {}", c.server);
+            assert_eq!(c.not_before, c.cert.not_before, "{name} {}", c.subject);
+            assert_eq!(c.not_after, c.cert.not_after, "{name} {}", c.subject);
+            assert_eq!(c.certificate_domains, c.cert.dns_names, "{name} {}", c.subject);
+            assert_eq!(c.is_self_signed, c.cert.is_self_issued(), "{name} {}", c.subject);
+            assert!(s.server(&c.server).is_some(), "{name}: {} unknown", c.server);
+        }
+        // Every connector TLS name in the fixtures is the name of a certificate in them.
+        let names: Vec<String> = s
+            .certificates
+            .iter()
+            .map(|c| certprep::tls_name::tls_name(&c.cert.issuer, &c.cert.subject))
+            .collect();
+        let used = s
+            .send_connectors
+            .iter()
+            .filter_map(|c| c.tls_certificate_name.clone())
+            .chain(
+                s.receive_connectors
+                    .iter()
+                    .filter_map(|c| c.tls_certificate_name.clone()),
+            )
+            .chain(
+                s.hybrid_configuration
+                    .iter()
+                    .filter_map(|h| h.tls_certificate_name.clone()),
+            );
+        for u in used {
+            assert!(names.contains(&u), "{name}: {u} names no certificate");
+        }
+        for b in &s.iis_bindings {
+            if let Some(h) = &b.certificate_hash {
+                assert!(s.certificate_on(&b.server, h).is_some(), "{name}: {h}");
+            }
+        }
+    }
+}
+
+#[test]
+fn state_protections_name_self_signed_auth_transport_and_back_end() {
+    let s = fixture("single-server");
+    let auth = thumb_of(&s, "CN=Microsoft Exchange Server Auth Certificate");
+    let own = thumb_of(&s, "CN=EX01");
+    let mail = thumb_of(&s, "CN=mail.contoso.com");
+    assert_eq!(
+        s.protections(&own),
+        vec![
+            Protection::SelfSigned {
+                server: "EX01".into()
+            },
+            Protection::InternalTransport {
+                server: "EX01".into()
+            },
+            Protection::BackEndBinding {
+                server: "EX01".into()
+            },
+        ]
+    );
+    let p = s.protections(&auth);
+    assert!(p.contains(&Protection::AuthCurrent), "{p:?}");
+    assert_eq!(s.is_protected(&mail), None);
+    // The third-party certificate is still used: IIS, two connectors, services.
+    let r = s.references(&mail);
+    assert!(r.iter().any(|r| matches!(r, certprep::state::Reference::IisBinding { site, .. } if site == "Default Web Site")));
+    let connectors = r
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                certprep::state::Reference::SendConnector { .. }
+                    | certprep::state::Reference::ReceiveConnector { .. }
+            )
+        })
+        .count();
+    assert_eq!(connectors, 3, "{r:?}"); // Internet, Default Frontend EX01, Client Frontend EX01
+}
+
+#[test]
+fn state_hybrid_connector_is_found_by_flag_and_by_name() {
+    let s = fixture("hybrid");
+    let hcw = s.hybrid_send_connectors();
+    assert_eq!(hcw.len(), 1);
+    assert!(hcw[0].identity.starts_with("Outbound to Office 365 "));
+    let mail = s.certificate(&thumb_of(&s, "CN=mail.contoso.com"))[0];
+    let name = certprep::tls_name::tls_name(&mail.cert.issuer, &mail.cert.subject);
+    let naming = s.connectors_naming(&name);
+    // HCW send connector, hybrid configuration, and Default + Client Frontend on two servers.
+    assert_eq!(naming.len(), 6, "{naming:?}");
+    assert!(naming
+        .iter()
+        .any(|c| matches!(c, certprep::state::ConnectorRef::Hybrid(_))));
+}
+
+#[test]
+fn state_servers_expose_builds_and_edge() {
+    let s = fixture("mixed-2016-2019");
+    let ex16 = s.server("ex16.contoso.com").unwrap();
+    assert_eq!(ex16.os_build, Some(14393));
+    assert_eq!(ex16.exchange_build().unwrap().to_string(), "15.1.2507.44");
+    let e = fixture("edge-subscribed");
+    assert_eq!(
+        e.edge_servers().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["EDGE01"]
+    );
+    assert_eq!(
+        state::ExchangeBuild::parse("Version 15.2 (Build 1118.7)")
+            .unwrap()
+            .to_string(),
+        "15.2.1118.7"
+    );
+}
+
+#[test]
+fn state_load_reads_utf16_and_bom_as_windows_powershell_writes() {
+    let text = std::fs::read_to_string(dir().join("single-server.json")).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let a = state::load(&utf16, &Origin::file("x")).unwrap();
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(text.as_bytes());
+    let b = state::load(&bom, &Origin::file("x")).unwrap();
+    assert_eq!(a.certificates.len(), b.certificates.len());
+}
+
+#[test]
+fn state_single_values_where_lists_belong_are_read_as_lists() {
+    // ConvertTo-Json unrolls one-element collections that were not wrapped in @().
+    let mut v = raw("single-server");
+    v["Certificates"][0]["CertificateDomains"] = serde_json::json!(null);
+    v["ReceiveConnectors"][0]["Bindings"] = serde_json::json!("0.0.0.0:2525");
+    let s = load_value(&v).unwrap();
+    assert_eq!(s.receive_connectors[0].bindings, ["0.0.0.0:2525"]);
+    assert!(s.certificates[0].certificate_domains.is_empty());
+}
+
+fn err_text(e: &StateError) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
+#[test]
+fn state_errors_name_the_field() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+        (
+            "wrong type",
+            Box::new(|v| v["Certificates"][1]["HasPrivateKey"] = "yes".into()),
+            "Certificates[1].HasPrivateKey",
+        ),
+        (
+            "bad base64",
+            Box::new(|v| v["Certificates"][2]["RawData"] = "not base64!".into()),
+            "Certificates[2].RawData",
+        ),
+        (
+            "not a certificate",
+            Box::new(|v| v["Certificates"][0]["RawData"] = "MAMCAQA=".into()),
+            "Certificates[0].RawData",
+        ),
+        (
+            "bad thumbprint",
+            Box::new(|v| v["TransportServices"][0]["InternalTransportCertificateThumbprint"] = "XYZ".into()),
+            "TransportServices[0].InternalTransportCertificateThumbprint",
+        ),
+        (
+            "unknown service",
+            Box::new(|v| v["Certificates"][0]["Services"] = "IIS, FTP".into()),
+            "Certificates[0].Services",
+        ),
+        (
+            "misspelt property",
+            Box::new(|v| {
+                v["SendConnectors"][0]["TlsCertName"] = "x".into();
+            }),
+            "SendConnectors[0]",
+        ),
+        (
+            "bad date",
+            Box::new(|v| v["Certificates"][0]["NotAfter"] = "/Date(1700000000000)/".into()),
+            "Certificates[0].NotAfter",
+        ),
+        (
+            "bad status",
+            Box::new(|v| v["Certificates"][0]["Status"] = "Fine".into()),
+            "Certificates[0].Status",
+        ),
+    ];
+    for (what, edit, path) in cases {
+        let mut v = raw("single-server");
+        edit(&mut v);
+        let e = load_value(&v).unwrap_err();
+        assert!(matches!(e, StateError::Field { .. }), "{what}: {e:?}");
+        let text = err_text(&e);
+        assert!(
+            text.starts_with(&format!("exchange-state.json: {path}")),
+            "{what}: {text}"
+        );
+    }
+}
+
+#[test]
+fn state_thumbprint_must_match_raw_data() {
+    let mut v = raw("single-server");
+    let other = v["Certificates"][1]["Thumbprint"].clone();
+    v["Certificates"][0]["Thumbprint"] = other;
+    let e = load_value(&v).unwrap_err();
+    assert!(
+        matches!(e, StateError::ThumbprintMismatch { index: 0, .. }),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn state_foreign_and_future_files_are_refused_clearly() {
+    let o = Origin::file("f.json");
+    let e = state::load(b"[{\"Thumbprint\":\"AB\"}]", &o).unwrap_err();
+    assert!(matches!(e, StateError::NotState { .. }), "{e:?}");
+    assert!(e.to_string().contains("an array of 1 items"), "{e}");
+    let e = state::load(b"{\"Thumbprint\":\"AB\",\"Subject\":\"CN=x\"}", &o).unwrap_err();
+    assert!(e.to_string().contains("keys Subject, Thumbprint"), "{e}");
+    let e = state::load(b"{\"SchemaVersion\": 2}", &o).unwrap_err();
+    assert!(matches!(e, StateError::UnsupportedVersion { .. }), "{e:?}");
+    assert!(e.to_string().contains("SchemaVersion is 2"), "{e}");
+    let e = state::load(b"{\"SchemaVersion\": 1,", &o).unwrap_err();
+    assert!(matches!(e, StateError::Json { .. }), "{e:?}");
+    let e = state::load(&[0xC3, 0x28], &o).unwrap_err();
+    assert!(matches!(e, StateError::NotText { .. }), "{e:?}");
+}
