@@ -6,7 +6,10 @@ use anyhow::{bail, Context};
 use certprep::check;
 use certprep::input::Detected;
 use certprep::model::Cert;
-use certprep::runbook::{self, CheckNote, OldCertificate, RunbookOptions, RunbookSpec, Service};
+use certprep::runbook::{
+    self, CheckNote, OldCertificate, PfxFacts, Plan, PlanOptions, RunbookOptions, RunbookSpec,
+    Service,
+};
 use certprep::thumbprint::Thumbprint;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,11 +28,19 @@ pub(crate) struct RunbookArgs {
     /// The new certificate: the PFX you will import, or its certificate (then give --pfx-path).
     #[arg(value_name = "FILE")]
     file: String,
-    /// An Exchange server to install on. Repeat, or separate with commas.
+    /// The organisation's state, written by the script `certprep collect` makes: the plan
+    /// (servers, services, connectors, POP/IMAP, Edge, what to remove) is computed from it.
+    #[arg(long, value_name = "exchange-state.json", conflicts_with_all = ["servers", "services", "send_connectors", "receive_connectors", "hybrid"])]
+    state: Option<PathBuf>,
+    /// With --state: let enabling SMTP make the new certificate the internal transport
+    /// certificate (by default the current one is kept, as Microsoft advises).
+    #[arg(long, requires = "state")]
+    replace_internal_transport: bool,
+    /// An Exchange server to install on (without --state). Repeat, or separate with commas.
     #[arg(
         long = "server",
         value_name = "SERVER",
-        required = true,
+        required_unless_present = "state",
         value_delimiter = ','
     )]
     servers: Vec<String>,
@@ -47,7 +58,8 @@ pub(crate) struct RunbookArgs {
     #[arg(long = "send-connector", value_name = "NAME")]
     send_connectors: Vec<String>,
     /// A receive connector whose TlsCertificateName to set: `SERVER\NAME`, or a bare NAME to
-    /// set on every server. Repeatable. Default with SMTP: `SERVER\Default Frontend SERVER`.
+    /// set on every server (Setup's `Client Frontend` becomes `SERVER\Client Frontend SERVER`).
+    /// Repeatable. Without it no receive connector is changed.
     #[arg(long = "receive-connector", value_name = "NAME")]
     receive_connectors: Vec<String>,
     /// Also set Set-HybridConfiguration -TlsCertificateName.
@@ -184,16 +196,19 @@ pub(crate) fn run(
         }
         (None, None) => None,
     };
+    if let Some(state_path) = &args.state {
+        return run_planned(&args, state_path, leaf, &detected, pfx_path, old, findings, global, out);
+    }
     let options = RunbookOptions {
-        servers: args.servers,
-        services: args.services.into_iter().map(Service::from).collect(),
+        servers: args.servers.clone(),
+        services: args.services.iter().copied().map(Service::from).collect(),
         old,
-        send_connectors: args.send_connectors,
-        receive_connectors: args.receive_connectors,
+        send_connectors: args.send_connectors.clone(),
+        receive_connectors: args.receive_connectors.clone(),
         hybrid: args.hybrid,
         pfx_path,
-        friendly_name: args.friendly_name,
-        pop_imap_fqdn: args.pop_imap_fqdn,
+        friendly_name: args.friendly_name.clone(),
+        pop_imap_fqdn: args.pop_imap_fqdn.clone(),
         findings,
         ignore_check: args.ignore_check,
         generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
@@ -219,6 +234,63 @@ pub(crate) fn run(
                 spec.thumbprint,
                 certprep::report::sanitize_line(&spec.servers.join(", "))
             );
+        }
+    }
+    Ok(super::exit::success())
+}
+
+/// The script's file name for its header (`None` for standard output).
+fn script_name(output: &std::path::Path) -> Option<String> {
+    output
+        .file_name()
+        .filter(|_| output.as_os_str() != "-")
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
+/// `runbook --state`: plan from the organisation's state, print the plan, write the script.
+#[allow(clippy::too_many_arguments)]
+fn run_planned(
+    args: &RunbookArgs,
+    state_path: &std::path::Path,
+    leaf: Cert,
+    detected: &Detected,
+    pfx_path: String,
+    old: Option<OldCertificate>,
+    findings: Vec<CheckNote>,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(state_path)
+        .with_context(|| format!("reading {}", state_path.display()))?;
+    let origin = certprep::input::Origin::file(state_path.display().to_string());
+    let state = certprep::state::load(&bytes, &origin)?;
+    let pfx = detected.pfxs().next().map(PfxFacts::from_info);
+    let options = PlanOptions {
+        old: old.map(|o| o.thumbprint),
+        replace_internal_transport: args.replace_internal_transport,
+        pfx_path,
+        friendly_name: args.friendly_name.clone(),
+        pop_imap_fqdn: args.pop_imap_fqdn.clone(),
+        findings,
+        ignore_check: args.ignore_check,
+        generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
+        script_name: script_name(&args.output),
+    };
+    let plan = Plan::compute(&leaf, pfx, &state, options)
+        .with_context(|| format!("{} with {}", args.file, state_path.display()))?;
+    let script = runbook::render_plan(&plan);
+    if args.output.as_os_str() == "-" {
+        out.write_all(script.as_bytes())?;
+    } else {
+        let mut bytes = runbook::UTF8_BOM.as_bytes().to_vec();
+        bytes.extend_from_slice(script.as_bytes());
+        write_file(&args.output, &bytes, args.force, Sensitivity::Public)?;
+        if !global.quiet {
+            let text = runbook::plan_text(&plan);
+            for line in text.lines() {
+                writeln!(out, "{}", certprep::report::sanitize_line(line))?;
+            }
+            eprintln!("certprep: wrote {}", args.output.display());
         }
     }
     Ok(super::exit::success())

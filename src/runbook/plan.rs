@@ -105,9 +105,9 @@ pub struct ServerPlan {
     /// Reset the internal transport certificate to [`ServerPlan::internal_transport`] after
     /// enabling SMTP (false with `--replace-internal-transport` or without SMTP).
     pub keep_internal_transport: bool,
-    /// POP is enabled on the server (verified with a TLS handshake on 995).
+    /// POP presents the new certificate after the plan (verified with a handshake on 995).
     pub pop: bool,
-    /// IMAP is enabled on the server (verified with a TLS handshake on 993).
+    /// IMAP presents the new certificate after the plan (verified with a handshake on 993).
     pub imap: bool,
     /// Why each decision was taken.
     pub why: Vec<String>,
@@ -529,6 +529,7 @@ impl Plan {
                 });
             }
             // POP/IMAP names.
+            let (mut pop_serves, mut imap_serves) = (false, false);
             let pop_on = old_here.services.contains(&ExchangeService::Pop);
             let imap_on = old_here.services.contains(&ExchangeService::Imap);
             for (kind, list, label, on) in [
@@ -560,12 +561,14 @@ impl Plan {
                         names: names.clone(),
                     })
                 };
+                let mut after = current.clone();
                 match current {
                     Some(n) if covered(&n) => {}
                     Some(n) => {
                         let old_cn = old_entry.cert.subject.common_name();
                         if old_cn.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&n)) {
                             let to = chosen()?;
+                            after = Some(to.clone());
                             settings.push(SettingChange {
                                 kind,
                                 identity: name.clone(),
@@ -580,10 +583,16 @@ impl Plan {
                             unchanged.push(format!(
                                 "{what}: names a host the new certificate does not cover and that is not the old certificate's subject; left as it is"
                             ));
+                            // Exchange selects the POP/IMAP certificate by this name: while the
+                            // old certificate covers it, the old certificate is still in use.
+                            if old_entry.cert.dns_names.iter().any(|d| super::covers(d, &n)) {
+                                named_on.push((name.clone(), what));
+                            }
                         }
                     }
                     None if on && wildcard => {
                         let to = chosen()?;
+                        after = Some(to.clone());
                         settings.push(SettingChange {
                             kind,
                             identity: name.clone(),
@@ -592,6 +601,14 @@ impl Plan {
                         });
                     }
                     None => {}
+                }
+                // Verified with a handshake where the service presents the new certificate:
+                // enabled on it, or selected by a name it covers.
+                let serves = services.iter().any(|x| x == label)
+                    || after.as_deref().is_some_and(covered);
+                match kind {
+                    SettingKind::Pop => pop_serves = serves,
+                    _ => imap_serves = serves,
                 }
             }
             servers.push(ServerPlan {
@@ -602,8 +619,8 @@ impl Plan {
                 do_not_require_ssl,
                 internal_transport: internal,
                 keep_internal_transport,
-                pop: pop_on,
-                imap: imap_on,
+                pop: pop_serves,
+                imap: imap_serves,
                 why,
             });
         }

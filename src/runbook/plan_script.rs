@@ -67,9 +67,8 @@ pub fn plan_text(plan: &Plan) -> String {
         line("Settings".to_owned());
         for c in &plan.settings {
             line(format!(
-                "  {} {}: {} -> {}",
-                c.kind.label(),
-                c.identity,
+                "  {}: {} -> {}",
+                setting_label(c.kind, &c.identity),
                 c.change.from.as_deref().unwrap_or("(empty)"),
                 c.change.to.as_deref().unwrap_or("(empty)")
             ));
@@ -146,9 +145,11 @@ pub fn render_plan(plan: &Plan) -> String {
     )]);
     s.code("throw 'Run this script in the Exchange Management Shell: Enable-ExchangeCertificate is not available here.'");
     s.close("}");
-    drift_check(&mut s, plan);
+    // -EdgeSubscriptionFile and -Rollback run after a renewal changed things, so the drift
+    // check guards the renewal only.
     edge_subscription(&mut s, plan);
     rollback(&mut s, plan);
+    drift_check(&mut s, plan);
     renew(&mut s, plan);
     s.out
 }
@@ -393,7 +394,7 @@ fn drift_check(s: &mut Script, plan: &Plan) {
         s.line(&[
             C("$drift += Compare-CertprepValue -What "),
             V(&format!(
-                "{} connectors naming the old certificate ({get})",
+                "{}s naming the old certificate ({get})",
                 kind.label()
             )),
             C(" -Actual $naming.Count -Expected "),
@@ -597,7 +598,7 @@ fn renew(s: &mut Script, plan: &Plan) {
                 V(&server.name),
                 C(" -Thumbprint "),
                 V(&new),
-                C(").Services -Expected "),
+                C(" -ErrorAction SilentlyContinue).Services -Expected "),
                 V(&services),
             ]);
         }

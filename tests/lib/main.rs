@@ -10,6 +10,7 @@ mod input;
 mod limbo;
 mod pkcs12;
 mod runbook;
+mod runbook_plan;
 mod scan_cache;
 mod state;
 mod verify;
