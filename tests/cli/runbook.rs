@@ -158,7 +158,12 @@ fn runbook_golden_plain_two_servers() {
     assert!(text.contains(&format!(
         "-Thumbprint '{thumb}' -Services 'IIS,SMTP' -Force"
     )));
-    assert!(text.contains(&format!("-Thumbprint '{OLD}' -Confirm:$false")));
+    // Issue 19, point 5: without --state the old certificate is never removed, no receive
+    // connector is changed unless named, and the internal transport certificate is kept.
+    assert!(!text.contains("Remove-ExchangeCertificate"));
+    assert!(!text.contains("Set-ReceiveConnector"));
+    assert!(text.contains("-Thumbprint $internalTransport -Services 'SMTP' -Force"));
+    assert!(text.contains(OLD));
     golden("runbook-plain.ps1", &text.replace(&thumb, "{THUMBPRINT}"));
 }
 
@@ -258,6 +263,8 @@ fn runbook_values_with_quotes_dollars_and_backticks_round_trip_from_the_command_
             server,
             "--send-connector",
             connector,
+            "--receive-connector",
+            "Default Frontend",
             "--pfx-path",
             path,
         ],
