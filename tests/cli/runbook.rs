@@ -431,3 +431,78 @@ fn runbook_wildcard_without_a_covered_fqdn_is_refused() {
             "Set-PopSettings -Server 'EX01' -X509CertificateName 'pop.contoso.com'",
         ));
 }
+
+/// `runbook --state` through the binary: a PFX built by `certprep pfx` (it names a CAPI CSP),
+/// an organisation with a subscribed Edge server; the plan is printed, the script written.
+#[test]
+fn runbook_state_prints_the_plan_and_writes_the_script() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let pfx = dir.child("mail.pfx");
+    certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .args([
+            "pfx",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            &fixture("deliverable/mail.contoso.com.key"),
+            &fixture("deliverable/ca-bundle.crt"),
+            "-o",
+        ])
+        .arg(pfx.path())
+        .assert()
+        .success();
+    let out = dir.child("renew.ps1");
+    let assert = certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .arg("runbook")
+        .arg(pfx.path())
+        .args(trust_args(&dir))
+        .args(["--state", &fixture("state/edge-subscribed.json"), "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("Server EX01"), "{stdout}");
+    assert!(stdout.contains("Edge Transport"), "{stdout}");
+    assert!(stdout.contains("EX01: removed after verification, if you type REMOVE"));
+    let text = String::from_utf8(std::fs::read(out.path()).unwrap()).unwrap();
+    let text = text.strip_prefix('\u{FEFF}').unwrap();
+    let errors = powershell::syntax_errors(text);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(text.contains("Remove-EdgeSubscription -Identity 'EDGE01'"));
+    assert!(text.contains("Invoke-CertprepChange"));
+}
+
+#[test]
+fn runbook_state_refuses_an_aes_pfx_for_server_2016() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .arg("runbook")
+        .arg(fixture("deliverable/mail.contoso.com-aes.pfx"))
+        .args(trust_args(&dir))
+        .args(["--state", &fixture("state/mixed-2016-2019.json"), "-o"])
+        .arg(dir.child("renew.ps1").path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("EX16 runs Windows build 14393"));
+    assert!(!dir.child("renew.ps1").path().exists());
+}
+
+#[test]
+fn runbook_state_conflicts_with_flag_mode_options() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    certprep()
+        .args([
+            "runbook",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            "--state",
+            &fixture("state/hybrid.json"),
+            "--server",
+            "EX01",
+            "-o",
+        ])
+        .arg(dir.child("renew.ps1").path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}
