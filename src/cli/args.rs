@@ -68,6 +68,8 @@ pub(crate) enum Command {
     Csr(super::csr::CsrArgs),
     /// Make a self-signed certificate and key (lab or Edge).
     Selfsigned(super::selfsigned::SelfsignedArgs),
+    /// Write collect.ps1: a read-only script that exports the organisation's state as JSON.
+    Collect(super::collect::CollectArgs),
     /// Write the PowerShell script that renews the certificate on Exchange, every value computed.
     Runbook(Box<super::runbook::RunbookArgs>),
     /// Show which certificate a server presents (SMTP/IMAP/POP3 STARTTLS, implicit TLS, HTTPS).

@@ -4,6 +4,7 @@
 pub(crate) mod args;
 pub(crate) mod chain;
 pub(crate) mod check;
+pub(crate) mod collect;
 pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod inspect;
@@ -56,6 +57,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runbook(a) => runbook::run(*a, &global, &mut out)?,
         Command::Probe(a) => probe::run(a, &global, &mut out)?,
         Command::Chain(a) => chain::run(a, &global, &mut out)?,
+        Command::Collect(a) => collect::run(a, &global, &mut out)?,
     };
     out.flush()?;
     Ok(code)

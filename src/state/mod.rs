@@ -62,6 +62,13 @@ use crate::thumbprint::Thumbprint;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+/// The collector: a read-only PowerShell script for the Exchange Management Shell that writes
+/// `exchange-state.json` (what `certprep collect` prints). Plain ASCII, so Windows PowerShell
+/// 5.1 reads it correctly with or without a byte-order mark.
+pub fn collect_script() -> String {
+    include_str!("collect.ps1").replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+}
+
 /// The version of the `exchange-state.json` format this certprep reads and its collector writes.
 pub const SCHEMA_VERSION: u32 = 1;
 

@@ -42,6 +42,7 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 
 mod chain;
 mod check;
+mod collect;
 mod csr;
 mod foundation;
 mod input;

@@ -58,9 +58,22 @@ fn state_fixtures_load_and_agree_with_their_certificates() {
             assert_eq!(c.issuer, c.cert.windows_issuer(), "{name} {}", c.server);
             assert_eq!(c.not_before, c.cert.not_before, "{name} {}", c.subject);
             assert_eq!(c.not_after, c.cert.not_after, "{name} {}", c.subject);
-            assert_eq!(c.certificate_domains, c.cert.dns_names, "{name} {}", c.subject);
-            assert_eq!(c.is_self_signed, c.cert.is_self_issued(), "{name} {}", c.subject);
-            assert!(s.server(&c.server).is_some(), "{name}: {} unknown", c.server);
+            assert_eq!(
+                c.certificate_domains, c.cert.dns_names,
+                "{name} {}",
+                c.subject
+            );
+            assert_eq!(
+                c.is_self_signed,
+                c.cert.is_self_issued(),
+                "{name} {}",
+                c.subject
+            );
+            assert!(
+                s.server(&c.server).is_some(),
+                "{name}: {} unknown",
+                c.server
+            );
         }
         // Every connector TLS name in the fixtures is the name of a certificate in them.
         let names: Vec<String> = s
@@ -156,7 +169,9 @@ fn state_servers_expose_builds_and_edge() {
     assert_eq!(ex16.exchange_build().unwrap().to_string(), "15.1.2507.44");
     let e = fixture("edge-subscribed");
     assert_eq!(
-        e.edge_servers().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        e.edge_servers()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
         ["EDGE01"]
     );
     assert_eq!(
@@ -221,7 +236,9 @@ fn state_errors_name_the_field() {
         ),
         (
             "bad thumbprint",
-            Box::new(|v| v["TransportServices"][0]["InternalTransportCertificateThumbprint"] = "XYZ".into()),
+            Box::new(|v| {
+                v["TransportServices"][0]["InternalTransportCertificateThumbprint"] = "XYZ".into()
+            }),
             "TransportServices[0].InternalTransportCertificateThumbprint",
         ),
         (
@@ -287,4 +304,43 @@ fn state_foreign_and_future_files_are_refused_clearly() {
     assert!(matches!(e, StateError::Json { .. }), "{e:?}");
     let e = state::load(&[0xC3, 0x28], &o).unwrap_err();
     assert!(matches!(e, StateError::NotText { .. }), "{e:?}");
+}
+
+fn schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/exchange-state.schema.json"),
+    )
+    .unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+}
+
+#[test]
+fn state_fixtures_validate_against_the_json_schema() {
+    let v = schema();
+    for name in FIXTURES {
+        let errors: Vec<String> = v.iter_errors(&raw(name)).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+#[test]
+fn state_schema_and_loader_refuse_the_same_mistakes() {
+    let v = schema();
+    let edits: Vec<Box<dyn Fn(&mut serde_json::Value)>> = vec![
+        Box::new(|v| v["SchemaVersion"] = 2.into()),
+        Box::new(|v| v["Certificates"][0]["Colour"] = "blue".into()),
+        Box::new(|v| v["Certificates"][0]["Status"] = "Fine".into()),
+        Box::new(|v| v["Certificates"][0]["Thumbprint"] = "12".into()),
+        Box::new(|v| v["Servers"][0]["OSBuild"] = "17763".into()),
+        Box::new(|v| v["VirtualDirectories"][0]["Type"] = "Owa".into()),
+        Box::new(|v| {
+            v.as_object_mut().unwrap().remove("SchemaVersion");
+        }),
+    ];
+    for (i, edit) in edits.iter().enumerate() {
+        let mut doc = raw("single-server");
+        edit(&mut doc);
+        assert!(!v.is_valid(&doc), "schema accepts edit {i}");
+        assert!(load_value(&doc).is_err(), "loader accepts edit {i}");
+    }
 }
