@@ -50,9 +50,9 @@ pub(crate) struct RunbookArgs {
     /// Thumbprint of the certificate being replaced (as Get-ExchangeCertificate shows it).
     #[arg(long, value_name = "THUMBPRINT", conflicts_with = "old")]
     old_thumbprint: Option<String>,
-    /// The certificate being replaced, as a file: gives its thumbprint and its TLS name for
-    /// the rollback.
-    #[arg(long, value_name = "FILE")]
+    /// The certificate being replaced: its file (gives its thumbprint and its TLS name for the
+    /// rollback), or its thumbprint. With --state, default: the certificate bound to HTTPS 443.
+    #[arg(long, value_name = "FILE|THUMBPRINT")]
     old: Option<String>,
     /// A send connector whose TlsCertificateName to set (organisation-wide). Repeatable.
     #[arg(long = "send-connector", value_name = "NAME")]
@@ -190,6 +190,14 @@ pub(crate) fn run(
             })?,
             tls_name: None,
         }),
+        // `--old` takes the old certificate's file, or its thumbprint when no such file exists
+        // (`runbook NEW --state … --old THUMBPRINT`, issue 19).
+        (None, Some(path)) if !std::path::Path::new(path).exists() && Thumbprint::parse(path).is_some() => {
+            Some(OldCertificate {
+                thumbprint: Thumbprint::parse(path).expect("checked above"),
+                tls_name: None,
+            })
+        }
         (None, Some(path)) => {
             let (cert, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
             Some(OldCertificate::from_cert(&cert))
@@ -197,7 +205,9 @@ pub(crate) fn run(
         (None, None) => None,
     };
     if let Some(state_path) = &args.state {
-        return run_planned(&args, state_path, leaf, &detected, pfx_path, old, findings, global, out);
+        return run_planned(
+            &args, state_path, leaf, &detected, pfx_path, old, findings, global, out,
+        );
     }
     let options = RunbookOptions {
         servers: args.servers.clone(),
@@ -260,8 +270,8 @@ fn run_planned(
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(state_path)
-        .with_context(|| format!("reading {}", state_path.display()))?;
+    let bytes =
+        std::fs::read(state_path).with_context(|| format!("reading {}", state_path.display()))?;
     let origin = certprep::input::Origin::file(state_path.display().to_string());
     let state = certprep::state::load(&bytes, &origin)?;
     let pfx = detected.pfxs().next().map(PfxFacts::from_info);

@@ -191,19 +191,57 @@ mod tests {
     fn removal_blockers_each_fact_blocks_alone() {
         assert!(removal_blockers(&RemovalFacts::default()).is_empty());
         let cases: [(RemovalFacts, Protected); 7] = [
-            (RemovalFacts { self_signed: true, ..Default::default() }, Protected::SelfSigned),
-            (RemovalFacts { auth_current: true, ..Default::default() }, Protected::AuthCurrent),
-            (RemovalFacts { auth_next: true, ..Default::default() }, Protected::AuthNext),
             (
-                RemovalFacts { internal_transport_after: true, ..Default::default() },
+                RemovalFacts {
+                    self_signed: true,
+                    ..Default::default()
+                },
+                Protected::SelfSigned,
+            ),
+            (
+                RemovalFacts {
+                    auth_current: true,
+                    ..Default::default()
+                },
+                Protected::AuthCurrent,
+            ),
+            (
+                RemovalFacts {
+                    auth_next: true,
+                    ..Default::default()
+                },
+                Protected::AuthNext,
+            ),
+            (
+                RemovalFacts {
+                    internal_transport_after: true,
+                    ..Default::default()
+                },
                 Protected::InternalTransport,
             ),
-            (RemovalFacts { bound_444: true, ..Default::default() }, Protected::BackEnd444),
             (
-                RemovalFacts { named_by: vec!["send connector X".into()], ..Default::default() },
-                Protected::StillNamed { by: "send connector X".into() },
+                RemovalFacts {
+                    bound_444: true,
+                    ..Default::default()
+                },
+                Protected::BackEnd444,
             ),
-            (RemovalFacts { federation: true, ..Default::default() }, Protected::Federation),
+            (
+                RemovalFacts {
+                    named_by: vec!["send connector X".into()],
+                    ..Default::default()
+                },
+                Protected::StillNamed {
+                    by: "send connector X".into(),
+                },
+            ),
+            (
+                RemovalFacts {
+                    federation: true,
+                    ..Default::default()
+                },
+                Protected::Federation,
+            ),
         ];
         for (facts, want) in cases {
             assert_eq!(removal_blockers(&facts), vec![want]);

@@ -13,7 +13,7 @@ mod plan_script;
 pub mod quote;
 mod render;
 
-pub use plan::{Plan, PlanError, PlanOptions, PfxFacts};
+pub use plan::{PfxFacts, Plan, PlanError, PlanOptions};
 pub use plan_script::{plan_text, render_plan};
 pub use render::{render, UTF8_BOM};
 

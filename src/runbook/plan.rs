@@ -566,7 +566,10 @@ impl Plan {
                     Some(n) if covered(&n) => {}
                     Some(n) => {
                         let old_cn = old_entry.cert.subject.common_name();
-                        if old_cn.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&n)) {
+                        if old_cn
+                            .as_deref()
+                            .is_some_and(|c| c.eq_ignore_ascii_case(&n))
+                        {
                             let to = chosen()?;
                             after = Some(to.clone());
                             settings.push(SettingChange {
@@ -579,13 +582,19 @@ impl Plan {
                                 why: format!("X509CertificateName names the old certificate's subject {n}, which the new certificate does not cover"),
                             });
                         } else {
-                            let what = format!("{label} settings on {name} (X509CertificateName {n})");
+                            let what =
+                                format!("{label} settings on {name} (X509CertificateName {n})");
                             unchanged.push(format!(
                                 "{what}: names a host the new certificate does not cover and that is not the old certificate's subject; left as it is"
                             ));
                             // Exchange selects the POP/IMAP certificate by this name: while the
                             // old certificate covers it, the old certificate is still in use.
-                            if old_entry.cert.dns_names.iter().any(|d| super::covers(d, &n)) {
+                            if old_entry
+                                .cert
+                                .dns_names
+                                .iter()
+                                .any(|d| super::covers(d, &n))
+                            {
                                 named_on.push((name.clone(), what));
                             }
                         }
@@ -604,8 +613,8 @@ impl Plan {
                 }
                 // Verified with a handshake where the service presents the new certificate:
                 // enabled on it, or selected by a name it covers.
-                let serves = services.iter().any(|x| x == label)
-                    || after.as_deref().is_some_and(covered);
+                let serves =
+                    services.iter().any(|x| x == label) || after.as_deref().is_some_and(covered);
                 match kind {
                     SettingKind::Pop => pop_serves = serves,
                     _ => imap_serves = serves,
@@ -628,7 +637,12 @@ impl Plan {
         let auth = state
             .auth_config
             .as_ref()
-            .map(|a| (a.current_certificate_thumbprint, a.next_certificate_thumbprint))
+            .map(|a| {
+                (
+                    a.current_certificate_thumbprint,
+                    a.next_certificate_thumbprint,
+                )
+            })
             .unwrap_or((None, None));
         let mut removals = Vec::new();
         for s in &servers {
@@ -708,7 +722,8 @@ impl Plan {
                 chosen: if opts.old.is_some() {
                     "given with --old".to_owned()
                 } else {
-                    "the certificate bound to HTTPS 443 on every Mailbox server's Default Web Site".to_owned()
+                    "the certificate bound to HTTPS 443 on every Mailbox server's Default Web Site"
+                        .to_owned()
                 },
             },
             servers,
@@ -736,10 +751,7 @@ fn infer_old(state: &State) -> Result<Thumbprint, PlanError> {
     let mut found: Vec<Thumbprint> = Vec::new();
     for b in &state.iis_bindings {
         let mailbox = state.server(&b.server).is_some_and(|s| !s.is_edge());
-        if mailbox
-            && b.site.eq_ignore_ascii_case("Default Web Site")
-            && b.port() == Some(443)
-        {
+        if mailbox && b.site.eq_ignore_ascii_case("Default Web Site") && b.port() == Some(443) {
             if let Some(t) = b.certificate_hash {
                 if !found.contains(&t) {
                     found.push(t);
@@ -756,7 +768,10 @@ fn infer_old(state: &State) -> Result<Thumbprint, PlanError> {
             found: format!(
                 "{} different certificates ({})",
                 many.len(),
-                many.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }),
     }
@@ -806,9 +821,9 @@ fn refuse(
             return Err(Refusal::EccEdge { server });
         }
         for s in mailbox {
-            let supported = s
-                .exchange_build()
-                .is_some_and(|b| guards::exchange_build_supports_ecc([b.major, b.minor, b.build, b.revision]));
+            let supported = s.exchange_build().is_some_and(|b| {
+                guards::exchange_build_supports_ecc([b.major, b.minor, b.build, b.revision])
+            });
             let version = s
                 .exchange_build()
                 .map(|b| b.to_string())

@@ -43,7 +43,10 @@ pub fn plan_text(plan: &Plan) -> String {
         line(String::new());
         line(format!("Server {}", s.name));
         if s.import {
-            line(format!("  import {} as {:?}", plan.new.pfx_path, plan.new.friendly_name));
+            line(format!(
+                "  import {} as {:?}",
+                plan.new.pfx_path, plan.new.friendly_name
+            ));
         } else {
             line("  import: already there (the state lists it)".to_owned());
         }
@@ -306,7 +309,9 @@ fn enable_line<'a>(
 
 fn drift_check(s: &mut Script, plan: &Plan) {
     s.blank();
-    s.comment("---- The collected values this plan was computed from: re-read, stop if any changed ----");
+    s.comment(
+        "---- The collected values this plan was computed from: re-read, stop if any changed ----",
+    );
     s.code("$drift = @()");
     let old = plan.old.thumbprint.to_string();
     for server in &plan.servers {
@@ -320,7 +325,10 @@ fn drift_check(s: &mut Script, plan: &Plan) {
         s.open(&[C("if ($null -eq $certificate) {")]);
         s.line(&[
             C("$drift += "),
-            V(&format!("{}: the old certificate {old} is not there", server.name)),
+            V(&format!(
+                "{}: the old certificate {old} is not there",
+                server.name
+            )),
         ]);
         s.close("} else {");
         s.indent += 1;
@@ -425,7 +433,9 @@ fn edge_subscription(s: &mut Script, plan: &Plan) {
         ));
         s.comment("  New-EdgeSubscription -FileName C:\\EdgeSubscription.xml");
         s.comment("then copy the file here and run this script with -EdgeSubscriptionFile within 24 hours");
-        s.comment("(New-EdgeSubscription docs: the file's bootstrap account lasts 24 hours by default).");
+        s.comment(
+            "(New-EdgeSubscription docs: the file's bootstrap account lasts 24 hours by default).",
+        );
         s.line(&[C("$edgeData = [System.IO.File]::ReadAllBytes((Resolve-Path -LiteralPath $EdgeSubscriptionFile).ProviderPath)")]);
         for e in &plan.edge {
             change(
@@ -452,7 +462,9 @@ fn edge_subscription(s: &mut Script, plan: &Plan) {
         change(
             s,
             "start EdgeSync",
-            &[C("Start-EdgeSynchronization -ErrorAction Stop -WhatIf:$WhatIf")],
+            &[C(
+                "Start-EdgeSynchronization -ErrorAction Stop -WhatIf:$WhatIf",
+            )],
         );
         s.code("Test-EdgeSynchronization | Format-List Name, SyncStatus, LeaseHolder | Out-Host");
     }
@@ -484,7 +496,10 @@ fn rollback(s: &mut Script, plan: &Plan) {
             let t = t.to_string();
             change(
                 s,
-                &format!("{}: internal transport certificate back to {t}", server.name),
+                &format!(
+                    "{}: internal transport certificate back to {t}",
+                    server.name
+                ),
                 &enable_line(&server.name, &t, "SMTP", false),
             );
             read_back(
@@ -506,7 +521,12 @@ fn rollback(s: &mut Script, plan: &Plan) {
             &format!("{what} back to its collected value"),
             &setter(c.kind, &c.identity, value_or_null(&c.change.from)),
         );
-        read_back(s, &what, &getter(c.kind, &c.identity), value_or_null(&c.change.from));
+        read_back(
+            s,
+            &what,
+            &getter(c.kind, &c.identity),
+            value_or_null(&c.change.from),
+        );
     }
     restarts(s, plan);
     s.code("Write-Host 'Rollback done: every changed value is back to the collected snapshot.'");
@@ -541,7 +561,9 @@ fn renew(s: &mut Script, plan: &Plan) {
     let new = plan.new.thumbprint.to_string();
     let mut n = 0;
     s.step(&mut n, "read the PFX file");
-    s.comment("[System.IO.File] resolves relative paths against the process directory: resolve first.");
+    s.comment(
+        "[System.IO.File] resolves relative paths against the process directory: resolve first.",
+    );
     s.line(&[
         C("$pfxBytes = [System.IO.File]::ReadAllBytes((Resolve-Path -LiteralPath "),
         V(&plan.new.pfx_path),
@@ -557,7 +579,10 @@ fn renew(s: &mut Script, plan: &Plan) {
     ]);
     s.close("}");
 
-    s.step(&mut n, "import, enable, keep the internal transport certificate");
+    s.step(
+        &mut n,
+        "import, enable, keep the internal transport certificate",
+    );
     for server in &plan.servers {
         if server.import {
             change(
@@ -636,7 +661,12 @@ fn renew(s: &mut Script, plan: &Plan) {
                 &format!("{what}: set {}", c.change.to.as_deref().unwrap_or("")),
                 &setter(c.kind, &c.identity, value_or_null(&c.change.to)),
             );
-            read_back(s, &what, &getter(c.kind, &c.identity), value_or_null(&c.change.to));
+            read_back(
+                s,
+                &what,
+                &getter(c.kind, &c.identity),
+                value_or_null(&c.change.to),
+            );
         }
     }
 

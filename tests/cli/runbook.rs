@@ -506,3 +506,37 @@ fn runbook_state_conflicts_with_flag_mode_options() {
         .code(2)
         .stderr(predicates::str::contains("cannot be used with"));
 }
+
+#[test]
+fn runbook_state_takes_the_old_thumbprint_with_old() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    // The Auth certificate as --old: planned, but never removed.
+    let state = std::fs::read_to_string(fixture("state/single-server.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let auth = v["AuthConfig"]["CurrentCertificateThumbprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = dir.child("renew.ps1");
+    let assert = certprep()
+        .args([
+            "runbook",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            "--pfx-path",
+            "mail.pfx",
+            "--state",
+            &fixture("state/single-server.json"),
+            "--old",
+            &auth,
+            "-o",
+        ])
+        .arg(out.path())
+        .args(trust_args(&dir))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("given with --old"), "{stdout}");
+    assert!(stdout.contains("current Auth certificate"), "{stdout}");
+    let text = std::fs::read_to_string(out.path()).unwrap();
+    assert!(!text.contains("Remove-ExchangeCertificate"));
+}

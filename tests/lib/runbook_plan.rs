@@ -10,7 +10,9 @@ use certprep::input::{DetectOptions, Origin};
 use certprep::model::Cert;
 use certprep::runbook::guards::{Protected, Refusal};
 use certprep::runbook::plan::SettingKind;
-use certprep::runbook::{plan_text, render_plan, select_leaf, PfxFacts, Plan, PlanError, PlanOptions};
+use certprep::runbook::{
+    plan_text, render_plan, select_leaf, PfxFacts, Plan, PlanError, PlanOptions,
+};
 use certprep::state::{self, State};
 use certprep::thumbprint::{HashAlg, Thumbprint};
 use proptest::prelude::*;
@@ -137,10 +139,16 @@ fn runbook_plan_goldens_for_every_state_fixture() {
             Ok(p) => {
                 let script = render_plan(&p);
                 assert_parses(&script);
-                golden(&format!("plan-{name}.txt"), &mask_thumbprints(&plan_text(&p)));
+                golden(
+                    &format!("plan-{name}.txt"),
+                    &mask_thumbprints(&plan_text(&p)),
+                );
                 golden(&format!("plan-{name}.ps1"), &mask_thumbprints(&script));
             }
-            Err(e) => golden(&format!("plan-{name}.txt"), &mask_thumbprints(&format!("refused: {e}\n"))),
+            Err(e) => golden(
+                &format!("plan-{name}.txt"),
+                &mask_thumbprints(&format!("refused: {e}\n")),
+            ),
         }
     }
 }
@@ -163,18 +171,29 @@ fn guard_self_signed_internal_transport_and_444_keep_the_old_certificate() {
 #[test]
 fn guard_auth_certificate_current_and_next_are_never_removed() {
     let s = state("single-server");
-    let auth = s.auth_config.as_ref().unwrap().current_certificate_thumbprint.unwrap();
+    let auth = s
+        .auth_config
+        .as_ref()
+        .unwrap()
+        .current_certificate_thumbprint
+        .unwrap();
     let mut o = options();
     o.old = Some(auth);
     let p = Plan::compute(&new_rsa(), Some(COMPAT), &s, o.clone()).unwrap();
-    assert!(p.removals.iter().all(|r| r.kept_because.contains(&Protected::AuthCurrent)));
+    assert!(p
+        .removals
+        .iter()
+        .all(|r| r.kept_because.contains(&Protected::AuthCurrent)));
     assert!(!render_plan(&p).contains("Remove-ExchangeCertificate"));
     // The same certificate staged as the next one.
     let mut s2 = s.clone();
     let a = s2.auth_config.as_mut().unwrap();
     a.next_certificate_thumbprint = a.current_certificate_thumbprint.take();
     let p = Plan::compute(&new_rsa(), Some(COMPAT), &s2, o).unwrap();
-    assert!(p.removals.iter().all(|r| r.kept_because.contains(&Protected::AuthNext)));
+    assert!(p
+        .removals
+        .iter()
+        .all(|r| r.kept_because.contains(&Protected::AuthNext)));
 }
 
 #[test]
@@ -224,7 +243,9 @@ fn guard_old_internal_transport_certificate_is_not_removed() {
     let old = old_of(&p0);
     s.transport_services[0].internal_transport_certificate_thumbprint = Some(old);
     let p = Plan::compute(&new_rsa(), Some(COMPAT), &s, options()).unwrap();
-    assert!(p.removals[0].kept_because.contains(&Protected::InternalTransport));
+    assert!(p.removals[0]
+        .kept_because
+        .contains(&Protected::InternalTransport));
     let mut o = options();
     o.replace_internal_transport = true;
     let p = Plan::compute(&new_rsa(), Some(COMPAT), &s, o).unwrap();
@@ -288,9 +309,13 @@ fn hybrid_plan_updates_the_hcw_connector_and_reminds_to_rerun_the_hcw() {
     assert!(p
         .settings
         .iter()
-        .any(|c| c.kind == SettingKind::SendConnector && c.identity.starts_with("Outbound to Office 365")));
+        .any(|c| c.kind == SettingKind::SendConnector
+            && c.identity.starts_with("Outbound to Office 365")));
     assert!(p.settings.iter().any(|c| c.kind == SettingKind::Hybrid));
-    assert!(p.reminders.iter().any(|r| r.contains("Hybrid Configuration Wizard")));
+    assert!(p
+        .reminders
+        .iter()
+        .any(|r| r.contains("Hybrid Configuration Wizard")));
 }
 
 #[test]
@@ -399,7 +424,10 @@ fn generated(v: &Variation) -> (State, Thumbprint, String) {
     let servers: Vec<String> = s.servers.iter().map(|x| x.name.clone()).collect();
     for b in &mut s.iis_bindings {
         if b.port() == Some(444) {
-            if let Some(i) = servers.iter().position(|n| n.eq_ignore_ascii_case(&b.server)) {
+            if let Some(i) = servers
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(&b.server))
+            {
                 if v.back_end[i % v.back_end.len()] {
                     b.certificate_hash = Some(old);
                 }
@@ -422,7 +450,11 @@ fn rollback_settings(script: &str) -> Vec<(String, String, Option<String>)> {
     for line in block.lines() {
         for (cmd, id_flag, value_flag) in [
             ("Set-SendConnector", " -Identity ", " -TlsCertificateName "),
-            ("Set-ReceiveConnector", " -Identity ", " -TlsCertificateName "),
+            (
+                "Set-ReceiveConnector",
+                " -Identity ",
+                " -TlsCertificateName ",
+            ),
             ("Set-HybridConfiguration", "", " -TlsCertificateName "),
             ("Set-PopSettings", " -Server ", " -X509CertificateName "),
             ("Set-ImapSettings", " -Server ", " -X509CertificateName "),
