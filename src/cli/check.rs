@@ -38,6 +38,12 @@ pub(crate) struct CheckArgs {
     /// Configuration file (default: ./certprep.toml when present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The organisation's state (exchange-state.json from `certprep collect`): required names,
+    /// Windows and Exchange builds, hybrid and Edge come from it, and the report gains a state
+    /// section with an expiry report of every certificate in it. Repeat for an Edge server's
+    /// own file. See docs/state.md.
+    #[arg(long = "state", value_name = "FILE")]
+    state: Vec<PathBuf>,
 }
 
 /// The rule options `check` and `scan` share.
@@ -109,7 +115,11 @@ pub(crate) fn run(
         bail!("--format markdown is only for --list-rules; use text, json, junit or sarif");
     }
     let config = load_config(args.config.as_deref())?;
-    let (options, fail_on) = merge(&args, config.check);
+    let (mut options, fail_on) = merge(&args, config.check);
+    let state = super::state::load_states(&args.state)?;
+    if let Some(st) = &state {
+        certprep::state::assess::fill_options(st, &mut options);
+    }
 
     let detected = super::load::load_all(&args.files, global)?;
     let mut csr_items = match &args.csr {
@@ -141,15 +151,42 @@ pub(crate) fn run(
         );
     }
     let report = engine::run(&detected, csr.as_ref(), &stores, &options, global.at);
+    let assessment = state.as_ref().map(|st| {
+        certprep::state::assess::assess(
+            st,
+            detected.certs().find(|c| engine::is_end_entity(c)),
+            detected.pfxs().next(),
+            global.at,
+        )
+    });
     use certprep::report::check as rep;
     match args.format {
-        CheckFormat::Text => rep::text::write(&report, global.color, out)?,
-        CheckFormat::Json => rep::write_json(&report, out)?,
+        CheckFormat::Text => {
+            rep::text::write(&report, global.color, out)?;
+            if let Some(a) = &assessment {
+                super::state::write_text(a, out)?;
+            }
+        }
+        CheckFormat::Json => match &assessment {
+            // The check document gains a `state` member (docs/state.md); without --state it is
+            // unchanged.
+            Some(a) => {
+                let mut doc = serde_json::to_value(&report)?;
+                doc["state"] = serde_json::to_value(a)?;
+                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                writeln!(out)?;
+            }
+            None => rep::write_json(&report, out)?,
+        },
         CheckFormat::Junit => rep::junit::write(&report, fail_on, out)?,
         CheckFormat::Sarif => rep::sarif::write(&report, env!("CARGO_PKG_VERSION"), out)?,
         CheckFormat::Markdown => unreachable!("rejected above"),
     }
-    Ok(if report.fails_at(fail_on) {
+    let state_fails = assessment
+        .as_ref()
+        .and_then(|a| a.max_severity())
+        .is_some_and(|s| s >= fail_on);
+    Ok(if report.fails_at(fail_on) || state_fails {
         super::exit::findings()
     } else {
         super::exit::success()

@@ -16,6 +16,7 @@ pub(crate) mod probe;
 pub(crate) mod runbook;
 pub(crate) mod scan;
 pub(crate) mod selfsigned;
+pub(crate) mod state;
 pub(crate) mod thumbprint;
 pub(crate) mod tls_name;
 

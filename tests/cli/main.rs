@@ -50,4 +50,5 @@ mod pfx;
 mod probe;
 mod runbook;
 mod scan;
+mod state;
 mod tls_name;

@@ -344,3 +344,60 @@ fn state_schema_and_loader_refuse_the_same_mistakes() {
         assert!(load_value(&doc).is_err(), "loader accepts edit {i}");
     }
 }
+
+#[test]
+fn state_merge_adds_an_edge_servers_own_collection() {
+    let full = raw("edge-subscribed");
+    // The organisation's run: EDGE01 listed, its data missing, an error saying so.
+    let mut org = full.clone();
+    for key in ["Certificates", "TransportServices", "ReceiveConnectors"] {
+        let kept: Vec<serde_json::Value> = org[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["Server"] != "EDGE01" && e["Name"] != "EDGE01")
+            .cloned()
+            .collect();
+        org[key] = kept.into();
+    }
+    org["Servers"][1]["OSBuild"] = serde_json::Value::Null;
+    org["CollectionErrors"] = serde_json::json!([{"Server": "EDGE01", "Step": "Edge Transport server", "Message": "not reached"}]);
+    // The Edge server's own run.
+    let mut edge = full.clone();
+    edge["Servers"] = serde_json::json!([full["Servers"][1]]);
+    for key in ["Certificates", "ReceiveConnectors"] {
+        let kept: Vec<serde_json::Value> = full[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["Server"] == "EDGE01")
+            .cloned()
+            .collect();
+        edge[key] = kept.into();
+    }
+    let mut merged = load_value(&org).unwrap();
+    let before = merged.certificates.len();
+    let edge = load_value(&edge).unwrap();
+    let edge_certs = edge.certificates.len();
+    merged.merge(edge);
+    assert_eq!(merged.certificates.len(), before + edge_certs);
+    assert!(merged.collection_errors.is_empty());
+    assert_eq!(merged.server("EDGE01").unwrap().os_build, Some(20348));
+    let edge_self = thumb_of(&merged, "CN=EDGE01");
+    assert_eq!(
+        merged.protections(&edge_self),
+        vec![
+            Protection::SelfSigned {
+                server: "EDGE01".into()
+            },
+            Protection::InternalTransport {
+                server: "EDGE01".into()
+            }
+        ]
+    );
+    // Nothing doubles when the same file is merged again.
+    let again = load_value(&full).unwrap();
+    let n = merged.certificates.len();
+    merged.merge(again);
+    assert_eq!(merged.certificates.len(), n);
+}
