@@ -11,7 +11,7 @@ use certprep::thumbprint::Thumbprint;
 use proptest::prelude::*;
 
 #[path = "../support/powershell.rs"]
-mod powershell;
+pub(crate) mod powershell;
 use powershell::{literal_values, syntax_errors};
 
 /// Values that break naive quoting: every PowerShell single-quote character, `$(...)`,

@@ -17,9 +17,7 @@ use certprep::state::{self, State};
 use certprep::thumbprint::{HashAlg, Thumbprint};
 use proptest::prelude::*;
 
-#[path = "../support/powershell.rs"]
-mod powershell;
-use powershell::{literal_values, syntax_errors};
+use crate::runbook::powershell::{literal_values, syntax_errors};
 
 const FIXTURES: [&str; 8] = [
     "single-server",
