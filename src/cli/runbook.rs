@@ -128,14 +128,21 @@ pub(crate) fn load_leaf(path: &str, global: &Global) -> anyhow::Result<(Cert, De
 fn check_notes(
     detected: &Detected,
     args: &RunbookArgs,
+    state: Option<&certprep::state::State>,
     global: &Global,
 ) -> anyhow::Result<Vec<CheckNote>> {
-    let options = check::Options {
+    let mut options = check::Options {
         services: args.services.iter().copied().map(Service::from).collect(),
         server_fqdn: args.pop_imap_fqdn.clone(),
         hybrid: args.hybrid,
         ..check::Options::default()
     };
+    if let Some(state) = state {
+        // The rules take their facts from the state, as `check --state` does: the names the
+        // organisation uses, its services, the oldest Windows, hybrid and Edge.
+        options.services.clear();
+        certprep::state::assess::fill_options(state, &mut options);
+    }
     let trust = super::load::load_trust(&args.trust, global)?;
     let stores = check::RootStores {
         public: trust.public,
@@ -169,7 +176,16 @@ pub(crate) fn run(
 ) -> anyhow::Result<ExitCode> {
     let (leaf, detected) = load_leaf(&args.file, global)?;
     let is_pfx = detected.pfxs().next().is_some();
-    let findings = check_notes(&detected, &args, global)?;
+    let state = match &args.state {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let origin = certprep::input::Origin::file(path.display().to_string());
+            Some(certprep::state::load(&bytes, &origin)?)
+        }
+        None => None,
+    };
+    let findings = check_notes(&detected, &args, state.as_ref(), global)?;
     let pfx_path = match (&args.pfx_path, is_pfx) {
         (Some(p), _) => p.clone(),
         (None, true) if args.file != "-" => std::path::Path::new(&args.file)
@@ -204,9 +220,9 @@ pub(crate) fn run(
         }
         (None, None) => None,
     };
-    if let Some(state_path) = &args.state {
+    if let (Some(state_path), Some(state)) = (&args.state, &state) {
         return run_planned(
-            &args, state_path, leaf, &detected, pfx_path, old, findings, global, out,
+            &args, state_path, state, leaf, &detected, pfx_path, old, findings, global, out,
         );
     }
     let options = RunbookOptions {
@@ -262,6 +278,7 @@ fn script_name(output: &std::path::Path) -> Option<String> {
 fn run_planned(
     args: &RunbookArgs,
     state_path: &std::path::Path,
+    state: &certprep::state::State,
     leaf: Cert,
     detected: &Detected,
     pfx_path: String,
@@ -270,10 +287,6 @@ fn run_planned(
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let bytes =
-        std::fs::read(state_path).with_context(|| format!("reading {}", state_path.display()))?;
-    let origin = certprep::input::Origin::file(state_path.display().to_string());
-    let state = certprep::state::load(&bytes, &origin)?;
     let pfx = detected.pfxs().next().map(PfxFacts::from_info);
     let options = PlanOptions {
         old: old.map(|o| o.thumbprint),
@@ -286,7 +299,7 @@ fn run_planned(
         generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
         script_name: script_name(&args.output),
     };
-    let plan = Plan::compute(&leaf, pfx, &state, options)
+    let plan = Plan::compute(&leaf, pfx, state, options)
         .with_context(|| format!("{} with {}", args.file, state_path.display()))?;
     let script = runbook::render_plan(&plan);
     if args.output.as_os_str() == "-" {

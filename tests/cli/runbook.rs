@@ -475,9 +475,21 @@ fn runbook_state_prints_the_plan_and_writes_the_script() {
 #[test]
 fn runbook_state_refuses_an_aes_pfx_for_server_2016() {
     let dir = assert_fs::TempDir::new().unwrap();
+    // The check run with the state's facts (oldest Windows: Server 2016) blocks it first ...
     certprep()
         .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
         .arg("runbook")
+        .arg(fixture("deliverable/mail.contoso.com-aes.pfx"))
+        .args(trust_args(&dir))
+        .args(["--state", &fixture("state/mixed-2016-2019.json"), "-o"])
+        .arg(dir.child("renew.ps1").path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("pfx-windows-compat"));
+    // ... and the plan's own guard refuses it even when the check is overridden.
+    certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .args(["runbook", "--ignore-check"])
         .arg(fixture("deliverable/mail.contoso.com-aes.pfx"))
         .args(trust_args(&dir))
         .args(["--state", &fixture("state/mixed-2016-2019.json"), "-o"])
