@@ -409,6 +409,7 @@ fn drift_check(s: &mut Script, plan: &Plan) {
             V(&count),
         ]);
     }
+    s.code("$drift = @($drift | Where-Object { $_ })");
     s.open(&[C("if ($drift.Count -gt 0) {")]);
     s.code("$drift | ForEach-Object { Write-Warning $_ }");
     s.code("throw 'The organisation changed since exchange-state.json was collected; nothing was changed. Collect again and plan again.'");
@@ -611,9 +612,18 @@ fn renew(s: &mut Script, plan: &Plan) {
         }
         if !server.services.is_empty() {
             let services = server.services.join(",");
+            let what = format!("{}: enable the new certificate for {services}", server.name);
+            if server.import {
+                // Under -WhatIf nothing was imported, and Enable-ExchangeCertificate would
+                // fail to find the certificate: say what would happen instead.
+                s.open(&[C("if ($WhatIf) {")]);
+                s.line(&[C("Write-Host "), V(&format!("What if: {what}"))]);
+                s.close("} else {");
+                s.indent += 1;
+            }
             change(
                 s,
-                &format!("{}: enable the new certificate for {services}", server.name),
+                &what,
                 &enable_line(&server.name, &new, &services, server.do_not_require_ssl),
             );
             s.line(&[
@@ -626,6 +636,9 @@ fn renew(s: &mut Script, plan: &Plan) {
                 C(" -ErrorAction SilentlyContinue).Services -Expected "),
                 V(&services),
             ]);
+            if server.import {
+                s.close("}");
+            }
         }
         if server.keep_internal_transport {
             if let Some(t) = &server.internal_transport {
@@ -808,7 +821,7 @@ function Compare-CertprepValue {
     if ([string]$Actual -cne [string]$Expected) {
         return ($What + ': now "' + [string]$Actual + '", collected "' + [string]$Expected + '"')
     }
-    return @()
+    return ''
 }
 
 function ConvertTo-CertprepServiceSet {

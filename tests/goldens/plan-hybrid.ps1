@@ -134,7 +134,7 @@ function Compare-CertprepValue {
     if ([string]$Actual -cne [string]$Expected) {
         return ($What + ': now "' + [string]$Actual + '", collected "' + [string]$Expected + '"')
     }
-    return @()
+    return ''
 }
 
 function ConvertTo-CertprepServiceSet {
@@ -297,6 +297,7 @@ $naming = @(Get-SendConnector | Where-Object { [string]$_.TlsCertificateName -ce
 $drift += Compare-CertprepValue -What 'send connectors naming the old certificate (Get-SendConnector)' -Actual $naming.Count -Expected '1'
 $naming = @(Get-ReceiveConnector | Where-Object { [string]$_.TlsCertificateName -ceq '<I>CN=Contoso Legacy TLS CA, O=Contoso Ltd., C=US<S>CN=mail.contoso.com' })
 $drift += Compare-CertprepValue -What 'receive connectors naming the old certificate (Get-ReceiveConnector)' -Actual $naming.Count -Expected '4'
+$drift = @($drift | Where-Object { $_ })
 if ($drift.Count -gt 0) {
     $drift | ForEach-Object { Write-Warning $_ }
     throw 'The organisation changed since exchange-state.json was collected; nothing was changed. Collect again and plan again.'
@@ -316,14 +317,22 @@ if ($WhatIf) {
 Write-Host 'Step 2: import, enable, keep the internal transport certificate'
 $null = Invoke-CertprepChange -What 'EX01: import the new certificate' -Change { Import-ExchangeCertificate -Server 'EX01' -FileData $pfxBytes -Password $pfxPassword -PrivateKeyExportable $true -FriendlyName 'mail.contoso.com 2027-05-19' -ErrorAction Stop -WhatIf:$WhatIf }
 Assert-CertprepValue -What 'EX01: imported thumbprint' -Actual (Get-ExchangeCertificate -Server 'EX01' -Thumbprint '{T2}' -ErrorAction SilentlyContinue).Thumbprint -Expected '{T2}'
-$null = Invoke-CertprepChange -What 'EX01: enable the new certificate for IIS,IMAP,POP,SMTP' -Change { Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{T2}' -Services 'IIS,IMAP,POP,SMTP' -DoNotRequireSsl -Force -ErrorAction Stop -WhatIf:$WhatIf }
-Assert-CertprepServices -What 'EX01: services of the new certificate' -Actual (Get-ExchangeCertificate -Server 'EX01' -Thumbprint '{T2}' -ErrorAction SilentlyContinue).Services -Expected 'IIS,IMAP,POP,SMTP'
+if ($WhatIf) {
+    Write-Host 'What if: EX01: enable the new certificate for IIS,IMAP,POP,SMTP'
+} else {
+    $null = Invoke-CertprepChange -What 'EX01: enable the new certificate for IIS,IMAP,POP,SMTP' -Change { Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{T2}' -Services 'IIS,IMAP,POP,SMTP' -DoNotRequireSsl -Force -ErrorAction Stop -WhatIf:$WhatIf }
+    Assert-CertprepServices -What 'EX01: services of the new certificate' -Actual (Get-ExchangeCertificate -Server 'EX01' -Thumbprint '{T2}' -ErrorAction SilentlyContinue).Services -Expected 'IIS,IMAP,POP,SMTP'
+}
 $null = Invoke-CertprepChange -What 'EX01: keep the internal transport certificate {T3}' -Change { Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{T3}' -Services 'SMTP' -Force -ErrorAction Stop -WhatIf:$WhatIf }
 Assert-CertprepValue -What 'EX01: internal transport certificate' -Actual (Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint -Expected '{T3}'
 $null = Invoke-CertprepChange -What 'EX02: import the new certificate' -Change { Import-ExchangeCertificate -Server 'EX02' -FileData $pfxBytes -Password $pfxPassword -PrivateKeyExportable $true -FriendlyName 'mail.contoso.com 2027-05-19' -ErrorAction Stop -WhatIf:$WhatIf }
 Assert-CertprepValue -What 'EX02: imported thumbprint' -Actual (Get-ExchangeCertificate -Server 'EX02' -Thumbprint '{T2}' -ErrorAction SilentlyContinue).Thumbprint -Expected '{T2}'
-$null = Invoke-CertprepChange -What 'EX02: enable the new certificate for IIS,IMAP,POP,SMTP' -Change { Enable-ExchangeCertificate -Server 'EX02' -Thumbprint '{T2}' -Services 'IIS,IMAP,POP,SMTP' -DoNotRequireSsl -Force -ErrorAction Stop -WhatIf:$WhatIf }
-Assert-CertprepServices -What 'EX02: services of the new certificate' -Actual (Get-ExchangeCertificate -Server 'EX02' -Thumbprint '{T2}' -ErrorAction SilentlyContinue).Services -Expected 'IIS,IMAP,POP,SMTP'
+if ($WhatIf) {
+    Write-Host 'What if: EX02: enable the new certificate for IIS,IMAP,POP,SMTP'
+} else {
+    $null = Invoke-CertprepChange -What 'EX02: enable the new certificate for IIS,IMAP,POP,SMTP' -Change { Enable-ExchangeCertificate -Server 'EX02' -Thumbprint '{T2}' -Services 'IIS,IMAP,POP,SMTP' -DoNotRequireSsl -Force -ErrorAction Stop -WhatIf:$WhatIf }
+    Assert-CertprepServices -What 'EX02: services of the new certificate' -Actual (Get-ExchangeCertificate -Server 'EX02' -Thumbprint '{T2}' -ErrorAction SilentlyContinue).Services -Expected 'IIS,IMAP,POP,SMTP'
+}
 $null = Invoke-CertprepChange -What 'EX02: keep the internal transport certificate {T4}' -Change { Enable-ExchangeCertificate -Server 'EX02' -Thumbprint '{T4}' -Services 'SMTP' -Force -ErrorAction Stop -WhatIf:$WhatIf }
 Assert-CertprepValue -What 'EX02: internal transport certificate' -Actual (Get-TransportService -Identity 'EX02').InternalTransportCertificateThumbprint -Expected '{T4}'
 
