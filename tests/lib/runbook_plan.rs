@@ -592,3 +592,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn guard_a_certificate_bound_to_444_is_kept() {
+    let mut s = state("single-server");
+    let old = old_of(&Plan::compute(&new_rsa(), Some(COMPAT), &s, options()).unwrap());
+    for b in &mut s.iis_bindings {
+        if b.port() == Some(444) {
+            b.certificate_hash = Some(old);
+        }
+    }
+    let p = Plan::compute(&new_rsa(), Some(COMPAT), &s, options()).unwrap();
+    assert_eq!(p.removals[0].kept_because, vec![Protected::BackEnd444]);
+    assert!(!render_plan(&p).contains("Remove-ExchangeCertificate"));
+}
+
+#[test]
+fn refusal_ecc_where_support_is_off_or_unknown_on_a_supported_build() {
+    let ecc = cert("state/certs/new-mail-p256.cer");
+    let mut s = state("single-server");
+    s.servers[0].ex_setup_version = Some("15.02.1544.011".into());
+    for (setting, known) in [(Some(false), true), (None, false)] {
+        s.servers[0].ecc_certificate_support = setting;
+        let e = Plan::compute(&ecc, Some(COMPAT), &s, options());
+        assert!(
+            matches!(&e, Err(PlanError::Refused(Refusal::EccSettings { known: k, .. })) if *k == known),
+            "{e:?}"
+        );
+    }
+    s.servers[0].ecc_certificate_support = Some(true);
+    assert!(Plan::compute(&ecc, Some(COMPAT), &s, options()).is_ok());
+}
