@@ -33,7 +33,7 @@ use super::{CheckNote, NoteSeverity};
 use crate::dn::{render_windows, tls_name};
 use crate::model::pfx::PfxInfo;
 use crate::model::{Cert, KeyAlgorithm};
-use crate::state::{ExchangeService, ProtocolSettings, Server, State};
+use crate::state::{ExchangeCertificate, ExchangeService, ProtocolSettings, Server, State};
 use crate::thumbprint::{HashAlg, Thumbprint};
 
 /// A value that changes: what it is now (as collected; `None` when empty) and what it becomes.
@@ -368,11 +368,13 @@ impl Plan {
         let names = new.dns_names.join(", ");
 
         // Mailbox servers holding the old certificate, in the state's server order.
-        let mailbox: Vec<&Server> = state
+        let holding: Vec<(&Server, &ExchangeCertificate)> = state
             .servers
             .iter()
-            .filter(|s| !s.is_edge() && state.certificate_on(&s.name, &old_thumb).is_some())
+            .filter(|s| !s.is_edge())
+            .filter_map(|s| state.certificate_on(&s.name, &old_thumb).map(|c| (s, c)))
             .collect();
+        let mailbox: Vec<&Server> = holding.iter().map(|(s, _)| *s).collect();
         if mailbox.is_empty() {
             return Err(PlanError::OldOnNoMailboxServer {
                 thumbprint: old_thumb,
@@ -465,11 +467,8 @@ impl Plan {
         }
 
         let mut servers = Vec::new();
-        for server in &mailbox {
+        for (server, old_here) in &holding {
             let name = server.name.clone();
-            let old_here = state
-                .certificate_on(&name, &old_thumb)
-                .expect("mailbox servers hold the old certificate");
             let mut why = Vec::new();
             let old_services: Vec<String> = old_here
                 .services
@@ -645,10 +644,7 @@ impl Plan {
             })
             .unwrap_or((None, None));
         let mut removals = Vec::new();
-        for s in &servers {
-            let entry = state
-                .certificate_on(&s.name, &old_thumb)
-                .expect("planned servers hold the old certificate");
+        for (s, (_, entry)) in servers.iter().zip(&holding) {
             let replaced_internal =
                 s.services.iter().any(|x| x == "SMTP") && !s.keep_internal_transport;
             let named_by: Vec<String> = named_on
