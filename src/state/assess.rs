@@ -225,8 +225,8 @@ pub fn host_names(state: &State) -> Vec<HostName> {
         .filter(|c| !c.is_self_signed && !c.services.is_empty())
         .collect();
     map.into_iter()
-        .map(|(name, mut sources)| {
-            sources.sort();
+        .map(|(name, sources)| {
+            let sources = group_by_server(sources);
             let required = current.iter().any(|c| any_covers(&c.cert.dns_names, &name));
             HostName {
                 name,
@@ -236,6 +236,28 @@ pub fn host_names(state: &State) -> Vec<HostName> {
             }
         })
         .collect()
+}
+
+/// `X on EX01`, `X on EX02` → `X on EX01, EX02`; sorted.
+fn group_by_server(sources: Vec<String>) -> Vec<String> {
+    let mut grouped: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut plain: Vec<String> = Vec::new();
+    for s in sources {
+        match s.rsplit_once(" on ") {
+            Some((what, server)) => grouped
+                .entry(what.to_owned())
+                .or_default()
+                .push(server.to_owned()),
+            None => plain.push(s),
+        }
+    }
+    let mut out: Vec<String> = grouped
+        .into_iter()
+        .map(|(what, servers)| format!("{what} on {}", servers.join(", ")))
+        .chain(plain)
+        .collect();
+    out.sort();
+    out
 }
 
 /// Fill the rule options from the state, keeping what flags and configuration already say:

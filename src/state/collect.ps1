@@ -54,8 +54,9 @@ function Format-Date($Date) {
 }
 
 # A collection as an array of strings (Exchange multi-valued properties arrive deserialized).
+# The unary comma keeps a one-element or empty array an array: `return` would unroll it.
 function ConvertTo-StringList($Value) {
-    return @($Value | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+    return , @($Value | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
 }
 
 function ConvertTo-NullableString($Value) {
@@ -257,7 +258,7 @@ foreach ($s in $exchangeServers) {
                 Fqdn                     = ConvertTo-NullableString $r.Fqdn
                 TlsCertificateName       = ConvertTo-NullableString $r.TlsCertificateName
                 Enabled                  = [bool]$r.Enabled
-                CloudServicesMailEnabled = [bool]$r.CloudServicesMailEnabled
+                TlsDomainCapabilities    = ConvertTo-StringList $r.TlsDomainCapabilities
                 AuthMechanism            = [string]$r.AuthMechanism
                 RequireTLS               = [bool]$r.RequireTLS
             }

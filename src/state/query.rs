@@ -278,6 +278,20 @@ impl State {
             .collect()
     }
 
+    /// The receive connectors the Hybrid Configuration Wizard configured to accept mail from
+    /// Microsoft 365: `TlsDomainCapabilities` offers `AcceptCloudServicesMail`
+    /// (Set-ReceiveConnector -TlsDomainCapabilities).
+    pub fn hybrid_receive_connectors(&self) -> Vec<&ReceiveConnector> {
+        self.receive_connectors
+            .iter()
+            .filter(|c| {
+                c.tls_domain_capabilities
+                    .iter()
+                    .any(|t| t.to_ascii_lowercase().contains("acceptcloudservicesmail"))
+            })
+            .collect()
+    }
+
     /// Every reason the certificate with this thumbprint must never be removed, in a fixed
     /// order (self-signed, Auth current, Auth next, internal transport, back end); empty when
     /// none applies.

@@ -27,6 +27,9 @@ fn fixture(name: &str) -> State {
     state::load(&bytes, &Origin::file(format!("{name}.json"))).unwrap()
 }
 
+/// An edit of a state document.
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+
 fn raw(name: &str) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir().join(format!("{name}.json"))).unwrap()).unwrap()
 }
@@ -151,6 +154,15 @@ fn state_hybrid_connector_is_found_by_flag_and_by_name() {
     let hcw = s.hybrid_send_connectors();
     assert_eq!(hcw.len(), 1);
     assert!(hcw[0].identity.starts_with("Outbound to Office 365 "));
+    let receive: Vec<&str> = s
+        .hybrid_receive_connectors()
+        .iter()
+        .map(|c| c.identity.as_str())
+        .collect();
+    assert_eq!(
+        receive,
+        ["EX01\\Default Frontend EX01", "EX02\\Default Frontend EX02"]
+    );
     let mail = s.certificate(&thumb_of(&s, "CN=mail.contoso.com"))[0];
     let name = certprep::tls_name::tls_name(&mail.cert.issuer, &mail.cert.subject);
     let naming = s.connectors_naming(&name);
@@ -218,7 +230,7 @@ fn err_text(e: &StateError) -> String {
 
 #[test]
 fn state_errors_name_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "wrong type",
             Box::new(|v| v["Certificates"][1]["HasPrivateKey"] = "yes".into()),
@@ -326,7 +338,7 @@ fn state_fixtures_validate_against_the_json_schema() {
 #[test]
 fn state_schema_and_loader_refuse_the_same_mistakes() {
     let v = schema();
-    let edits: Vec<Box<dyn Fn(&mut serde_json::Value)>> = vec![
+    let edits: Vec<Edit> = vec![
         Box::new(|v| v["SchemaVersion"] = 2.into()),
         Box::new(|v| v["Certificates"][0]["Colour"] = "blue".into()),
         Box::new(|v| v["Certificates"][0]["Status"] = "Fine".into()),
@@ -400,4 +412,33 @@ fn state_merge_adds_an_edge_servers_own_collection() {
     let n = merged.certificates.len();
     merged.merge(again);
     assert_eq!(merged.certificates.len(), n);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Damaged state files give an error or a state, never a panic.
+    #[test]
+    fn state_load_is_total_over_damaged_files(
+        edits in proptest::collection::vec((0usize..1_000_000, proptest::prelude::any::<u8>()), 1..8),
+        cut in proptest::option::of(0usize..1_000_000),
+    ) {
+        let mut bytes = std::fs::read(dir().join("hybrid.json")).unwrap();
+        for (at, b) in edits {
+            let i = at % bytes.len();
+            bytes[i] = b;
+        }
+        if let Some(c) = cut {
+            bytes.truncate(c % bytes.len());
+        }
+        let _ = state::load(&bytes, &Origin::file("x.json"));
+    }
+}
+
+#[test]
+fn state_docs_example_is_the_single_server_fixture() {
+    let docs = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/exchange-state.example.json"),
+    )
+    .unwrap();
+    assert_eq!(docs, std::fs::read(dir().join("single-server.json")).unwrap());
 }
