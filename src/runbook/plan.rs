@@ -118,7 +118,7 @@ pub struct ServerPlan {
 pub struct EdgePlan {
     /// The Edge server.
     pub name: String,
-    /// The Active Directory site it is subscribed to.
+    /// The Active Directory site's name for `New-EdgeSubscription -Site`.
     pub site: Option<String>,
 }
 
@@ -673,6 +673,11 @@ impl Plan {
             });
         }
 
+        // New-EdgeSubscription -Site takes the Active Directory site's name (New-EdgeSubscription
+        // docs, -Site and example 2); Get-EdgeSubscription prints it as a path
+        // (`contoso.com/Configuration/Sites/Default-First-Site-Name`), so its last part is used,
+        // else the site of the first Mailbox server in the plan.
+        let site_name = |s: &str| s.rsplit('/').next().unwrap_or(s).trim().to_owned();
         let edge = edge_servers
             .iter()
             .map(|e| EdgePlan {
@@ -681,7 +686,10 @@ impl Plan {
                     .edge_subscriptions
                     .iter()
                     .find(|s| same_server(&s.name, &e.name))
-                    .and_then(|s| s.site.clone()),
+                    .and_then(|s| s.site.as_deref())
+                    .or(mailbox[0].site.as_deref())
+                    .map(site_name)
+                    .filter(|s| !s.is_empty()),
             })
             .collect();
 

@@ -439,6 +439,18 @@ fn edge_subscription(s: &mut Script, plan: &Plan) {
         );
         s.line(&[C("$edgeData = [System.IO.File]::ReadAllBytes((Resolve-Path -LiteralPath $EdgeSubscriptionFile).ProviderPath)")]);
         for e in &plan.edge {
+            let Some(site) = &e.site else {
+                // -Site is required on a Mailbox server (New-EdgeSubscription docs): refuse
+                // before removing anything rather than guess it.
+                s.line(&[
+                    C("throw "),
+                    V(&format!(
+                        "The state does not show the Active Directory site of {}; nothing was changed. Run Remove-EdgeSubscription and New-EdgeSubscription -FileData ... -Site SITE yourself.",
+                        e.name
+                    )),
+                ]);
+                continue;
+            };
             change(
                 s,
                 &format!("remove the Edge Subscription of {}", e.name),
@@ -448,17 +460,15 @@ fn edge_subscription(s: &mut Script, plan: &Plan) {
                     C(" -Confirm:$false -ErrorAction Stop -WhatIf:$WhatIf"),
                 ],
             );
-            let mut t = vec![C(
-                "New-EdgeSubscription -FileData $edgeData -ErrorAction Stop -WhatIf:$WhatIf",
-            )];
-            if let Some(site) = &e.site {
-                t = vec![
+            change(
+                s,
+                &format!("subscribe {} again", e.name),
+                &[
                     C("New-EdgeSubscription -FileData $edgeData -Site "),
                     V(site),
                     C(" -ErrorAction Stop -WhatIf:$WhatIf"),
-                ];
-            }
-            change(s, &format!("subscribe {} again", e.name), &t);
+                ],
+            );
         }
         change(
             s,

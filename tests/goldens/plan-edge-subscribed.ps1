@@ -21,7 +21,7 @@
 #   unchanged: receive connector EDGE01\Default internal receive connector EDGE01: names the old certificate, but EDGE01 gets no new certificate in this plan
 #
 # Edge Transport (run on each Edge server, then on a Mailbox server; see the script's -EdgeSubscriptionFile)
-#   EDGE01: import and enable for SMTP on the Edge server, New-EdgeSubscription -FileName there, then within 24 hours Remove-EdgeSubscription EDGE01 and New-EdgeSubscription -FileData … -Site contoso.com/Configuration/Sites/Default-First-Site-Name on a Mailbox server
+#   EDGE01: import and enable for SMTP on the Edge server, New-EdgeSubscription -FileName there, then within 24 hours Remove-EdgeSubscription EDGE01 and New-EdgeSubscription -FileData … -Site Default-First-Site-Name on a Mailbox server
 #
 # Old certificate
 #   EX01: removed after verification, if you type REMOVE
@@ -221,7 +221,7 @@ if ($EdgeSubscriptionFile) {
     # (New-EdgeSubscription docs: the file's bootstrap account lasts 24 hours by default).
     $edgeData = [System.IO.File]::ReadAllBytes((Resolve-Path -LiteralPath $EdgeSubscriptionFile).ProviderPath)
     $null = Invoke-CertprepChange -What 'remove the Edge Subscription of EDGE01' -Change { Remove-EdgeSubscription -Identity 'EDGE01' -Confirm:$false -ErrorAction Stop -WhatIf:$WhatIf }
-    $null = Invoke-CertprepChange -What 'subscribe EDGE01 again' -Change { New-EdgeSubscription -FileData $edgeData -Site 'contoso.com/Configuration/Sites/Default-First-Site-Name' -ErrorAction Stop -WhatIf:$WhatIf }
+    $null = Invoke-CertprepChange -What 'subscribe EDGE01 again' -Change { New-EdgeSubscription -FileData $edgeData -Site 'Default-First-Site-Name' -ErrorAction Stop -WhatIf:$WhatIf }
     $null = Invoke-CertprepChange -What 'start EdgeSync' -Change { Start-EdgeSynchronization -ErrorAction Stop -WhatIf:$WhatIf }
     Test-EdgeSynchronization | Format-List Name, SyncStatus, LeaseHolder | Out-Host
     return
