@@ -15,12 +15,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Write the PowerShell runbook that imports, enables and verifies a new certificate on every
-/// Exchange server, sets the connectors' TLS name, and removes the old certificate only after
-/// you confirm. Every value in it (thumbprint, TLS name, services) is computed by certprep.
+/// Write the PowerShell runbook that renews the certificate on Exchange. With --state (the
+/// exchange-state.json `certprep collect` gathers) it prints the plan — every change per server
+/// and why, what is kept and why — and writes a script that stops at the first failure, re-reads
+/// the organisation first, rolls back to the collected values, verifies, and removes the old
+/// certificate only where that is safe and after you confirm. Without --state it changes only
+/// what it is told by name and never removes a certificate.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  $ certprep runbook mail.pfx --server EX01 --server EX02 --old-thumbprint 9F3A…  -o renew.ps1\n  $ certprep runbook mail.crt --pfx-path 'C:\\certs\\mail.pfx' --server EX01 --services IIS,SMTP,POP,IMAP -o renew.ps1\n  $ certprep runbook mail.pfx --server EX01 --hybrid --send-connector 'Outbound to Office 365' --old old.cer -o renew.ps1"
+    after_help = "Examples:\n  $ certprep runbook mail.pfx --state exchange-state.json -o renew.ps1\n  $ certprep runbook mail.pfx --state exchange-state.json --old 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12 -o renew.ps1\n  $ certprep runbook mail.pfx --server EX01 --server EX02 --old-thumbprint 9F3A…  -o renew.ps1\n  $ certprep runbook mail.crt --pfx-path 'C:\\certs\\mail.pfx' --server EX01 --services IIS,SMTP,POP,IMAP --receive-connector 'Client Frontend' -o renew.ps1"
 )]
 pub(crate) struct RunbookArgs {
     #[command(flatten)]
