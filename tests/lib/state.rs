@@ -440,5 +440,68 @@ fn state_docs_example_is_the_single_server_fixture() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/exchange-state.example.json"),
     )
     .unwrap();
-    assert_eq!(docs, std::fs::read(dir().join("single-server.json")).unwrap());
+    assert_eq!(
+        docs,
+        std::fs::read(dir().join("single-server.json")).unwrap()
+    );
+}
+
+#[test]
+fn state_ecc_support_starts_at_the_april_2024_hotfix_updates() {
+    use certprep::state::assess::build_supports_ecc;
+    let b = |s: &str| state::ExchangeBuild::parse(s).unwrap();
+    for (build, ok) in [
+        ("15.1.2507.38", false),
+        ("15.1.2507.39", true),
+        ("15.2.1258.33", false),
+        ("15.2.1258.34", true),
+        ("15.2.1118.40", false),
+        ("15.2.1544.4", false),
+        ("15.2.1544.11", true),
+        ("15.02.1748.010", true),
+        ("Version 15.2 (Build 1544.4)", false),
+        ("15.0.1497.48", false),
+    ] {
+        assert_eq!(build_supports_ecc(&b(build)), ok, "{build}");
+    }
+    use certprep::state::assess::windows_of_build;
+    use certprep::windows::WindowsVersion as W;
+    assert_eq!(windows_of_build(9200), None);
+    assert_eq!(windows_of_build(9600), Some(W::Server2012R2));
+    assert_eq!(windows_of_build(14393), Some(W::Server2016));
+    assert_eq!(windows_of_build(17762), Some(W::Server2016));
+    assert_eq!(windows_of_build(17763), Some(W::Server2019));
+    assert_eq!(windows_of_build(20348), Some(W::Server2022));
+    assert_eq!(windows_of_build(26100), Some(W::Server2025));
+}
+
+#[test]
+fn state_assessment_warns_before_the_auth_certificate_expires() {
+    use certprep::state::assess::assess;
+    let s = fixture("single-server");
+    let at = |t: &str| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).unwrap()
+    };
+    let ids = |a: &certprep::state::assess::Assessment| -> Vec<(&'static str, certprep::check::Severity)> {
+        a.findings.iter().map(|f| (f.id, f.severity)).collect()
+    };
+    assert_eq!(
+        ids(&assess(&s, None, None, at("2027-01-01T00:00:00Z"))),
+        vec![]
+    );
+    // The Auth certificate expires 2029-02-01.
+    let soon = assess(&s, None, None, at("2029-01-10T00:00:00Z"));
+    assert_eq!(
+        ids(&soon),
+        vec![("state-auth-expiry", certprep::check::Severity::Warning)]
+    );
+    let late = assess(&s, None, None, at("2029-02-02T00:00:00Z"));
+    assert_eq!(
+        ids(&late),
+        vec![("state-auth-expiry", certprep::check::Severity::Error)]
+    );
+    // Every certificate is in the expiry report, once, soonest first.
+    let report = assess(&s, None, None, at("2027-01-01T00:00:00Z")).expiry;
+    assert_eq!(report.len(), 4);
+    assert!(report.windows(2).all(|w| w[0].not_after <= w[1].not_after));
 }
