@@ -6,18 +6,24 @@ use anyhow::{bail, Context};
 use certprep::check;
 use certprep::input::Detected;
 use certprep::model::Cert;
-use certprep::runbook::{self, CheckNote, OldCertificate, RunbookOptions, RunbookSpec, Service};
+use certprep::runbook::{
+    self, CheckNote, OldCertificate, PfxFacts, Plan, PlanOptions, RunbookOptions, RunbookSpec,
+    Service,
+};
 use certprep::thumbprint::Thumbprint;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Write the PowerShell runbook that imports, enables and verifies a new certificate on every
-/// Exchange server, sets the connectors' TLS name, and removes the old certificate only after
-/// you confirm. Every value in it (thumbprint, TLS name, services) is computed by certprep.
+/// Write the PowerShell runbook that renews the certificate on Exchange. With --state (the
+/// exchange-state.json `certprep collect` gathers) it prints the plan — every change per server
+/// and why, what is kept and why — and writes a script that stops at the first failure, re-reads
+/// the organisation first, rolls back to the collected values, verifies, and removes the old
+/// certificate only where that is safe and after you confirm. Without --state it changes only
+/// what it is told by name and never removes a certificate.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  $ certprep runbook mail.pfx --server EX01 --server EX02 --old-thumbprint 9F3A…  -o renew.ps1\n  $ certprep runbook mail.crt --pfx-path 'C:\\certs\\mail.pfx' --server EX01 --services IIS,SMTP,POP,IMAP -o renew.ps1\n  $ certprep runbook mail.pfx --server EX01 --hybrid --send-connector 'Outbound to Office 365' --old old.cer -o renew.ps1"
+    after_help = "Examples:\n  $ certprep runbook mail.pfx --state exchange-state.json -o renew.ps1\n  $ certprep runbook mail.pfx --state exchange-state.json --old 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12 -o renew.ps1\n  $ certprep runbook mail.pfx --server EX01 --server EX02 --old-thumbprint 9F3A…  -o renew.ps1\n  $ certprep runbook mail.crt --pfx-path 'C:\\certs\\mail.pfx' --server EX01 --services IIS,SMTP,POP,IMAP --receive-connector 'Client Frontend' -o renew.ps1"
 )]
 pub(crate) struct RunbookArgs {
     #[command(flatten)]
@@ -27,11 +33,19 @@ pub(crate) struct RunbookArgs {
     /// The new certificate: the PFX you will import, or its certificate (then give --pfx-path).
     #[arg(value_name = "FILE")]
     file: String,
-    /// An Exchange server to install on. Repeat, or separate with commas.
+    /// The organisation's state, written by the script `certprep collect` makes: the plan
+    /// (servers, services, connectors, POP/IMAP, Edge, what to remove) is computed from it.
+    #[arg(long, value_name = "exchange-state.json", conflicts_with_all = ["servers", "services", "send_connectors", "receive_connectors", "hybrid"])]
+    state: Option<PathBuf>,
+    /// With --state: let enabling SMTP make the new certificate the internal transport
+    /// certificate (by default the current one is kept, as Microsoft advises).
+    #[arg(long, requires = "state")]
+    replace_internal_transport: bool,
+    /// An Exchange server to install on (without --state). Repeat, or separate with commas.
     #[arg(
         long = "server",
         value_name = "SERVER",
-        required = true,
+        required_unless_present = "state",
         value_delimiter = ','
     )]
     servers: Vec<String>,
@@ -41,15 +55,16 @@ pub(crate) struct RunbookArgs {
     /// Thumbprint of the certificate being replaced (as Get-ExchangeCertificate shows it).
     #[arg(long, value_name = "THUMBPRINT", conflicts_with = "old")]
     old_thumbprint: Option<String>,
-    /// The certificate being replaced, as a file: gives its thumbprint and its TLS name for
-    /// the rollback.
-    #[arg(long, value_name = "FILE")]
+    /// The certificate being replaced: its file (gives its thumbprint and its TLS name for the
+    /// rollback), or its thumbprint. With --state, default: the certificate bound to HTTPS 443.
+    #[arg(long, value_name = "FILE|THUMBPRINT")]
     old: Option<String>,
     /// A send connector whose TlsCertificateName to set (organisation-wide). Repeatable.
     #[arg(long = "send-connector", value_name = "NAME")]
     send_connectors: Vec<String>,
     /// A receive connector whose TlsCertificateName to set: `SERVER\NAME`, or a bare NAME to
-    /// set on every server. Repeatable. Default with SMTP: `SERVER\Default Frontend SERVER`.
+    /// set on every server (Setup's `Client Frontend` becomes `SERVER\Client Frontend SERVER`).
+    /// Repeatable. Without it no receive connector is changed.
     #[arg(long = "receive-connector", value_name = "NAME")]
     receive_connectors: Vec<String>,
     /// Also set Set-HybridConfiguration -TlsCertificateName.
@@ -122,9 +137,10 @@ pub(crate) fn load_leaf(path: &str, global: &Global) -> anyhow::Result<(Cert, De
 fn check_notes(
     detected: &Detected,
     args: &RunbookArgs,
+    state: Option<&certprep::state::State>,
     global: &Global,
 ) -> anyhow::Result<Vec<CheckNote>> {
-    let options = check::Options {
+    let mut options = check::Options {
         services: args.services.iter().copied().map(Service::from).collect(),
         server_fqdn: args.pop_imap_fqdn.clone(),
         hybrid: args.hybrid,
@@ -140,6 +156,12 @@ fn check_notes(
         },
         ..check::Options::default()
     };
+    if let Some(state) = state {
+        // The rules take their facts from the state, as `check --state` does: the names the
+        // organisation uses, its services, the oldest Windows, hybrid and Edge.
+        options.services.clear();
+        certprep::state::assess::fill_options(state, &mut options);
+    }
     let trust = super::load::load_trust(&args.trust, global)?;
     let stores = check::RootStores {
         public: trust.public,
@@ -173,7 +195,16 @@ pub(crate) fn run(
 ) -> anyhow::Result<ExitCode> {
     let (leaf, detected) = load_leaf(&args.file, global)?;
     let is_pfx = detected.pfxs().next().is_some();
-    let findings = check_notes(&detected, &args, global)?;
+    let state = match &args.state {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let origin = certprep::input::Origin::file(path.display().to_string());
+            Some(certprep::state::load(&bytes, &origin)?)
+        }
+        None => None,
+    };
+    let findings = check_notes(&detected, &args, state.as_ref(), global)?;
     let pfx_path = match (&args.pfx_path, is_pfx) {
         (Some(p), _) => p.clone(),
         (None, true) if args.file != "-" => std::path::Path::new(&args.file)
@@ -194,22 +225,35 @@ pub(crate) fn run(
             })?,
             tls_name: None,
         }),
+        // `--old` takes the old certificate's file, or its thumbprint when no such file exists
+        // (`runbook NEW --state … --old THUMBPRINT`, issue 19).
+        (None, Some(path)) if !std::path::Path::new(path).exists() && Thumbprint::parse(path).is_some() => {
+            Some(OldCertificate {
+                thumbprint: Thumbprint::parse(path).expect("checked above"),
+                tls_name: None,
+            })
+        }
         (None, Some(path)) => {
             let (cert, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
             Some(OldCertificate::from_cert(&cert))
         }
         (None, None) => None,
     };
+    if let (Some(state_path), Some(state)) = (&args.state, &state) {
+        return run_planned(
+            &args, state_path, state, leaf, &detected, pfx_path, old, findings, global, out,
+        );
+    }
     let options = RunbookOptions {
-        servers: args.servers,
-        services: args.services.into_iter().map(Service::from).collect(),
+        servers: args.servers.clone(),
+        services: args.services.iter().copied().map(Service::from).collect(),
         old,
-        send_connectors: args.send_connectors,
-        receive_connectors: args.receive_connectors,
+        send_connectors: args.send_connectors.clone(),
+        receive_connectors: args.receive_connectors.clone(),
         hybrid: args.hybrid,
         pfx_path,
-        friendly_name: args.friendly_name,
-        pop_imap_fqdn: args.pop_imap_fqdn,
+        friendly_name: args.friendly_name.clone(),
+        pop_imap_fqdn: args.pop_imap_fqdn.clone(),
         findings,
         ignore_check: args.ignore_check,
         generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
@@ -235,6 +279,60 @@ pub(crate) fn run(
                 spec.thumbprint,
                 certprep::report::sanitize_line(&spec.servers.join(", "))
             );
+        }
+    }
+    Ok(super::exit::success())
+}
+
+/// The script's file name for its header (`None` for standard output).
+fn script_name(output: &std::path::Path) -> Option<String> {
+    output
+        .file_name()
+        .filter(|_| output.as_os_str() != "-")
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
+/// `runbook --state`: plan from the organisation's state, print the plan, write the script.
+#[allow(clippy::too_many_arguments)]
+fn run_planned(
+    args: &RunbookArgs,
+    state_path: &std::path::Path,
+    state: &certprep::state::State,
+    leaf: Cert,
+    detected: &Detected,
+    pfx_path: String,
+    old: Option<OldCertificate>,
+    findings: Vec<CheckNote>,
+    global: &Global,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let pfx = detected.pfxs().next().map(PfxFacts::from_info);
+    let options = PlanOptions {
+        old: old.map(|o| o.thumbprint),
+        replace_internal_transport: args.replace_internal_transport,
+        pfx_path,
+        friendly_name: args.friendly_name.clone(),
+        pop_imap_fqdn: args.pop_imap_fqdn.clone(),
+        findings,
+        ignore_check: args.ignore_check,
+        generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
+        script_name: script_name(&args.output),
+    };
+    let plan = Plan::compute(&leaf, pfx, state, options)
+        .with_context(|| format!("{} with {}", args.file, state_path.display()))?;
+    let script = runbook::render_plan(&plan);
+    if args.output.as_os_str() == "-" {
+        out.write_all(script.as_bytes())?;
+    } else {
+        let mut bytes = runbook::UTF8_BOM.as_bytes().to_vec();
+        bytes.extend_from_slice(script.as_bytes());
+        write_file(&args.output, &bytes, args.force, Sensitivity::Public)?;
+        if !global.quiet {
+            let text = runbook::plan_text(&plan);
+            for line in text.lines() {
+                writeln!(out, "{}", certprep::report::sanitize_line(line))?;
+            }
+            eprintln!("certprep: wrote {}", args.output.display());
         }
     }
     Ok(super::exit::success())

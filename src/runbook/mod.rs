@@ -7,9 +7,14 @@
 //! through [`quote::ps_literal`] (see `render.rs`), so names with `'`, `$`, backticks, `"` or
 //! non-ASCII characters stay data.
 
+pub mod guards;
+pub mod plan;
+mod plan_script;
 pub mod quote;
 mod render;
 
+pub use plan::{PfxFacts, Plan, PlanError, PlanOptions};
+pub use plan_script::{plan_text, render_plan};
 pub use render::{render, UTF8_BOM};
 
 use crate::dn::{render_windows, tls_name};
@@ -61,8 +66,8 @@ pub struct RunbookOptions {
     /// Send connectors whose TLS name to set (organisation-wide identities).
     pub send_connectors: Vec<String>,
     /// Receive connectors: an identity with `\` is used as given; a bare name is set on every
-    /// server (`SERVER\name`). Empty: `SERVER\Default Frontend SERVER` on every server when
-    /// SMTP is enabled.
+    /// server (`SERVER\name`; Setup's default connectors `SERVER\Client Frontend SERVER`).
+    /// Empty: none (only named connectors are changed).
     pub receive_connectors: Vec<String>,
     /// Set the hybrid configuration's TLS name too.
     pub hybrid: bool,
@@ -298,22 +303,16 @@ impl RunbookSpec {
         for c in &opts.send_connectors {
             send_connectors.push(non_blank(c, "a --send-connector name")?);
         }
+        // Only the connectors named: without --state certprep does not know which connectors
+        // name the old certificate, so it changes none on its own (issue 19, point 5).
         let mut receive_connectors = Vec::new();
-        if opts.receive_connectors.is_empty() {
-            if services.contains(&Service::Smtp) {
+        for c in &opts.receive_connectors {
+            let c = non_blank(c, "a --receive-connector name")?;
+            if c.contains('\\') {
+                receive_connectors.push(c);
+            } else {
                 for s in &servers {
-                    receive_connectors.push(format!("{s}\\Default Frontend {s}"));
-                }
-            }
-        } else {
-            for c in &opts.receive_connectors {
-                let c = non_blank(c, "a --receive-connector name")?;
-                if c.contains('\\') {
-                    receive_connectors.push(c);
-                } else {
-                    for s in &servers {
-                        receive_connectors.push(format!("{s}\\{c}"));
-                    }
+                    receive_connectors.push(receive_connector_identity(s, &c));
                 }
             }
         }
@@ -348,6 +347,29 @@ impl RunbookSpec {
             .copied()
             .filter(|s| !(self.wildcard && s.is_pop_imap()))
             .collect()
+    }
+}
+
+/// The receive connectors Exchange Setup creates on each server, named `<Role> <Server>`
+/// (Microsoft Learn, "Default Receive connectors created during setup").
+pub const DEFAULT_RECEIVE_CONNECTORS: [&str; 5] = [
+    "Default Frontend",
+    "Client Frontend",
+    "Outbound Proxy Frontend",
+    "Default",
+    "Client Proxy",
+];
+
+/// `SERVER\NAME` for a bare receive connector name; Setup's default connectors carry the
+/// server's name too (`EX01\Client Frontend EX01`), so `Client Frontend` becomes that.
+pub fn receive_connector_identity(server: &str, name: &str) -> String {
+    if DEFAULT_RECEIVE_CONNECTORS
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(name.trim()))
+    {
+        format!("{server}\\{} {server}", name.trim())
+    } else {
+        format!("{server}\\{name}")
     }
 }
 

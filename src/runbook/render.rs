@@ -15,21 +15,21 @@ use super::{NoteSeverity, RunbookSpec, Service};
 pub const UTF8_BOM: &str = "\u{FEFF}";
 
 /// A piece of a script line.
-enum Tok<'a> {
+pub(super) enum Tok<'a> {
     /// Code written in this file.
     C(&'static str),
     /// A value: emitted as a PowerShell literal that evaluates to exactly this text.
     V(&'a str),
 }
-use Tok::{C, V};
+pub(super) use Tok::{C, V};
 
-struct Script {
-    out: String,
-    indent: usize,
+pub(super) struct Script {
+    pub(super) out: String,
+    pub(super) indent: usize,
 }
 
 impl Script {
-    fn line(&mut self, toks: &[Tok]) {
+    pub(super) fn line(&mut self, toks: &[Tok]) {
         for _ in 0..self.indent {
             self.out.push_str("    ");
         }
@@ -42,21 +42,21 @@ impl Script {
         self.out.push('\n');
     }
 
-    fn code(&mut self, code: &'static str) {
+    pub(super) fn code(&mut self, code: &'static str) {
         self.line(&[C(code)]);
     }
 
-    fn open(&mut self, toks: &[Tok]) {
+    pub(super) fn open(&mut self, toks: &[Tok]) {
         self.line(toks);
         self.indent += 1;
     }
 
-    fn close(&mut self, code: &'static str) {
+    pub(super) fn close(&mut self, code: &'static str) {
         self.indent = self.indent.saturating_sub(1);
         self.code(code);
     }
 
-    fn comment(&mut self, text: &str) {
+    pub(super) fn comment(&mut self, text: &str) {
         for _ in 0..self.indent {
             self.out.push_str("    ");
         }
@@ -69,11 +69,11 @@ impl Script {
         self.out.push('\n');
     }
 
-    fn blank(&mut self) {
+    pub(super) fn blank(&mut self) {
         self.out.push('\n');
     }
 
-    fn step(&mut self, n: &mut u32, title: &str) {
+    pub(super) fn step(&mut self, n: &mut u32, title: &str) {
         *n += 1;
         let text = format!("Step {n}: {title}");
         self.blank();
@@ -155,7 +155,7 @@ fn header(s: &mut Script, spec: &RunbookSpec) {
         "  {name} -WhatIf      show every change without making it"
     ));
     s.comment(&format!(
-        "  {name}              renew; asks before removing the old certificate"
+        "  {name}              renew (never removes the old certificate)"
     ));
     s.comment(&format!(
         "  {name} -Rollback    re-enable the old certificate instead"
@@ -188,7 +188,19 @@ fn services_value(services: &[Service]) -> String {
 }
 
 fn enable(s: &mut Script, server: &str, thumbprint: &str, services: &[Service]) {
+    let smtp = services.contains(&Service::Smtp);
     let services = services_value(services);
+    if smtp {
+        // `-Services SMTP -Force` also makes this the internal transport certificate
+        // (Enable-ExchangeCertificate docs, -Services and -Force); this runbook was not told
+        // to change it, so it is read first and enabled for SMTP again afterwards, as
+        // CSS-Exchange's New-ExchangeAuthCertificate.ps1 does.
+        s.line(&[
+            C("$internalTransport = [string](Get-TransportService -Identity "),
+            V(server),
+            C(").InternalTransportCertificateThumbprint"),
+        ]);
+    }
     s.line(&[
         C("Enable-ExchangeCertificate -Server "),
         V(server),
@@ -198,6 +210,19 @@ fn enable(s: &mut Script, server: &str, thumbprint: &str, services: &[Service]) 
         V(&services),
         C(" -Force -WhatIf:$WhatIf"),
     ]);
+    if smtp {
+        s.open(&[
+            C("if ($internalTransport -and $internalTransport -ne "),
+            V(thumbprint),
+            C(") {"),
+        ]);
+        s.line(&[
+            C("Enable-ExchangeCertificate -Server "),
+            V(server),
+            C(" -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf"),
+        ]);
+        s.close("}");
+    }
 }
 
 /// Connector lines; `name` is a PowerShell expression already (a literal or a variable).
@@ -230,7 +255,7 @@ fn connectors(s: &mut Script, spec: &RunbookSpec, name: &[Tok]) {
     }
 }
 
-fn copy<'a>(toks: &[Tok<'a>]) -> Vec<Tok<'a>> {
+pub(super) fn copy<'a>(toks: &[Tok<'a>]) -> Vec<Tok<'a>> {
     toks.iter()
         .map(|t| match t {
             C(c) => C(c),
@@ -451,14 +476,22 @@ fn renew(s: &mut Script, spec: &RunbookSpec) {
     verify(s, spec, &thumb);
     s.close("}");
 
+    // Without the organisation's state certprep cannot tell whether the old certificate is
+    // still needed (Auth, internal transport, back end, a connector it was not told about),
+    // so this runbook never removes it (issue 19, point 5; `runbook --state` plans removal).
+    s.blank();
+    s.code("if ($problems -gt 0) { Write-Warning ('Verification found ' + $problems + ' problem(s). Fix them, or run this script with -Rollback.') }");
     match &spec.old {
-        Some(old) => remove_old(s, spec, &mut n, &old.thumbprint.to_string()),
-        None => {
-            s.blank();
-            s.code(
-                "Write-Host 'Done. The old certificate was not named, so it was left in place.'",
-            );
-        }
+        Some(old) => s.line(&[
+            C("Write-Host "),
+            V(&format!(
+                "Done. The old certificate {} was left in place: certprep runbook without --state never removes a certificate. Plan its removal with certprep runbook --state exchange-state.json.",
+                old.thumbprint
+            )),
+        ]),
+        None => s.code(
+            "Write-Host 'Done. The old certificate was not named, so it was left in place.'",
+        ),
     }
 }
 
@@ -611,43 +644,8 @@ fn expect_value(s: &mut Script, what: &str, get: &[Tok], expected: &str) {
     s.close("}");
 }
 
-fn remove_old(s: &mut Script, spec: &RunbookSpec, n: &mut u32, old_thumb: &str) {
-    s.step(n, "remove the old certificate (asks first)");
-    s.open(&[C("if ($problems -gt 0) {")]);
-    s.code("Write-Warning ('Verification found ' + $problems + ' problem(s); the old certificate is kept. Fix them, or run this script with -Rollback.')");
-    s.close("} else {");
-    s.indent += 1;
-    s.open(&[C("if ($WhatIf) {")]);
-    s.code("$answer = 'REMOVE'");
-    s.close("} else {");
-    s.indent += 1;
-    s.line(&[
-        C("$answer = Read-Host -Prompt "),
-        V(&format!(
-            "Type REMOVE to delete the old certificate {old_thumb} from {} (anything else keeps it)",
-            spec.servers.join(", ")
-        )),
-    ]);
-    s.close("}");
-    s.open(&[C("if ($answer -ceq 'REMOVE') {")]);
-    for server in &spec.servers {
-        s.line(&[
-            C("Remove-ExchangeCertificate -Server "),
-            V(server),
-            C(" -Thumbprint "),
-            V(old_thumb),
-            C(" -Confirm:$false -WhatIf:$WhatIf"),
-        ]);
-    }
-    s.close("} else {");
-    s.indent += 1;
-    s.code("Write-Host 'The old certificate was kept; -Rollback can still return to it.'");
-    s.close("}");
-    s.close("}");
-}
-
 /// Helper functions the script defines: fixed text, no values.
-const HELPERS: &str = r#"function Read-CertprepSmtpReply {
+pub(super) const HELPERS: &str = r#"function Read-CertprepSmtpReply {
     # One SMTP reply (all its continuation lines), at most 100 lines.
     param([System.IO.StreamReader]$Reader)
     $lines = @()

@@ -40,6 +40,8 @@ const EXAMPLE_FILES: &[(&str, &str)] = &[
     ("corp-root.crt", "deliverable/contoso-root.crt"),
     ("deliverable.zip", "deliverable/deliverable.zip"),
     ("pw.txt", "deliverable/pfx-password.txt"),
+    // What `certprep collect`'s script wrote for a one-server organisation.
+    ("exchange-state.json", "state/single-server.json"),
     // What the CA sent for mail.req (the renewal walk-through).
     ("mail.crt", "deliverable/mail.contoso.com.crt"),
     ("mail.key", "deliverable/mail.contoso.com.key"),

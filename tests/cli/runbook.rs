@@ -158,7 +158,12 @@ fn runbook_golden_plain_two_servers() {
     assert!(text.contains(&format!(
         "-Thumbprint '{thumb}' -Services 'IIS,SMTP' -Force"
     )));
-    assert!(text.contains(&format!("-Thumbprint '{OLD}' -Confirm:$false")));
+    // Issue 19, point 5: without --state the old certificate is never removed, no receive
+    // connector is changed unless named, and the internal transport certificate is kept.
+    assert!(!text.contains("Remove-ExchangeCertificate"));
+    assert!(!text.contains("Set-ReceiveConnector"));
+    assert!(text.contains("-Thumbprint $internalTransport -Services 'SMTP' -Force"));
+    assert!(text.contains(OLD));
     golden("runbook-plain.ps1", &text.replace(&thumb, "{THUMBPRINT}"));
 }
 
@@ -258,6 +263,8 @@ fn runbook_values_with_quotes_dollars_and_backticks_round_trip_from_the_command_
             server,
             "--send-connector",
             connector,
+            "--receive-connector",
+            "Default Frontend",
             "--pfx-path",
             path,
         ],
@@ -453,4 +460,125 @@ fn issue_15_runbook_takes_windows_and_assumes_server_2016() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `runbook --state` through the binary: a PFX built by `certprep pfx` (it names a CAPI CSP),
+/// an organisation with a subscribed Edge server; the plan is printed, the script written.
+#[test]
+fn runbook_state_prints_the_plan_and_writes_the_script() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let pfx = dir.child("mail.pfx");
+    certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .args([
+            "pfx",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            &fixture("deliverable/mail.contoso.com.key"),
+            &fixture("deliverable/ca-bundle.crt"),
+            "-o",
+        ])
+        .arg(pfx.path())
+        .assert()
+        .success();
+    let out = dir.child("renew.ps1");
+    let assert = certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .arg("runbook")
+        .arg(pfx.path())
+        .args(trust_args(&dir))
+        .args(["--state", &fixture("state/edge-subscribed.json"), "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("Server EX01"), "{stdout}");
+    assert!(stdout.contains("Edge Transport"), "{stdout}");
+    assert!(stdout.contains("EX01: removed after verification, if you type REMOVE"));
+    let text = String::from_utf8(std::fs::read(out.path()).unwrap()).unwrap();
+    let text = text.strip_prefix('\u{FEFF}').unwrap();
+    let errors = powershell::syntax_errors(text);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(text.contains("Remove-EdgeSubscription -Identity 'EDGE01'"));
+    assert!(text.contains("Invoke-CertprepChange"));
+}
+
+#[test]
+fn runbook_state_refuses_an_aes_pfx_for_server_2016() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    // The check run with the state's facts (oldest Windows: Server 2016) blocks it first ...
+    certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .arg("runbook")
+        .arg(fixture("deliverable/mail.contoso.com-aes.pfx"))
+        .args(trust_args(&dir))
+        .args(["--state", &fixture("state/mixed-2016-2019.json"), "-o"])
+        .arg(dir.child("renew.ps1").path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("pfx-windows-compat"));
+    // ... and the plan's own guard refuses it even when the check is overridden.
+    certprep()
+        .args(["--password-file", &fixture("deliverable/pfx-password.txt")])
+        .args(["runbook", "--ignore-check"])
+        .arg(fixture("deliverable/mail.contoso.com-aes.pfx"))
+        .args(trust_args(&dir))
+        .args(["--state", &fixture("state/mixed-2016-2019.json"), "-o"])
+        .arg(dir.child("renew.ps1").path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("EX16 runs Windows build 14393"));
+    assert!(!dir.child("renew.ps1").path().exists());
+}
+
+#[test]
+fn runbook_state_conflicts_with_flag_mode_options() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    certprep()
+        .args([
+            "runbook",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            "--state",
+            &fixture("state/hybrid.json"),
+            "--server",
+            "EX01",
+            "-o",
+        ])
+        .arg(dir.child("renew.ps1").path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}
+
+#[test]
+fn runbook_state_takes_the_old_thumbprint_with_old() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    // The Auth certificate as --old: planned, but never removed.
+    let state = std::fs::read_to_string(fixture("state/single-server.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let auth = v["AuthConfig"]["CurrentCertificateThumbprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = dir.child("renew.ps1");
+    let assert = certprep()
+        .args([
+            "runbook",
+            &fixture("deliverable/mail.contoso.com.crt"),
+            "--pfx-path",
+            "mail.pfx",
+            "--state",
+            &fixture("state/single-server.json"),
+            "--old",
+            &auth,
+            "-o",
+        ])
+        .arg(out.path())
+        .args(trust_args(&dir))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("given with --old"), "{stdout}");
+    assert!(stdout.contains("current Auth certificate"), "{stdout}");
+    let text = std::fs::read_to_string(out.path()).unwrap();
+    assert!(!text.contains("Remove-ExchangeCertificate"));
 }

@@ -12,7 +12,7 @@
 #
 # Run it in the Exchange Management Shell:
 #   .\renew.ps1 -WhatIf      show every change without making it
-#   .\renew.ps1              renew; asks before removing the old certificate
+#   .\renew.ps1              renew (never removes the old certificate)
 #   .\renew.ps1 -Rollback    re-enable the old certificate instead
 # From outside, check what a server presents with
 #   certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE
@@ -83,10 +83,13 @@ if (-not (Get-Command -Name 'Enable-ExchangeCertificate' -ErrorAction SilentlyCo
 # ---- Rollback (-Rollback): back to the old certificate ----
 if ($Rollback) {
     Write-Host 'Rolling back to the old certificate {OLD_THUMBPRINT}'
+    $internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint
     Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{OLD_THUMBPRINT}' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
+    if ($internalTransport -and $internalTransport -ne '{OLD_THUMBPRINT}') {
+        Enable-ExchangeCertificate -Server 'EX01' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+    }
     $oldTlsCertificateName = '<I>CN=Contoso Test TLS CA 2025, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", C=US'
     Set-SendConnector -Identity 'Outbound to Office 365 - 6c1d2b9e-53a4-4b3c-8d2e-0f5e7a9b1c3d' -TlsCertificateName $oldTlsCertificateName -WhatIf:$WhatIf
-    Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName $oldTlsCertificateName -WhatIf:$WhatIf
     Set-HybridConfiguration -TlsCertificateName $oldTlsCertificateName -WhatIf:$WhatIf
     Invoke-Command -ComputerName 'EX01' -ArgumentList $WhatIf.IsPresent -ScriptBlock {
         param([bool]$DryRun)
@@ -123,12 +126,15 @@ if (Get-ExchangeCertificate -Server 'EX01' -Thumbprint '{THUMBPRINT}' -ErrorActi
 
 # ---- Step 3: enable the certificate for IIS, SMTP ----
 Write-Host 'Step 3: enable the certificate for IIS, SMTP'
+$internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint
 Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{THUMBPRINT}' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
+if ($internalTransport -and $internalTransport -ne '{THUMBPRINT}') {
+    Enable-ExchangeCertificate -Server 'EX01' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+}
 
 # ---- Step 4: connector TLS certificate name ----
 Write-Host 'Step 4: connector TLS certificate name'
 Set-SendConnector -Identity 'Outbound to Office 365 - 6c1d2b9e-53a4-4b3c-8d2e-0f5e7a9b1c3d' -TlsCertificateName '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US' -WhatIf:$WhatIf
-Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US' -WhatIf:$WhatIf
 Set-HybridConfiguration -TlsCertificateName '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US' -WhatIf:$WhatIf
 
 # ---- Step 5: restart the services that cache the certificate ----
@@ -160,13 +166,6 @@ if ($WhatIf) {
     } else {
         Write-Host '  OK  send connector Outbound to Office 365 - 6c1d2b9e-53a4-4b3c-8d2e-0f5e7a9b1c3d: TlsCertificateName'
     }
-    $actual = [string](Get-ReceiveConnector -Identity 'EX01\Default Frontend EX01').TlsCertificateName
-    if ($actual -ne '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US') {
-        Write-Warning ('receive connector EX01\Default Frontend EX01: TlsCertificateName is ' + $actual + ', expected <I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US')
-        $problems += 1
-    } else {
-        Write-Host '  OK  receive connector EX01\Default Frontend EX01: TlsCertificateName'
-    }
     $actual = [string](Get-HybridConfiguration).TlsCertificateName
     if ($actual -ne '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US') {
         Write-Warning ('hybrid configuration: TlsCertificateName is ' + $actual + ', expected <I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US')
@@ -188,19 +187,5 @@ if ($WhatIf) {
     }
 }
 
-# ---- Step 7: remove the old certificate (asks first) ----
-Write-Host 'Step 7: remove the old certificate (asks first)'
-if ($problems -gt 0) {
-    Write-Warning ('Verification found ' + $problems + ' problem(s); the old certificate is kept. Fix them, or run this script with -Rollback.')
-} else {
-    if ($WhatIf) {
-        $answer = 'REMOVE'
-    } else {
-        $answer = Read-Host -Prompt 'Type REMOVE to delete the old certificate {OLD_THUMBPRINT} from EX01 (anything else keeps it)'
-    }
-    if ($answer -ceq 'REMOVE') {
-        Remove-ExchangeCertificate -Server 'EX01' -Thumbprint '{OLD_THUMBPRINT}' -Confirm:$false -WhatIf:$WhatIf
-    } else {
-        Write-Host 'The old certificate was kept; -Rollback can still return to it.'
-    }
-}
+if ($problems -gt 0) { Write-Warning ('Verification found ' + $problems + ' problem(s). Fix them, or run this script with -Rollback.') }
+Write-Host 'Done. The old certificate {OLD_THUMBPRINT} was left in place: certprep runbook without --state never removes a certificate. Plan its removal with certprep runbook --state exchange-state.json.'

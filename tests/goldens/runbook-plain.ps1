@@ -12,7 +12,7 @@
 #
 # Run it in the Exchange Management Shell:
 #   .\renew.ps1 -WhatIf      show every change without making it
-#   .\renew.ps1              renew; asks before removing the old certificate
+#   .\renew.ps1              renew (never removes the old certificate)
 #   .\renew.ps1 -Rollback    re-enable the old certificate instead
 # From outside, check what a server presents with
 #   certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE
@@ -79,13 +79,16 @@ if (-not (Get-Command -Name 'Enable-ExchangeCertificate' -ErrorAction SilentlyCo
 # ---- Rollback (-Rollback): back to the old certificate ----
 if ($Rollback) {
     Write-Host 'Rolling back to the old certificate 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12'
+    $internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint
     Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
+    if ($internalTransport -and $internalTransport -ne '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12') {
+        Enable-ExchangeCertificate -Server 'EX01' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+    }
+    $internalTransport = [string](Get-TransportService -Identity 'EX02').InternalTransportCertificateThumbprint
     Enable-ExchangeCertificate -Server 'EX02' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
-    # Exchange prints Issuer and Subject exactly as TlsCertificateName needs them.
-    $oldCertificate = Get-ExchangeCertificate -Server 'EX01' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12'
-    $oldTlsCertificateName = '<I>' + $oldCertificate.Issuer + '<S>' + $oldCertificate.Subject
-    Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName $oldTlsCertificateName -WhatIf:$WhatIf
-    Set-ReceiveConnector -Identity 'EX02\Default Frontend EX02' -TlsCertificateName $oldTlsCertificateName -WhatIf:$WhatIf
+    if ($internalTransport -and $internalTransport -ne '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12') {
+        Enable-ExchangeCertificate -Server 'EX02' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+    }
     Invoke-Command -ComputerName 'EX01' -ArgumentList $WhatIf.IsPresent -ScriptBlock {
         param([bool]$DryRun)
         Restart-Service -Name 'MSExchangeTransport', 'MSExchangeFrontEndTransport' -WhatIf:$DryRun
@@ -136,16 +139,20 @@ if (Get-ExchangeCertificate -Server 'EX02' -Thumbprint '{THUMBPRINT}' -ErrorActi
 
 # ---- Step 3: enable the certificate for IIS, SMTP ----
 Write-Host 'Step 3: enable the certificate for IIS, SMTP'
+$internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint
 Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{THUMBPRINT}' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
+if ($internalTransport -and $internalTransport -ne '{THUMBPRINT}') {
+    Enable-ExchangeCertificate -Server 'EX01' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+}
+$internalTransport = [string](Get-TransportService -Identity 'EX02').InternalTransportCertificateThumbprint
 Enable-ExchangeCertificate -Server 'EX02' -Thumbprint '{THUMBPRINT}' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
+if ($internalTransport -and $internalTransport -ne '{THUMBPRINT}') {
+    Enable-ExchangeCertificate -Server 'EX02' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+}
+# No connector TLS names to set (no receive connector, send connector or --hybrid).
 
-# ---- Step 4: connector TLS certificate name ----
-Write-Host 'Step 4: connector TLS certificate name'
-Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US' -WhatIf:$WhatIf
-Set-ReceiveConnector -Identity 'EX02\Default Frontend EX02' -TlsCertificateName '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US' -WhatIf:$WhatIf
-
-# ---- Step 5: restart the services that cache the certificate ----
-Write-Host 'Step 5: restart the services that cache the certificate'
+# ---- Step 4: restart the services that cache the certificate ----
+Write-Host 'Step 4: restart the services that cache the certificate'
 Invoke-Command -ComputerName 'EX01' -ArgumentList $WhatIf.IsPresent -ScriptBlock {
     param([bool]$DryRun)
     Restart-Service -Name 'MSExchangeTransport', 'MSExchangeFrontEndTransport' -WhatIf:$DryRun
@@ -157,8 +164,8 @@ Invoke-Command -ComputerName 'EX02' -ArgumentList $WhatIf.IsPresent -ScriptBlock
     if ($DryRun) { 'What if: iisreset /noforce' } else { iisreset /noforce }
 }
 
-# ---- Step 6: verify ----
-Write-Host 'Step 6: verify'
+# ---- Step 5: verify ----
+Write-Host 'Step 5: verify'
 $problems = 0
 if ($WhatIf) {
     Write-Host '  -WhatIf: nothing was changed, so there is nothing to verify.'
@@ -178,20 +185,6 @@ if ($WhatIf) {
             Write-Warning ('EX02: the certificate is not enabled for ' + $service)
             $problems += 1
         }
-    }
-    $actual = [string](Get-ReceiveConnector -Identity 'EX01\Default Frontend EX01').TlsCertificateName
-    if ($actual -ne '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US') {
-        Write-Warning ('receive connector EX01\Default Frontend EX01: TlsCertificateName is ' + $actual + ', expected <I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US')
-        $problems += 1
-    } else {
-        Write-Host '  OK  receive connector EX01\Default Frontend EX01: TlsCertificateName'
-    }
-    $actual = [string](Get-ReceiveConnector -Identity 'EX02\Default Frontend EX02').TlsCertificateName
-    if ($actual -ne '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US') {
-        Write-Warning ('receive connector EX02\Default Frontend EX02: TlsCertificateName is ' + $actual + ', expected <I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=mail.contoso.com, O="Contoso, Ltd.", L=Seattle, S=Washington, C=US')
-        $problems += 1
-    } else {
-        Write-Host '  OK  receive connector EX02\Default Frontend EX02: TlsCertificateName'
     }
     try {
         $presented = Test-CertprepStartTls -ComputerName 'EX01'
@@ -219,20 +212,5 @@ if ($WhatIf) {
     }
 }
 
-# ---- Step 7: remove the old certificate (asks first) ----
-Write-Host 'Step 7: remove the old certificate (asks first)'
-if ($problems -gt 0) {
-    Write-Warning ('Verification found ' + $problems + ' problem(s); the old certificate is kept. Fix them, or run this script with -Rollback.')
-} else {
-    if ($WhatIf) {
-        $answer = 'REMOVE'
-    } else {
-        $answer = Read-Host -Prompt 'Type REMOVE to delete the old certificate 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12 from EX01, EX02 (anything else keeps it)'
-    }
-    if ($answer -ceq 'REMOVE') {
-        Remove-ExchangeCertificate -Server 'EX01' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12' -Confirm:$false -WhatIf:$WhatIf
-        Remove-ExchangeCertificate -Server 'EX02' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12' -Confirm:$false -WhatIf:$WhatIf
-    } else {
-        Write-Host 'The old certificate was kept; -Rollback can still return to it.'
-    }
-}
+if ($problems -gt 0) { Write-Warning ('Verification found ' + $problems + ' problem(s). Fix them, or run this script with -Rollback.') }
+Write-Host 'Done. The old certificate 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12 was left in place: certprep runbook without --state never removes a certificate. Plan its removal with certprep runbook --state exchange-state.json.'

@@ -14,7 +14,7 @@
 #
 # Run it in the Exchange Management Shell:
 #   .\renew.ps1 -WhatIf      show every change without making it
-#   .\renew.ps1              renew; asks before removing the old certificate
+#   .\renew.ps1              renew (never removes the old certificate)
 #   .\renew.ps1 -Rollback    re-enable the old certificate instead
 # From outside, check what a server presents with
 #   certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE
@@ -85,11 +85,11 @@ if (-not (Get-Command -Name 'Enable-ExchangeCertificate' -ErrorAction SilentlyCo
 # ---- Rollback (-Rollback): back to the old certificate ----
 if ($Rollback) {
     Write-Host 'Rolling back to the old certificate 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12'
+    $internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint
     Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
-    # Exchange prints Issuer and Subject exactly as TlsCertificateName needs them.
-    $oldCertificate = Get-ExchangeCertificate -Server 'EX01' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12'
-    $oldTlsCertificateName = '<I>' + $oldCertificate.Issuer + '<S>' + $oldCertificate.Subject
-    Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName $oldTlsCertificateName -WhatIf:$WhatIf
+    if ($internalTransport -and $internalTransport -ne '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12') {
+        Enable-ExchangeCertificate -Server 'EX01' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+    }
     # POP/IMAP -X509CertificateName was set to mail.contoso.com; set it back if the old certificate needs another name.
     Invoke-Command -ComputerName 'EX01' -ArgumentList $WhatIf.IsPresent -ScriptBlock {
         param([bool]$DryRun)
@@ -128,19 +128,20 @@ if (Get-ExchangeCertificate -Server 'EX01' -Thumbprint '{THUMBPRINT}' -ErrorActi
 
 # ---- Step 3: enable the certificate for IIS, SMTP ----
 Write-Host 'Step 3: enable the certificate for IIS, SMTP'
+$internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint
 Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '{THUMBPRINT}' -Services 'IIS,SMTP' -Force -WhatIf:$WhatIf
+if ($internalTransport -and $internalTransport -ne '{THUMBPRINT}') {
+    Enable-ExchangeCertificate -Server 'EX01' -Thumbprint $internalTransport -Services 'SMTP' -Force -WhatIf:$WhatIf
+}
+# No connector TLS names to set (no receive connector, send connector or --hybrid).
 
-# ---- Step 4: connector TLS certificate name ----
-Write-Host 'Step 4: connector TLS certificate name'
-Set-ReceiveConnector -Identity 'EX01\Default Frontend EX01' -TlsCertificateName '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=*.contoso.com, O="Contoso, Ltd.", C=US' -WhatIf:$WhatIf
-
-# ---- Step 5: POP/IMAP certificate name mail.contoso.com ----
-Write-Host 'Step 5: POP/IMAP certificate name mail.contoso.com'
+# ---- Step 4: POP/IMAP certificate name mail.contoso.com ----
+Write-Host 'Step 4: POP/IMAP certificate name mail.contoso.com'
 Set-PopSettings -Server 'EX01' -X509CertificateName 'mail.contoso.com' -WhatIf:$WhatIf
 Set-ImapSettings -Server 'EX01' -X509CertificateName 'mail.contoso.com' -WhatIf:$WhatIf
 
-# ---- Step 6: restart the services that cache the certificate ----
-Write-Host 'Step 6: restart the services that cache the certificate'
+# ---- Step 5: restart the services that cache the certificate ----
+Write-Host 'Step 5: restart the services that cache the certificate'
 Invoke-Command -ComputerName 'EX01' -ArgumentList $WhatIf.IsPresent -ScriptBlock {
     param([bool]$DryRun)
     Restart-Service -Name 'MSExchangeTransport', 'MSExchangeFrontEndTransport' -WhatIf:$DryRun
@@ -149,8 +150,8 @@ Invoke-Command -ComputerName 'EX01' -ArgumentList $WhatIf.IsPresent -ScriptBlock
     if ($DryRun) { 'What if: iisreset /noforce' } else { iisreset /noforce }
 }
 
-# ---- Step 7: verify ----
-Write-Host 'Step 7: verify'
+# ---- Step 6: verify ----
+Write-Host 'Step 6: verify'
 $problems = 0
 if ($WhatIf) {
     Write-Host '  -WhatIf: nothing was changed, so there is nothing to verify.'
@@ -162,13 +163,6 @@ if ($WhatIf) {
             Write-Warning ('EX01: the certificate is not enabled for ' + $service)
             $problems += 1
         }
-    }
-    $actual = [string](Get-ReceiveConnector -Identity 'EX01\Default Frontend EX01').TlsCertificateName
-    if ($actual -ne '<I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=*.contoso.com, O="Contoso, Ltd.", C=US') {
-        Write-Warning ('receive connector EX01\Default Frontend EX01: TlsCertificateName is ' + $actual + ', expected <I>CN=Contoso Test TLS CA 2026, O=Contoso Ltd., C=US<S>CN=*.contoso.com, O="Contoso, Ltd.", C=US')
-        $problems += 1
-    } else {
-        Write-Host '  OK  receive connector EX01\Default Frontend EX01: TlsCertificateName'
     }
     $actual = [string](Get-PopSettings -Server 'EX01').X509CertificateName
     if ($actual -ne 'mail.contoso.com') {
@@ -198,19 +192,5 @@ if ($WhatIf) {
     }
 }
 
-# ---- Step 8: remove the old certificate (asks first) ----
-Write-Host 'Step 8: remove the old certificate (asks first)'
-if ($problems -gt 0) {
-    Write-Warning ('Verification found ' + $problems + ' problem(s); the old certificate is kept. Fix them, or run this script with -Rollback.')
-} else {
-    if ($WhatIf) {
-        $answer = 'REMOVE'
-    } else {
-        $answer = Read-Host -Prompt 'Type REMOVE to delete the old certificate 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12 from EX01 (anything else keeps it)'
-    }
-    if ($answer -ceq 'REMOVE') {
-        Remove-ExchangeCertificate -Server 'EX01' -Thumbprint '9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12' -Confirm:$false -WhatIf:$WhatIf
-    } else {
-        Write-Host 'The old certificate was kept; -Rollback can still return to it.'
-    }
-}
+if ($problems -gt 0) { Write-Warning ('Verification found ' + $problems + ' problem(s). Fix them, or run this script with -Rollback.') }
+Write-Host 'Done. The old certificate 9F3A7C21D4E5B6A7988812AB34CD56EF7890AB12 was left in place: certprep runbook without --state never removes a certificate. Plan its removal with certprep runbook --state exchange-state.json.'

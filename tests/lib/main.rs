@@ -13,6 +13,7 @@ mod limbo;
 mod paste_safety;
 mod pkcs12;
 mod runbook;
+mod runbook_plan;
 mod scan_cache;
 mod state;
 mod verify;

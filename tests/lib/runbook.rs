@@ -100,6 +100,7 @@ fn runbook_for_fixture_parses_without_syntax_errors() {
         tls_name: None,
     });
     o.send_connectors = vec!["Outbound to Office 365".into()];
+    o.receive_connectors = vec!["Default Frontend".into()];
     o.hybrid = true;
     o.pop_imap_fqdn = Some("mail.contoso.com".into());
     let spec = RunbookSpec::plan(&fixture_leaf(), o).unwrap();
@@ -335,28 +336,48 @@ fn plan_refuses_no_servers_duplicates_and_long_friendly_names() {
     assert!(RunbookSpec::plan(&leaf, o).is_ok());
 }
 
+/// Issue 19, point 5: without --state only the receive connectors named are changed (none by
+/// default), and Setup's default connectors are addressed by their real names
+/// (`EX01\Client Frontend EX01`, not `EX01\Client Frontend`).
 #[test]
-fn plan_receive_connectors_default_to_default_frontend_per_server_and_expand_bare_names() {
+fn issue_19_receive_connectors_only_when_named_with_setup_names_per_server() {
     let leaf = fixture_leaf();
     let mut o = options();
     o.servers = vec!["EX01".into(), "EX02".into()];
     let spec = RunbookSpec::plan(&leaf, o.clone()).unwrap();
-    assert_eq!(
-        spec.receive_connectors,
-        vec!["EX01\\Default Frontend EX01", "EX02\\Default Frontend EX02"]
-    );
-    o.receive_connectors = vec!["Partner".into(), "EX09\\Relay".into()];
+    assert!(spec.receive_connectors.is_empty());
+    assert!(!render(&spec).contains("Set-ReceiveConnector"));
+    o.receive_connectors = vec![
+        "Partner".into(),
+        "EX09\\Relay".into(),
+        "Client Frontend".into(),
+    ];
     let spec = RunbookSpec::plan(&leaf, o.clone()).unwrap();
     assert_eq!(
         spec.receive_connectors,
-        vec!["EX01\\Partner", "EX02\\Partner", "EX09\\Relay"]
+        vec![
+            "EX01\\Partner",
+            "EX02\\Partner",
+            "EX09\\Relay",
+            "EX01\\Client Frontend EX01",
+            "EX02\\Client Frontend EX02"
+        ]
     );
-    o.receive_connectors = vec![];
-    o.services = vec![Service::Iis];
-    assert!(RunbookSpec::plan(&leaf, o)
-        .unwrap()
-        .receive_connectors
-        .is_empty());
+}
+
+/// Issue 19, point 5: without --state the script never removes a certificate, and enabling
+/// SMTP puts the internal transport certificate back.
+#[test]
+fn issue_19_without_state_nothing_is_removed_and_internal_transport_is_kept() {
+    let mut o = options();
+    o.old = Some(OldCertificate {
+        thumbprint: old_thumb(),
+        tls_name: None,
+    });
+    let script = render(&RunbookSpec::plan(&fixture_leaf(), o).unwrap());
+    assert!(!script.contains("Remove-ExchangeCertificate"));
+    assert!(script.contains("$internalTransport = [string](Get-TransportService -Identity 'EX01').InternalTransportCertificateThumbprint"));
+    assert!(script.contains("-Thumbprint $internalTransport -Services 'SMTP' -Force"));
 }
 
 #[test]
