@@ -107,7 +107,8 @@ impl Command {
             | Command::Csr(_)
             | Command::Probe(_)
             | Command::Completions(_)
-            | Command::Man(_) => None,
+            | Command::Man(_)
+            | Command::Collect(_) => None,
         }
     }
 }

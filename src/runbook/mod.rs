@@ -174,7 +174,7 @@ pub enum RunbookError {
         ids: Vec<String>,
     },
     /// A wildcard certificate with POP/IMAP and no FQDN to set.
-    #[error("the certificate's subject is a wildcard ({subject}) and POP/IMAP are requested, but it names no FQDN to use for -X509CertificateName; give --pop-imap-fqdn mail.example.com (a name it covers)")]
+    #[error("the certificate's subject is a wildcard ({subject}) and POP/IMAP are requested: Exchange needs the FQDN POP/IMAP clients connect to for -X509CertificateName, which certprep does not guess from the certificate's names; give --pop-imap-fqdn FQDN (the name clients use, covered by the certificate)")]
     PopImapNeedsFqdn {
         /// The subject.
         subject: String,
@@ -280,15 +280,14 @@ impl RunbookSpec {
                 }
                 pop_imap.then_some(f)
             }
-            (None, true) if wildcard => Some(
-                cert.dns_names
-                    .iter()
-                    .find(|n| !n.starts_with('*'))
-                    .cloned()
-                    .ok_or_else(|| RunbookError::PopImapNeedsFqdn {
-                        subject: subject.clone(),
-                    })?,
-            ),
+            // Never guessed from the certificate: the first name it lists may be the apex
+            // domain or any other name, while POP/IMAP clients connect to one FQDN the
+            // organisation chose (issue 15; Set-PopSettings -X509CertificateName).
+            (None, true) if wildcard => {
+                return Err(RunbookError::PopImapNeedsFqdn {
+                    subject: subject.clone(),
+                })
+            }
             _ => None,
         };
         let friendly_name = match &opts.friendly_name {

@@ -191,6 +191,8 @@ fn runbook_golden_wildcard_with_pop_imap() {
             "wildcard.contoso.com.pfx",
             "--friendly-name",
             "*.contoso.com (2027)",
+            "--pop-imap-fqdn",
+            "mail.contoso.com",
         ],
     );
     let thumb = sha1_hex(&der);

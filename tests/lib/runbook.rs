@@ -233,6 +233,12 @@ fn plan_wildcard_with_pop_imap_uses_a_covered_fqdn_and_keeps_pop_imap_off_enable
     );
     let mut o = options();
     o.services = vec![Service::Iis, Service::Smtp, Service::Pop, Service::Imap];
+    // See: issue 15 — the FQDN clients use is never guessed from the certificate's names.
+    assert!(matches!(
+        RunbookSpec::plan(&cert, o.clone()),
+        Err(RunbookError::PopImapNeedsFqdn { .. })
+    ));
+    o.pop_imap_fqdn = Some("mail.contoso.com".into());
     let spec = RunbookSpec::plan(&cert, o.clone()).unwrap();
     assert!(spec.wildcard);
     assert_eq!(spec.pop_imap_fqdn.as_deref(), Some("mail.contoso.com"));
