@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 /// Print a completion script for SHELL on standard output.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Install (one of):
+#[command(after_help = "Install (one of the lines below, for your shell).
+
+Examples:
   $ certprep completions bash > ~/.local/share/bash-completion/completions/certprep
   $ certprep completions zsh > ~/.zfunc/_certprep      # with fpath+=(~/.zfunc) before compinit
   $ certprep completions fish > ~/.config/fish/completions/certprep.fish
@@ -21,6 +23,8 @@ pub(crate) struct CompletionsArgs {
 /// Print the man page (roff) on standard output.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Install:
+
+Examples:
   $ certprep man > ~/.local/share/man/man1/certprep.1
   $ man certprep")]
 pub(crate) struct ManArgs {}

@@ -16,13 +16,13 @@ pub(crate) fn command() -> Command {
         .get_subcommands()
         .map(|s| s.get_name().to_owned())
         .collect();
-    names
-        .iter()
-        .fold(cmd, |cmd, name| cmd.mut_subcommand(name, verbatim_examples))
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, examples_in_template)
+    })
 }
 
 /// Move the `Examples:` block of `sub`'s `after_help` into its help template.
-fn verbatim_examples(sub: Command) -> Command {
+fn examples_in_template(sub: Command) -> Command {
     let Some(text) = sub.get_after_help().map(|t| t.to_string()) else {
         return sub;
     };
@@ -108,7 +108,7 @@ mod tests {
         for (name, line) in &examples {
             // `'a''b'` is PowerShell's quote escape; a POSIX shell reads it as `ab`.
             assert!(
-                !line.contains("''"),
+                !line.contains(concat!("'", "'")),
                 "PowerShell quoting in a shell example: {line}"
             );
             let words = words(line);

@@ -4,8 +4,8 @@
 pub(crate) mod args;
 pub(crate) mod chain;
 pub(crate) mod check;
-pub(crate) mod completions;
 pub(crate) mod collect;
+pub(crate) mod completions;
 pub(crate) mod csr;
 pub(crate) mod exit;
 pub(crate) mod help;

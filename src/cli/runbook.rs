@@ -36,7 +36,7 @@ pub(crate) struct RunbookArgs {
     /// The organisation's state, written by the script `certprep collect` makes: the plan
     /// (servers, services, connectors, POP/IMAP, Edge, what to remove) is computed from it.
     #[arg(long, value_name = "exchange-state.json", conflicts_with_all = ["servers", "services", "send_connectors", "receive_connectors", "hybrid"])]
-    state: Option<PathBuf>,
+    state: Vec<PathBuf>,
     /// With --state: let enabling SMTP make the new certificate the internal transport
     /// certificate (by default the current one is kept, as Microsoft advises).
     #[arg(long, requires = "state")]
@@ -72,7 +72,7 @@ pub(crate) struct RunbookArgs {
     hybrid: bool,
     /// Oldest Windows Server the PFX must import on: 2012r2, 2016, 2019, 2022, 2025 (default:
     /// 2016, the oldest Windows a supported Exchange runs on).
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = super::args::WindowsParser)]
     windows: Option<certprep::config::WindowsName>,
     /// Where the PFX file is on the machine that runs the script. Default: FILE's name, found
     /// in the directory the script is run from.
@@ -138,6 +138,7 @@ fn check_notes(
     detected: &Detected,
     args: &RunbookArgs,
     state: Option<&certprep::state::State>,
+    old_tls_name: Option<String>,
     global: &Global,
 ) -> anyhow::Result<Vec<CheckNote>> {
     let mut options = check::Options {
@@ -147,13 +148,7 @@ fn check_notes(
         windows: args.windows.map(|w| w.0),
         // The runbook sets the connectors it is given; the old name only keeps the check's
         // tls-name-update note from asking for it.
-        old_tls_name: match &args.old {
-            Some(path) => {
-                let (old, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
-                Some(certprep::dn::tls_name(&old))
-            }
-            None => None,
-        },
+        old_tls_name,
         ..check::Options::default()
     };
     if let Some(state) = state {
@@ -195,16 +190,31 @@ pub(crate) fn run(
 ) -> anyhow::Result<ExitCode> {
     let (leaf, detected) = load_leaf(&args.file, global)?;
     let is_pfx = detected.pfxs().next().is_some();
-    let state = match &args.state {
-        Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let origin = certprep::input::Origin::file(path.display().to_string());
-            Some(certprep::state::load(&bytes, &origin)?)
+    // Repeatable as for `check --state`: an Edge server's own file joins the organisation's.
+    let state = super::state::load_states(&args.state)?;
+    let old = match (&args.old_thumbprint, &args.old) {
+        (Some(t), _) => Some(OldCertificate {
+            thumbprint: Thumbprint::parse(t).with_context(|| {
+                format!("--old-thumbprint {t}: not a thumbprint (40 hex digits, as Get-ExchangeCertificate prints it)")
+            })?,
+            tls_name: None,
+        }),
+        // `--old` takes the old certificate's file, or its thumbprint when no such file exists
+        // (`runbook NEW --state … --old THUMBPRINT`, issue 19).
+        (None, Some(path)) if !std::path::Path::new(path).exists() && Thumbprint::parse(path).is_some() => {
+            Thumbprint::parse(path).map(|thumbprint| OldCertificate {
+                thumbprint,
+                tls_name: None,
+            })
         }
-        None => None,
+        (None, Some(path)) => {
+            let (cert, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
+            Some(OldCertificate::from_cert(&cert))
+        }
+        (None, None) => None,
     };
-    let findings = check_notes(&detected, &args, state.as_ref(), global)?;
+    let old_tls_name = old.as_ref().and_then(|o| o.tls_name.clone());
+    let findings = check_notes(&detected, &args, state.as_ref(), old_tls_name, global)?;
     let pfx_path = match (&args.pfx_path, is_pfx) {
         (Some(p), _) => p.clone(),
         (None, true) if args.file != "-" => std::path::Path::new(&args.file)
@@ -218,28 +228,7 @@ pub(crate) fn run(
             args.file
         ),
     };
-    let old = match (&args.old_thumbprint, &args.old) {
-        (Some(t), _) => Some(OldCertificate {
-            thumbprint: Thumbprint::parse(t).with_context(|| {
-                format!("--old-thumbprint {t}: not a thumbprint (40 hex digits, as Get-ExchangeCertificate prints it)")
-            })?,
-            tls_name: None,
-        }),
-        // `--old` takes the old certificate's file, or its thumbprint when no such file exists
-        // (`runbook NEW --state … --old THUMBPRINT`, issue 19).
-        (None, Some(path)) if !std::path::Path::new(path).exists() && Thumbprint::parse(path).is_some() => {
-            Some(OldCertificate {
-                thumbprint: Thumbprint::parse(path).expect("checked above"),
-                tls_name: None,
-            })
-        }
-        (None, Some(path)) => {
-            let (cert, _) = load_leaf(path, global).with_context(|| format!("--old {path}"))?;
-            Some(OldCertificate::from_cert(&cert))
-        }
-        (None, None) => None,
-    };
-    if let (Some(state_path), Some(state)) = (&args.state, &state) {
+    if let (Some(state_path), Some(state)) = (args.state.first(), &state) {
         return run_planned(
             &args, state_path, state, leaf, &detected, pfx_path, old, findings, global, out,
         );

@@ -51,6 +51,14 @@ const EXAMPLE_FILES: &[(&str, &str)] = &[
     ("server.crt", "deliverable/mail.contoso.com.crt"),
     // The certificate being replaced: another certificate, expired in 2026.
     ("old.cer", "check/expired/fail-2026.pem"),
+    ("old.crt", "check/expired/fail-2026.pem"),
+    ("new.crt", "deliverable/mail.contoso.com.crt"),
+    ("mail.pfx", "deliverable/mail.contoso.com-3des.pfx"),
+    // The organisation of docs/runbook.md's example.
+    (
+        "first-renewal-self-signed.json",
+        "state/first-renewal-self-signed.json",
+    ),
 ];
 
 /// Directories the docs scan or pool from, each holding the sample leaf with its chain.
@@ -187,6 +195,13 @@ fn example_dir(without: &[String], bin: &Path) -> assert_fs::TempDir {
             std::fs::copy(fixtures.join(from), dir.path().join(name)).unwrap();
         }
     }
+    // The documented example state, named from a clone's root as docs/runbook.md does.
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::copy(
+        repo().join("docs/exchange-state.example.json"),
+        dir.path().join("docs/exchange-state.example.json"),
+    )
+    .unwrap();
     for d in EXAMPLE_DIRS {
         let target = dir.path().join(d);
         std::fs::create_dir(&target).unwrap();

@@ -43,11 +43,11 @@ pub fn realworld(rel: &str) -> Option<PathBuf> {
 mod budgets;
 mod chain;
 mod check;
-mod completions;
 mod collect;
+mod completions;
 mod csr;
-mod exit_codes;
 mod docs;
+mod exit_codes;
 mod foundation;
 mod input;
 mod pfx;

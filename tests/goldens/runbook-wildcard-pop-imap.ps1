@@ -20,7 +20,6 @@
 #   certprep probe smtp://HOST --expect NEW-CERTIFICATE-FILE
 #
 # certprep check findings for the new certificate:
-#   info wildcard-pop-imap: wildcard certificate (*.contoso.com) for POP and IMAP: POP and IMAP need -X509CertificateName set to the FQDN clients use; give it with --server-fqdn (this runbook sets -X509CertificateName)
 #   warning ecdsa-exchange-support: ECDSA P-256 key: needs Exchange Server 2019 CU14 HU2 / CU13 HU6 or Exchange Server 2016 CU23 HU13 (April 2024) or later, with ECC certificate support enabled
 param(
     # Show every change without making it; passed to every cmdlet that changes something.
