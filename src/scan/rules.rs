@@ -35,25 +35,32 @@ impl Rules for CheckRules<'_> {
         if inputs.leaves().is_empty() {
             return vec![Vec::new(); certs.len()];
         }
+        // Every leaf's findings, its chain searched against the file's candidate issuers,
+        // indexed once (issue 16).
+        let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); inputs.leaves().len()];
+        inputs.each_chain(&self.stores, self.linking, self.as_of, |i, leaf, chain| {
+            let ctx = inputs.ctx(leaf, &chain, &self.options, self.as_of);
+            findings[i] = registry::RULES
+                .iter()
+                .filter_map(|rule| match check::evaluate(rule, leaf, &ctx) {
+                    (Outcome::Fail, Some(f)) => Some(Finding {
+                        rule: f.rule.into(),
+                        severity: f.severity,
+                        message: f.detail,
+                    }),
+                    _ => None,
+                })
+                .collect();
+        });
+        let mut findings = findings.into_iter();
         certs
             .iter()
             .map(|cert| {
-                if !check::is_end_entity(cert) {
-                    return Vec::new();
+                if check::is_end_entity(cert) {
+                    findings.next().unwrap_or_default()
+                } else {
+                    Vec::new()
                 }
-                let chain = inputs.chain(cert, &self.stores, self.linking, self.as_of);
-                let ctx = inputs.ctx(cert, &chain, &self.options, self.as_of);
-                registry::RULES
-                    .iter()
-                    .filter_map(|rule| match check::evaluate(rule, cert, &ctx) {
-                        (Outcome::Fail, Some(f)) => Some(Finding {
-                            rule: f.rule.into(),
-                            severity: f.severity,
-                            message: f.detail,
-                        }),
-                        _ => None,
-                    })
-                    .collect()
             })
             .collect()
     }

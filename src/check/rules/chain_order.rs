@@ -39,7 +39,6 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if chain.report.input_order_ok {
         return Verdict::Pass;
     }
-    let order: Vec<String> = ctx.file_certs.iter().map(|c| c.display_name()).collect();
     // The file's certificates that are on the verified path, in path order.
     let expected: Vec<String> = chain
         .path_certs()
@@ -50,7 +49,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     Verdict::fail_fix(
         format!(
             "the file holds {}; expected the certificate first, then each issuer in turn ({})",
-            order.join(" → "),
+            crate::check::join_listed(ctx.file_certs.iter().map(|c| c.display_name()), " → "),
             expected.join(" → ")
         ),
         rewrite_fix(cert, ctx),
