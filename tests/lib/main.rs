@@ -8,6 +8,7 @@ mod fuzz_seeds;
 mod hierarchy;
 mod input;
 mod limbo;
+mod linear;
 mod pkcs12;
 mod runbook;
 mod scan_cache;
