@@ -20,7 +20,7 @@ use crate::model::cache::TailHash;
 use crate::model::Cert;
 use crate::verify::{SignatureAlgorithm, VerifyError};
 use foldhash::fast::FixedState;
-use std::cell::{Cell, RefCell};
+use std::sync::Mutex;
 use std::collections::HashMap;
 
 /// One candidate: a certificate, where it came from, and its key number.
@@ -72,7 +72,12 @@ pub struct IndexWork {
     pub given_visited: usize,
 }
 
-/// The candidate issuers of one input, indexed once for every leaf in it.
+/// Signature checks by (child node, issuer key).
+type SignatureCache = Lookup<(usize, usize), Result<SignatureAlgorithm, VerifyError>, FixedState>;
+
+/// The candidate issuers of one input, indexed once for every leaf in it. Shared by threads:
+/// the chains of a file's leaves may be searched in parallel (`scan` does), each giving the
+/// report it would give alone.
 pub struct Candidates<'a> {
     pub(super) nodes: Vec<Node<'a>>,
     /// Candidates by subject name; `None` when there are few (see [`FEW`]): the candidates
@@ -91,11 +96,11 @@ pub struct Candidates<'a> {
     /// Certificates given more than once: the same for every leaf, so found once.
     pub(super) duplicates: Vec<Duplicate>,
     /// Signature checks made, by (child node, issuer key).
-    sig_cache: RefCell<Lookup<(usize, usize), Result<SignatureAlgorithm, VerifyError>, FixedState>>,
+    sig_cache: Mutex<SignatureCache>,
     pub(super) many: bool,
     /// Nodes before this one are not candidates (the leaf indexed first, if any).
     pub(super) first: usize,
-    work: Cell<IndexWork>,
+    work: Mutex<IndexWork>,
 }
 
 impl<'a> Candidates<'a> {
@@ -244,10 +249,10 @@ impl<'a> Candidates<'a> {
             first_given,
             distinct_given,
             duplicates,
-            sig_cache: RefCell::new(Lookup::new(many, 0)),
+            sig_cache: Mutex::new(Lookup::new(many, 0)),
             many,
             first,
-            work: Cell::new(work),
+            work: Mutex::new(work),
         }
     }
 
@@ -287,13 +292,11 @@ impl<'a> Candidates<'a> {
 
     /// The work done so far.
     pub fn work(&self) -> IndexWork {
-        self.work.get()
+        *self.work.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(super) fn add_work(&self, f: impl FnOnce(&mut IndexWork)) {
-        let mut w = self.work.get();
-        f(&mut w);
-        self.work.set(w);
+        f(&mut self.work.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
     /// Positions in the embedded store of the roots named `subject`.
@@ -329,11 +332,14 @@ impl<'a> Candidates<'a> {
         check: impl FnOnce() -> Result<SignatureAlgorithm, VerifyError>,
     ) -> Result<SignatureAlgorithm, VerifyError> {
         let k = (child, self.nodes[issuer].key);
-        if let Some(r) = self.sig_cache.borrow().get(&k) {
+        let cache = || self.sig_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = cache().get(&k) {
             return r.clone();
         }
+        // Checked without the lock held: leaves searched in parallel may both check the same
+        // pair once; the result is the same.
         let r = check();
-        self.sig_cache.borrow_mut().insert_new(k, r.clone());
+        cache().insert_new(k, r.clone());
         self.add_work(|w| w.signatures += 1);
         r
     }

@@ -366,6 +366,8 @@ pub struct ChainReport {
     pub work: Work,
     #[serde(skip)]
     certs: Vec<Cert>,
+    #[serde(skip)]
+    given_on_path: Vec<usize>,
 }
 
 impl ChainReport {
@@ -398,6 +400,13 @@ impl ChainReport {
         } else {
             &c[1..]
         }
+    }
+
+    /// The positions among the given certificates of those on the chosen path, in path order
+    /// (found by lookup: a rule comparing the path with every certificate of the file made a
+    /// file of many leaves quadratic, issue 16).
+    pub fn given_on_path(&self) -> &[usize] {
+        &self.given_on_path
     }
 
     /// The most severe diagnostic level present.

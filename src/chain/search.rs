@@ -192,21 +192,27 @@ impl<'a> Search<'a, '_, '_> {
             };
             Some((!nodes[i].is_anchor(), id_rank, !cand.is_valid_at(at), i))
         };
-        let named_list: Vec<usize> = match &self.index.by_subject {
-            Some(map) => map.get(named).map_or(&[][..], Vec::as_slice).to_vec(),
-            None => (self.index.first..nodes.len())
-                .filter(|&i| nodes[i].cert.subject.der == named)
-                .collect(),
+        // The candidates with the issuer's name, in index order: from the subject map, or by
+        // scanning the few nodes there are.
+        let index = self.index;
+        let listed: &[usize] = match &index.by_subject {
+            Some(map) => map.get(named).map_or(&[][..], Vec::as_slice),
+            None => &[],
         };
-        let examined = named_list.iter().filter(|i| !path.contains(i)).count();
+        let named_nodes = || {
+            let scanned = index.by_subject.is_none().then(|| {
+                (index.first..nodes.len()).filter(move |&i| nodes[i].cert.subject.der == named)
+            });
+            listed.iter().copied().chain(scanned.into_iter().flatten())
+        };
+        let examined = named_nodes().filter(|i| !path.contains(i)).count();
         if self.work.candidates + examined > self.opts.budget.candidates {
             self.work.candidates = self.opts.budget.candidates;
             self.work.exhausted = true;
             return Vec::new();
         }
         self.work.candidates += examined;
-        let mut out: Vec<(bool, u8, bool, usize)> =
-            named_list.into_iter().filter_map(rank).collect();
+        let mut out: Vec<(bool, u8, bool, usize)> = named_nodes().filter_map(rank).collect();
         out.sort();
         out.into_iter().map(|t| t.3).collect()
     }
@@ -622,6 +628,7 @@ fn finish<'a>(
         more_strays,
         work: s.work,
         certs: Vec::new(),
+        given_on_path: positions,
     };
     (report, path_certs)
 }

@@ -543,6 +543,52 @@ impl<'a> Inputs<'a> {
         }
     }
 
+    /// `f` applied to every leaf's chain, as [`Inputs::each_chain`] hands them over, the
+    /// results in [`Inputs::leaves`] order. The leaves of a file with at least
+    /// [`PARALLEL_LEAVES`] of them are judged in parallel (rayon), so one file of many leaves
+    /// uses every core, as many files do in `scan`; each chain and result is the one a
+    /// sequential run gives (the index shares only pure results).
+    pub fn map_chains<'b, T: Send>(
+        &'b self,
+        stores: &'b RootStores<'_>,
+        linking: Linking,
+        as_of: OffsetDateTime,
+        f: impl Fn(&'a Cert, ChainFacts<'b>) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); self.files.len()];
+        for (i, &k) in self.leaf_files.iter().enumerate() {
+            by_file[k].push(i);
+        }
+        let mut out: Vec<Option<T>> = Vec::with_capacity(self.leaves.len());
+        out.resize_with(self.leaves.len(), || None);
+        for (given, mine) in self.files.iter().zip(by_file) {
+            if mine.is_empty() {
+                continue;
+            }
+            let index =
+                crate::chain::Candidates::new(given, &self.pool, &stores.trusted, stores.public);
+            let one = |i: usize| {
+                let leaf = self.leaves[i];
+                f(
+                    leaf,
+                    ChainFacts::from_index(&index, leaf, stores, linking, as_of),
+                )
+            };
+            if mine.len() >= PARALLEL_LEAVES {
+                let results: Vec<T> = mine.par_iter().map(|&i| one(i)).collect();
+                for (i, r) in mine.into_iter().zip(results) {
+                    out[i] = Some(r);
+                }
+            } else {
+                for i in mine {
+                    out[i] = Some(one(i));
+                }
+            }
+        }
+        out.into_iter().flatten().collect()
+    }
+
     /// The rule context for `leaf` with its `chain`.
     pub fn ctx<'c>(
         &'c self,
@@ -577,6 +623,9 @@ impl<'a> Inputs<'a> {
         }
     }
 }
+
+/// Files with at least this many leaves have them judged in parallel ([`Inputs::map_chains`]).
+pub const PARALLEL_LEAVES: usize = 64;
 
 /// The most certificates a finding's detail names one by one; the rest are counted.
 pub const LISTED_IN_DETAIL: usize = 10;

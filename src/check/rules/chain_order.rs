@@ -41,9 +41,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     }
     // The file's certificates that are on the verified path, in path order.
     let expected: Vec<String> = chain
-        .path_certs()
+        .report
+        .given_on_path()
         .iter()
-        .filter(|p| ctx.file_certs.iter().any(|c| c.der == p.der))
+        .filter_map(|&p| ctx.file_certs.get(p))
         .map(|c| c.display_name())
         .collect();
     Verdict::fail_fix(
