@@ -20,8 +20,8 @@ use crate::model::cache::TailHash;
 use crate::model::Cert;
 use crate::verify::{SignatureAlgorithm, VerifyError};
 use foldhash::fast::FixedState;
-use std::sync::Mutex;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// One candidate: a certificate, where it came from, and its key number.
 pub(super) struct Node<'a> {

@@ -249,3 +249,37 @@ fn issue_16_same_subject_cross_signed_cas_stop_at_the_budget() {
     // One key: the leaf's signature, and each copy's own, checked once for the whole file.
     assert!(w.signatures <= refs.len() + 1, "{w:?}");
 }
+
+/// The leaves of a large file judged in parallel (`scan`) get the chains they get one after
+/// another (`check`), in the same order.
+#[test]
+fn issue_16_parallel_chains_equal_sequential_chains() {
+    let e = export(check::PARALLEL_LEAVES + 6);
+    let d = e.detected();
+    let stores = RootStores {
+        public: certprep::roots::embedded(),
+        trusted: vec![e.root.cert("root.pem")],
+        pool: Vec::new(),
+    };
+    let inputs = check::Inputs::new(&d, None, &stores.pool);
+    let linking = check::Linking::Verified;
+    let parallel = inputs.map_chains(&stores, linking, at(), |leaf, chain| {
+        format!(
+            "{} {:?} {:?}",
+            leaf.origin,
+            chain.report,
+            chain.path_certs()
+        )
+    });
+    let mut sequential = Vec::new();
+    inputs.each_chain(&stores, linking, at(), |_, leaf, chain| {
+        sequential.push(format!(
+            "{} {:?} {:?}",
+            leaf.origin,
+            chain.report,
+            chain.path_certs()
+        ))
+    });
+    assert_eq!(parallel.len(), check::PARALLEL_LEAVES + 6);
+    assert_eq!(parallel, sequential);
+}
