@@ -205,9 +205,12 @@ pub struct KeyReport {
 impl InspectReport {
     /// Build the report for everything detected, evaluated at `at`.
     pub fn build(detected: &Detected, at: OffsetDateTime, trust: Trust<'_>) -> InspectReport {
-        let given: Vec<Cert> = detected.certs().cloned().collect();
         let keys: Vec<&PrivateKey> = detected.keys().collect();
         let certs: Vec<&Cert> = detected.certs().collect();
+        // The candidate issuers indexed once for every certificate's chain (issue 16: one
+        // index per certificate made a file of thousands of CAs take hours).
+        let pool: Vec<&Cert> = trust.pool.iter().collect();
+        let index = crate::chain::Candidates::new(&certs, &pool, trust.roots, trust.public);
         let mut report = InspectReport {
             version: SCHEMA_VERSION,
             at,
@@ -219,9 +222,7 @@ impl InspectReport {
         };
         for item in &detected.items {
             match item {
-                Item::Cert(c) => report
-                    .certificates
-                    .push(cert_report(c, &keys, at, &given, trust)),
+                Item::Cert(c) => report.certificates.push(cert_report(c, &keys, at, &index)),
                 Item::Csr(r) => report.requests.push(csr_report(r, &certs)),
                 Item::Key(k) => report.keys.push(KeyReport {
                     origin: k.origin.clone(),
@@ -240,22 +241,19 @@ impl InspectReport {
     }
 }
 
-fn cert_report(
-    c: &Cert,
+fn cert_report<'a>(
+    c: &'a Cert,
     keys: &[&PrivateKey],
     at: OffsetDateTime,
-    given: &[Cert],
-    trust: Trust<'_>,
+    index: &crate::chain::Candidates<'a>,
 ) -> CertReport {
     let key = keys.iter().find(|k| k.matches(&c.public_key));
-    let chain = crate::chain::assemble(
-        c,
-        given,
-        trust.pool,
-        trust.roots,
-        trust.public,
-        &crate::chain::ChainOptions::at(at),
-    );
+    // Strays are not part of this report: counted, not listed.
+    let opts = crate::chain::ChainOptions {
+        max_strays: 0,
+        ..crate::chain::ChainOptions::at(at)
+    };
+    let chain = index.assemble(c, &opts).report;
     let status = if !c.is_valid_at(at) {
         Status::DateInvalid
     } else if chain.complete {

@@ -45,6 +45,11 @@ pub struct Corpus {
 impl Corpus {
     /// CAs for a corpus of `leaves` distinct leaves (fewer CAs and RSA keys for tiny corpora).
     pub fn new(leaves: usize) -> Corpus {
+        Corpus::with_cas(leaves, leaves.clamp(1, 5))
+    }
+
+    /// As [`Corpus::new`] with `cas` issuing CAs (every leaf then issued by one of them).
+    pub fn with_cas(leaves: usize, cas: usize) -> Corpus {
         let base = time::macros::datetime!(2026-01-01 00:00 UTC);
         let root_key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384).expect("P-384 key");
         let mut root = CertificateParams::default();
@@ -54,7 +59,7 @@ impl Corpus {
         root.not_after = base + Duration::days(7300);
         let root_issuer = Issuer::new(root, &root_key);
 
-        let n_int = leaves.clamp(1, 5);
+        let n_int = cas.clamp(1, 5);
         let n_rsa = leaves.div_ceil(2).clamp(1, 4);
         let rsa_keys: Vec<KeyPair> = (0..n_rsa).map(|_| rsa_key(2048)).collect();
         let int_rsa_key = rsa_key(2048);
@@ -96,8 +101,18 @@ impl Corpus {
     /// are spread from 2026-12-01 in steps of 9 days over a 120-step cycle (so at the pinned
     /// instant 2027-01-01 some are expired and some expire within a month).
     pub fn pair(&self, i: usize) -> String {
+        format!("{}{}", self.leaf(i), self.intermediate_of(i))
+    }
+
+    /// The PEM of the intermediate that issues leaf `i`.
+    pub fn intermediate_of(&self, i: usize) -> &str {
+        &self.intermediates[i % self.intermediates.len()].2
+    }
+
+    /// Leaf `i` alone, in PEM (see [`Corpus::pair`]).
+    pub fn leaf(&self, i: usize) -> String {
         let base = time::macros::datetime!(2026-01-01 00:00 UTC);
-        let (ip, ikey, ipem) = &self.intermediates[i % self.intermediates.len()];
+        let (ip, ikey, _) = &self.intermediates[i % self.intermediates.len()];
         let issuer = match ikey {
             None => Issuer::from_params(ip, &self.int_rsa_key),
             Some(k) => Issuer::from_params(ip, k),
@@ -127,7 +142,7 @@ impl Corpus {
             p.signed_by(&k, &issuer)
         }
         .expect("leaf");
-        format!("{}{}", leaf.pem(), ipem)
+        leaf.pem()
     }
 }
 
@@ -170,4 +185,29 @@ pub fn write_tree_with(
             Ok(text.len() as u64)
         })
         .sum()
+}
+
+/// One PEM file holding the issuing CA, then `leaves` leaves it issued (a CA's issuance
+/// export, issue 16), generated in parallel; and the same leaves as `leaves` files of one leaf
+/// and the CA each, under `tree` when given. Returns the bundle's bytes.
+pub fn write_bundle(bundle: &Path, tree: Option<&Path>, leaves: usize) -> std::io::Result<u64> {
+    use rayon::prelude::*;
+    let corpus = Corpus::with_cas(leaves, 1);
+    let texts: Vec<String> = (0..leaves)
+        .into_par_iter()
+        .map(|i| corpus.leaf(i))
+        .collect();
+    let ca = corpus.intermediate_of(0);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(bundle)?);
+    out.write_all(ca.as_bytes())?;
+    let mut bytes = ca.len() as u64;
+    for t in &texts {
+        out.write_all(t.as_bytes())?;
+        bytes += t.len() as u64;
+    }
+    out.flush()?;
+    if let Some(tree) = tree {
+        write_tree_with(tree, leaves, |k| format!("{}{}", texts[k], ca))?;
+    }
+    Ok(bytes)
 }

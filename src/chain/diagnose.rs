@@ -178,6 +178,15 @@ pub enum Diagnostic {
         /// The leaf.
         leaf: CertRef,
     },
+    /// More given certificates on no path from the leaf than the report lists
+    /// ([`ChainOptions::max_strays`](super::ChainOptions::max_strays)): they are counted, not
+    /// named.
+    MoreUnrelated {
+        /// How many were not listed.
+        count: usize,
+        /// The leaf.
+        leaf: CertRef,
+    },
     /// A given certificate is on an alternative path only (a cross-signed CA, say).
     NotNeeded {
         /// The certificate.
@@ -317,9 +326,11 @@ impl Diagnostic {
                     Severity::Error
                 }
             }
-            WeakSignature { .. } | WrongOrder { .. } | Duplicate { .. } | Unrelated { .. } => {
-                Severity::Warning
-            }
+            WeakSignature { .. }
+            | WrongOrder { .. }
+            | Duplicate { .. }
+            | Unrelated { .. }
+            | MoreUnrelated { .. } => Severity::Warning,
             NotNeeded { .. } | RootInInput { .. } => Severity::Info,
         }
     }
@@ -406,6 +417,10 @@ impl Diagnostic {
                 cert.origin,
                 name(leaf)
             ),
+            MoreUnrelated { count, leaf } => format!(
+                "{count} more given certificate(s) do not belong to the chain of {} (not listed)",
+                name(leaf)
+            ),
             NotNeeded { cert } => format!(
                 "{} (a cross-signed or alternative CA) is not needed for the chosen chain",
                 name(cert)
@@ -449,6 +464,7 @@ impl Diagnostic {
             ),
             Duplicate { .. } => "nothing breaks; certprep writes each certificate once".into(),
             Unrelated { .. } => "leave it out; it may belong to another server's bundle".into(),
+            MoreUnrelated { .. } => "leave them out: certprep chain FILE -o fullchain.pem writes only the chain".into(),
             NotNeeded { .. } => "nothing to do; certprep leaves it out of the chain it writes".into(),
             RootInInput { .. } => "nothing to do; servers need not send the root, so certprep leaves it out unless --include-root".into(),
         }

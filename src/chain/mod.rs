@@ -12,11 +12,13 @@
 //! [`ChainReport::chain_certs`] is the ordered chain to write out.
 
 mod diagnose;
+mod index;
 mod pkcs7;
 mod problems;
 mod search;
 
 pub use diagnose::{Diagnosis, Diagnostic, Role, Severity};
+pub use index::{Candidates, IndexWork};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
 use crate::input::Origin;
@@ -61,7 +63,16 @@ pub struct ChainOptions {
     /// `scan` does this by default, where one RSA verification (~35 µs) or P-384 one (~1 ms)
     /// per distinct certificate would cost more than everything else it does.
     pub verify_signatures: bool,
+    /// The most strays (given certificates on no path from the leaf) a report lists, each
+    /// with its `unrelated` diagnostic; the others are counted in
+    /// [`ChainReport::more_strays`]. Unlimited by default (the `chain` command lists every
+    /// one); `check` and `scan`, which build a report for every leaf of a file, list
+    /// [`LISTED_STRAYS`], so a file of many leaves does not list every other leaf for each.
+    pub max_strays: usize,
 }
+
+/// The strays `check` and `scan` list per leaf ([`ChainOptions::max_strays`]).
+pub const LISTED_STRAYS: usize = 5;
 
 impl ChainOptions {
     /// Options at `at` with the default budget and at most 8 intermediates.
@@ -71,6 +82,7 @@ impl ChainOptions {
             budget: Budget::default(),
             max_intermediates: 8,
             verify_signatures: true,
+            max_strays: usize::MAX,
         }
     }
 }
@@ -344,12 +356,18 @@ pub struct ChainReport {
     pub input_order_ok: bool,
     /// Certificates given more than once.
     pub duplicates: Vec<Duplicate>,
-    /// Given certificates that belong to no path from the leaf.
+    /// Given certificates that belong to no path from the leaf (at most
+    /// [`ChainOptions::max_strays`] of them, in input order).
     pub strays: Vec<CertRef>,
+    /// Strays beyond those listed in `strays` (only serialised when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_strays: usize,
     /// Work done.
     pub work: Work,
     #[serde(skip)]
     certs: Vec<Cert>,
+    #[serde(skip)]
+    given_on_path: Vec<usize>,
 }
 
 impl ChainReport {
@@ -384,6 +402,13 @@ impl ChainReport {
         }
     }
 
+    /// The positions among the given certificates of those on the chosen path, in path order
+    /// (found by lookup: a rule comparing the path with every certificate of the file made a
+    /// file of many leaves quadratic, issue 16).
+    pub fn given_on_path(&self) -> &[usize] {
+        &self.given_on_path
+    }
+
     /// The most severe diagnostic level present.
     pub fn worst(&self) -> Option<Severity> {
         self.diagnostics.iter().map(|d| d.severity).max()
@@ -402,17 +427,18 @@ pub enum ChainError {
 /// self-issued links). Ties go to a non-CA certificate, then to one that is not self-issued,
 /// then to the earliest in input order. `None` only for an empty slice.
 pub fn find_leaf(certs: &[Cert]) -> Option<usize> {
-    let issues_another = |i: usize| {
-        certs.iter().enumerate().any(|(j, o)| {
-            j != i
-                && !o.is_self_issued()
-                && o.issuer.der == certs[i].subject.der
-                && o.der != certs[i].der
-        })
-    };
+    // The names that some certificate which is not self-issued names as its issuer: such a
+    // certificate is never the one whose subject it names (that one would be self-issued), so
+    // a certificate issues another exactly when its subject is in this set. One set for the
+    // input instead of comparing every certificate with every other (issue 16).
+    let issuers: std::collections::HashSet<&[u8]> = certs
+        .iter()
+        .filter(|c| !c.is_self_issued())
+        .map(|c| c.issuer.der.as_slice())
+        .collect();
     (0..certs.len()).min_by_key(|&i| {
         (
-            issues_another(i),
+            issuers.contains(certs[i].subject.der.as_slice()),
             certs[i].is_ca(),
             certs[i].is_self_issued(),
             i,
@@ -488,6 +514,9 @@ pub fn assemble_borrowed<'a>(
     embedded: &'a [Cert],
     opts: &ChainOptions,
 ) -> BorrowedChain<'a> {
-    let (report, path) = search::run(leaf, given, pool, roots, embedded, opts);
-    BorrowedChain { report, path }
+    Candidates::build(Some(leaf), given, pool, roots, embedded).assemble(leaf, opts)
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

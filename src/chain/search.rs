@@ -6,10 +6,9 @@
 use super::diagnose::Diagnostic;
 use super::problems::{self, Problem};
 use super::{
-    Alternative, AnchorSource, CertRef, ChainOptions, ChainReport, Duplicate, Link, NotChosen,
-    PathEnd, Source, Work,
+    Alternative, AnchorSource, CertRef, ChainOptions, ChainReport, Link, NotChosen, PathEnd,
+    Source, Work,
 };
-use crate::model::cache::TailHash;
 use crate::model::Cert;
 use crate::verify::{self, SignatureAlgorithm, VerifyError};
 use foldhash::fast::FixedState;
@@ -18,17 +17,8 @@ use std::collections::HashMap;
 /// Dead-end paths kept for explaining, and anchored paths after which the search stops.
 const MAX_PATHS: usize = 64;
 
-pub(super) struct Node<'a> {
-    pub(super) cert: &'a Cert,
-    pub(super) source: Source,
-    key: usize,
-}
-
-impl Node<'_> {
-    pub(super) fn is_anchor(&self) -> bool {
-        matches!(self.source, Source::Anchor(_))
-    }
-}
+use super::index::Candidates;
+pub(super) use super::index::Node;
 
 /// How a path ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,13 +48,13 @@ pub(super) struct Rejection {
     pub(super) reason: VerifyError,
 }
 
-struct Search<'a, 'o> {
-    nodes: Vec<Node<'a>>,
-    /// Candidates by subject name; `None` when there are few (see [`Lookup`]): the candidates
-    /// are then scanned, in the same order.
-    by_subject: Option<HashMap<&'a [u8], Vec<usize>, TailHash>>,
+struct Search<'a, 'c, 'o> {
+    index: &'c Candidates<'a>,
+    nodes: &'c [Node<'a>],
     opts: &'o ChainOptions,
-    sig_cache: Lookup<(usize, usize), Result<SignatureAlgorithm, VerifyError>, FixedState>,
+    /// The signature checks this search has counted against its budget (the results are in
+    /// the index, shared by the leaves of a file).
+    counted: Lookup<(usize, usize), (), FixedState>,
     work: Work,
     paths: Vec<RawPath>,
     anchored: usize,
@@ -72,33 +62,14 @@ struct Search<'a, 'o> {
     rejected: Lookup<(usize, usize), (), FixedState>,
 }
 
-/// Searches with at most this many candidates (a leaf with its file's chain and the roots
-/// that file names, as in nearly every scanned file) look things up by scanning a short list
-/// instead of building hash maps: the maps' allocations and hashing were most of the search's
-/// cost in `scan`.
-const FEW: usize = 16;
-
-#[cfg(test)]
-thread_local! {
-    /// Tests: build the maps even for few candidates (both ways must give the same report).
-    static ALWAYS_MANY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn always_many() -> bool {
-    #[cfg(test)]
-    return ALWAYS_MANY.with(std::cell::Cell::get);
-    #[cfg(not(test))]
-    false
-}
-
 /// A map that is a list scanned in insertion order while small, a hash map when large.
-enum Lookup<K, V, S> {
+pub(super) enum Lookup<K, V, S> {
     Few(Vec<(K, V)>),
     Many(HashMap<K, V, S>),
 }
 
 impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, V, S> {
-    fn new(many: bool, few: usize) -> Self {
+    pub(super) fn new(many: bool, few: usize) -> Self {
         if many {
             Lookup::Many(HashMap::default())
         } else {
@@ -106,7 +77,7 @@ impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, 
         }
     }
 
-    fn get(&self, k: &K) -> Option<&V> {
+    pub(super) fn get(&self, k: &K) -> Option<&V> {
         match self {
             Lookup::Few(list) => list.iter().find(|(key, _)| key == k).map(|(_, v)| v),
             Lookup::Many(map) => map.get(k),
@@ -114,7 +85,7 @@ impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, 
     }
 
     /// Insert `v` under `k` unless `k` is there; whether it was inserted.
-    fn insert_new(&mut self, k: K, v: V) -> bool {
+    pub(super) fn insert_new(&mut self, k: K, v: V) -> bool {
         match self {
             Lookup::Few(list) => {
                 if list.iter().any(|(key, _)| *key == k) {
@@ -133,7 +104,7 @@ impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, 
         }
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         match self {
             Lookup::Few(list) => list.len(),
             Lookup::Many(map) => map.len(),
@@ -141,109 +112,22 @@ impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher + Default> Lookup<K, 
     }
 }
 
-/// Search, judge and report: the report (its owned `certs` left empty) and the chosen path,
-/// borrowed from the inputs.
+/// Search, judge and report the chain of the certificate at node `leaf_node` of `index`
+/// (`leaf`): the report (its owned `certs` left empty) and the chosen path, borrowed from the
+/// inputs.
 pub(super) fn run<'a>(
+    index: &Candidates<'a>,
+    leaf_node: usize,
     leaf: &'a Cert,
-    given: &[&'a Cert],
-    pool: &[&'a Cert],
-    roots: &'a [Cert],
-    embedded: &'a [Cert],
     opts: &ChainOptions,
 ) -> (ChainReport, Vec<&'a Cert>) {
-    // Positions in `embedded` of the roots named `subject`: the embedded store comes with a
-    // subject index, any other slice is searched linearly.
-    let index = crate::roots::subject_index(embedded);
-    let embedded_named = |subject: &[u8]| -> Vec<usize> {
-        match index {
-            Some(index) => index.get(subject).cloned().unwrap_or_default(),
-            None => (0..embedded.len())
-                .filter(|&i| embedded[i].subject.der == subject)
-                .collect(),
-        }
-    };
-    // An embedded root can only end a path as the issuer of a non-embedded certificate (roots
-    // are anchors: the search stops there), so only those whose subject some candidate names
-    // as its issuer are indexed. Indexing the whole store (~150 roots, ~300 KB hashed) for every
-    // leaf dominated `scan`'s profile. They are pushed in store order, whatever order the names
-    // come in, so the search order (and the chosen path among equals) is that of the store.
-    let mut named: Vec<usize> = std::iter::once(leaf)
-        .chain(roots)
-        .chain(given.iter().copied())
-        .chain(pool.iter().copied())
-        .flat_map(|c| embedded_named(&c.issuer.der))
-        .collect();
-    named.sort_unstable();
-    named.dedup();
-    let many = 1 + roots.len() + named.len() + given.len() + pool.len() > FEW || always_many();
-    // Keyed by whole DER and SPKI, hashed by their tails (signature and key bytes: see
-    // `TailHash`); SipHash over every byte of every candidate was a visible share of `scan`.
-    let candidates = 1 + roots.len() + named.len() + given.len() + pool.len();
-    let mut keys: Lookup<&'a [u8], usize, TailHash> = Lookup::new(many, candidates);
-    let mut by_der: Lookup<&'a [u8], (), TailHash> = Lookup::new(many, candidates);
-    let mut nodes: Vec<Node<'a>> = Vec::with_capacity(candidates);
-    let mut push = |nodes: &mut Vec<Node<'a>>, c: &'a Cert, source: Source| {
-        if !by_der.insert_new(c.der.as_slice(), ()) {
-            return;
-        }
-        let spki = c.public_key.spki_der.as_slice();
-        let key = match keys.get(&spki) {
-            Some(&k) => k,
-            None => {
-                let k = keys.len();
-                keys.insert_new(spki, k);
-                k
-            }
-        };
-        nodes.push(Node {
-            cert: c,
-            source,
-            key,
-        });
-    };
-    let leaf_anchor = if roots.iter().any(|r| r.der == leaf.der) {
-        Some(AnchorSource::Roots)
-    } else if embedded_named(&leaf.subject.der)
-        .into_iter()
-        .any(|i| embedded[i].der == leaf.der)
-    {
-        Some(AnchorSource::Embedded)
-    } else {
-        None
-    };
-    push(&mut nodes, leaf, Source::Leaf);
-    for r in roots {
-        push(&mut nodes, r, Source::Anchor(AnchorSource::Roots));
-    }
-    for i in named {
-        push(
-            &mut nodes,
-            &embedded[i],
-            Source::Anchor(AnchorSource::Embedded),
-        );
-    }
-    for (i, c) in given.iter().enumerate() {
-        push(&mut nodes, c, Source::Given(i));
-    }
-    for c in pool {
-        push(&mut nodes, c, Source::Pool);
-    }
-    let by_subject = many.then(|| {
-        let mut by_subject: HashMap<&'a [u8], Vec<usize>, TailHash> =
-            HashMap::with_hasher(TailHash);
-        for (i, n) in nodes.iter().enumerate().skip(1) {
-            by_subject
-                .entry(n.cert.subject.der.as_slice())
-                .or_default()
-                .push(i);
-        }
-        by_subject
-    });
+    let leaf_anchor = index.leaf_anchor(leaf);
+    let many = index.many;
     let mut s = Search {
-        nodes,
-        by_subject,
+        index,
+        nodes: &index.nodes,
         opts,
-        sig_cache: Lookup::new(many, 0),
+        counted: Lookup::new(many, 0),
         work: Work::default(),
         paths: Vec::new(),
         anchored: 0,
@@ -252,25 +136,26 @@ pub(super) fn run<'a>(
     };
     if leaf_anchor.is_some() {
         s.paths.push(RawPath {
-            nodes: vec![0],
+            nodes: vec![leaf_node],
             algs: Vec::new(),
             end: End::Anchored,
         });
     } else {
         let mut path = Vec::with_capacity(4);
-        path.push(0);
+        path.push(leaf_node);
         let mut algs = Vec::with_capacity(4);
         s.walk(&mut path, &mut algs);
     }
-    finish(s, leaf, leaf_anchor, given, opts)
+    let work = s.work;
+    let r = finish(s, leaf_node, leaf, leaf_anchor, opts);
+    index.add_work(|w| {
+        w.chains += 1;
+        w.candidates += work.candidates;
+    });
+    r
 }
 
-impl<'a> Search<'a, '_> {
-    fn same_entity(&self, a: usize, b: usize) -> bool {
-        let (x, y) = (self.nodes[a].cert, self.nodes[b].cert);
-        x.subject.der == y.subject.der && self.nodes[a].key == self.nodes[b].key
-    }
-
+impl<'a> Search<'a, '_, '_> {
     /// The search ends when the budget runs out or enough anchored paths are known; dead ends
     /// alone never end it early, so an incomplete answer is always either exhaustive or says
     /// the budget ran out.
@@ -281,38 +166,53 @@ impl<'a> Search<'a, '_> {
     /// Issuer candidates for `child`, best first: anchors, then AKI/SKI matches, then
     /// certificates valid at the evaluation time, then input order. A candidate whose SKI
     /// contradicts the child's AKI is not an issuer (as OpenSSL's X509_check_issued decides).
-    fn candidates(&self, child: usize, path: &[usize]) -> Vec<usize> {
-        let c = self.nodes[child].cert;
+    ///
+    /// Every certificate with the issuer's name that is not already on the path counts against
+    /// the candidate budget as it is ranked, tried or not: thousands of look-alikes with one
+    /// subject (cross-signed copies sharing a key are skipped, not tried) otherwise cost a
+    /// ranking of thousands at every step without ever using up the budget (issue 16). When
+    /// the budget cannot cover the whole list, none of it is tried and the search is exhausted.
+    fn candidates(&mut self, child: usize, path: &[usize]) -> Vec<usize> {
+        let nodes = self.nodes;
+        let c = nodes[child].cert;
         let named = c.issuer.der.as_slice();
+        let at = self.opts.at;
+        let same_entity = |a: usize, b: usize| {
+            nodes[a].key == nodes[b].key && nodes[a].cert.subject.der == nodes[b].cert.subject.der
+        };
         let rank = |i: usize| {
-            if path.iter().any(|&p| p == i || self.same_entity(p, i)) {
+            if path.iter().any(|&p| p == i || same_entity(p, i)) {
                 return None;
             }
-            let cand = self.nodes[i].cert;
+            let cand = nodes[i].cert;
             let id_rank = match (&c.authority_key_id, &cand.subject_key_id) {
                 (Some(a), Some(s)) if a == s => 0,
                 (Some(_), Some(_)) => return None,
                 _ => 1,
             };
-            Some((
-                !self.nodes[i].is_anchor(),
-                id_rank,
-                !cand.is_valid_at(self.opts.at),
-                i,
-            ))
+            Some((!nodes[i].is_anchor(), id_rank, !cand.is_valid_at(at), i))
         };
-        let mut out: Vec<(bool, u8, bool, usize)> = match &self.by_subject {
-            Some(map) => map
-                .get(named)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .filter_map(|&i| rank(i))
-                .collect(),
-            None => (1..self.nodes.len())
-                .filter(|&i| self.nodes[i].cert.subject.der == named)
-                .filter_map(rank)
-                .collect(),
+        // The candidates with the issuer's name, in index order: from the subject map, or by
+        // scanning the few nodes there are.
+        let index = self.index;
+        let listed: &[usize] = match &index.by_subject {
+            Some(map) => map.get(named).map_or(&[][..], Vec::as_slice),
+            None => &[],
         };
+        let named_nodes = || {
+            let scanned = index.by_subject.is_none().then(|| {
+                (index.first..nodes.len()).filter(move |&i| nodes[i].cert.subject.der == named)
+            });
+            listed.iter().copied().chain(scanned.into_iter().flatten())
+        };
+        let examined = named_nodes().filter(|i| !path.contains(i)).count();
+        if self.work.candidates + examined > self.opts.budget.candidates {
+            self.work.candidates = self.opts.budget.candidates;
+            self.work.exhausted = true;
+            return Vec::new();
+        }
+        self.work.candidates += examined;
+        let mut out: Vec<(bool, u8, bool, usize)> = named_nodes().filter_map(rank).collect();
         out.sort();
         out.into_iter().map(|t| t.3).collect()
     }
@@ -322,23 +222,26 @@ impl<'a> Search<'a, '_> {
         child: usize,
         issuer: usize,
     ) -> Option<Result<SignatureAlgorithm, VerifyError>> {
+        // Each distinct child/key pair counts once against this search's budget, whether the
+        // index already holds its result (from another leaf of the file) or not.
         let k = (child, self.nodes[issuer].key);
-        if let Some(r) = self.sig_cache.get(&k) {
-            return Some(r.clone());
+        if self.counted.get(&k).is_none() {
+            if self.work.signatures >= self.opts.budget.signatures {
+                self.work.exhausted = true;
+                return None;
+            }
+            self.work.signatures += 1;
+            self.counted.insert_new(k, ());
         }
-        if self.work.signatures >= self.opts.budget.signatures {
-            self.work.exhausted = true;
-            return None;
-        }
-        self.work.signatures += 1;
         let (c, i) = (self.nodes[child].cert, self.nodes[issuer].cert);
-        let r = if self.opts.verify_signatures {
-            verify::cert_signed_by(c, i)
-        } else {
-            verify::algorithm(&i.public_key, &c.signature)
-        };
-        self.sig_cache.insert_new(k, r.clone());
-        Some(r)
+        let verify_signatures = self.opts.verify_signatures;
+        Some(self.index.signature(child, issuer, || {
+            if verify_signatures {
+                verify::cert_signed_by(c, i)
+            } else {
+                verify::algorithm(&i.public_key, &c.signature)
+            }
+        }))
     }
 
     /// Intermediates in `path` (after the leaf) that count against the depth limit: self-issued
@@ -355,15 +258,15 @@ impl<'a> Search<'a, '_> {
     fn walk(&mut self, path: &mut Vec<usize>, algs: &mut Vec<SignatureAlgorithm>) {
         let cur = *path.last().unwrap_or(&0);
         let mut extended = false;
-        for cand in self.candidates(cur, path) {
+        let candidates = if self.done() {
+            Vec::new()
+        } else {
+            self.candidates(cur, path)
+        };
+        for cand in candidates {
             if self.done() {
                 break;
             }
-            if self.work.candidates >= self.opts.budget.candidates {
-                self.work.exhausted = true;
-                break;
-            }
-            self.work.candidates += 1;
             let Some(result) = self.verify(cur, cand) else {
                 break;
             };
@@ -419,13 +322,6 @@ impl<'a> Search<'a, '_> {
     }
 }
 
-/// Whether `a` and `b` are the same bytes; at once when they are the same slice, as when a
-/// certificate on the path is looked up among the given ones it came from (comparing a
-/// certificate's whole DER with itself was a visible share of a scan's chain reports).
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    std::ptr::eq(a, b) || a == b
-}
-
 /// A path with its problems, ready to rank.
 struct Judged {
     raw: RawPath,
@@ -455,17 +351,19 @@ impl Judged {
 }
 
 fn finish<'a>(
-    s: Search<'a, '_>,
+    s: Search<'a, '_, '_>,
+    leaf_node: usize,
     leaf: &Cert,
     leaf_anchor: Option<AnchorSource>,
-    given: &[&Cert],
     opts: &ChainOptions,
 ) -> (ChainReport, Vec<&'a Cert>) {
+    let index = s.index;
+    let given = index.given.as_slice();
     let mut judged: Vec<Judged> = s
         .paths
         .into_iter()
         .map(|raw| {
-            let problems = problems::path_problems(&s.nodes, &raw, opts);
+            let problems = problems::path_problems(s.nodes, &raw, opts);
             let errors = problems.iter().filter(|p| p.is_error()).count();
             Judged {
                 raw,
@@ -481,7 +379,7 @@ fn finish<'a>(
         Some(b) => judged.swap_remove(b),
         None => Judged {
             raw: RawPath {
-                nodes: vec![0],
+                nodes: vec![leaf_node],
                 algs: Vec::new(),
                 end: if s.work.exhausted {
                     End::Exhausted
@@ -497,7 +395,7 @@ fn finish<'a>(
     let mut rest: Vec<(usize, Judged)> = judged.into_iter().enumerate().collect();
     rest.sort_by_key(|(i, j)| j.rank(*i));
 
-    let nodes = &s.nodes;
+    let nodes = s.nodes;
     let complete = chosen.valid();
     let anchored = chosen.raw.end == End::Anchored;
     let path_certs: Vec<&'a Cert> = chosen.raw.nodes.iter().map(|&i| nodes[i].cert).collect();
@@ -508,7 +406,11 @@ fn finish<'a>(
         .enumerate()
         .map(|(pos, &i)| Link {
             cert: CertRef::of(nodes[i].cert),
-            source: nodes[i].source,
+            source: if pos == 0 {
+                Source::Leaf
+            } else {
+                nodes[i].source
+            },
             verified_with: chosen.raw.algs.get(pos).copied(),
         })
         .collect();
@@ -523,7 +425,7 @@ fn finish<'a>(
         _ => (None, None),
     };
 
-    let last_cert = nodes[*chosen.raw.nodes.last().unwrap_or(&0)].cert;
+    let last_cert = nodes[*chosen.raw.nodes.last().unwrap_or(&leaf_node)].cert;
     let end = match (chosen.raw.end, anchor_source) {
         (End::Anchored, Some(source)) => PathEnd::Anchor { source },
         (End::Anchored, None) => PathEnd::Anchor {
@@ -541,7 +443,7 @@ fn finish<'a>(
     let mut diags: Vec<Diagnostic> = Vec::new();
     // Why the chosen path is not complete, or what is wrong with it.
     diags.extend(chosen.problems.iter().map(|p| p.to_diagnostic(nodes)));
-    let last = *chosen.raw.nodes.last().unwrap_or(&0);
+    let last = *chosen.raw.nodes.last().unwrap_or(&leaf_node);
     match chosen.raw.end {
         End::Anchored => {}
         End::MissingIssuer => {
@@ -558,7 +460,7 @@ fn finish<'a>(
             }
         }
         End::UntrustedRoot => {
-            if last == 0 {
+            if last == leaf_node {
                 diags.push(Diagnostic::self_signed_leaf(leaf));
             } else {
                 diags.push(Diagnostic::untrusted_root(nodes[last].cert));
@@ -579,8 +481,10 @@ fn finish<'a>(
         diags.push(Diagnostic::no_end_entity(leaf, given.len()));
     }
 
-    // Input order, duplicates, strays.
-    let first_given = |der: &[u8]| given.iter().position(|g| same_bytes(&g.der, der));
+    // Input order, duplicates, strays: looked up in the index (positions of the given
+    // certificates and their duplicates are found once per input), so the work per leaf
+    // depends on its paths and the strays listed, not on the size of the input.
+    let first_given = |der: &[u8]| index.first_given(der);
     let positions: Vec<usize> = path_certs
         .iter()
         .filter_map(|c| first_given(&c.der))
@@ -591,54 +495,59 @@ fn finish<'a>(
             positions.iter().map(|&p| given[p]).collect(),
         ));
     }
-    let mut duplicates: Vec<Duplicate> = Vec::new();
-    for (i, g) in given.iter().enumerate() {
-        if first_given(&g.der) != Some(i) {
-            continue;
-        }
-        let origins: Vec<_> = given
-            .iter()
-            .filter(|o| same_bytes(&o.der, &g.der))
-            .map(|o| o.origin.clone())
-            .collect();
-        if origins.len() > 1 {
-            duplicates.push(Duplicate {
-                cert: CertRef::of(g),
-                origins,
-            });
-        }
-    }
+    let duplicates = index.duplicates.clone();
     for d in &duplicates {
         diags.push(Diagnostic::Duplicate {
             cert: d.cert.clone(),
             count: d.origins.len(),
         });
     }
-    let on_path = |der: &[u8]| path_certs.iter().any(|c| same_bytes(&c.der, der));
-    let on_alternative = |der: &[u8]| {
-        rest.iter().any(|(_, j)| {
-            j.raw
-                .nodes
-                .iter()
-                .any(|&n| same_bytes(&nodes[n].cert.der, der))
-        })
-    };
-    let mut strays = Vec::new();
-    for (i, g) in given.iter().enumerate() {
-        if first_given(&g.der) != Some(i) || on_path(&g.der) {
-            continue;
-        }
-        if on_alternative(&g.der) {
-            diags.push(Diagnostic::NotNeeded {
-                cert: CertRef::of(g),
-            });
-        } else {
-            strays.push(CertRef::of(g));
+    // Given certificates on the chosen path, and those only on an alternative (not needed).
+    let mut on_path: Vec<usize> = positions.clone();
+    on_path.sort_unstable();
+    on_path.dedup();
+    let mut on_alternative: Vec<usize> = rest
+        .iter()
+        .flat_map(|(_, j)| j.raw.nodes.iter())
+        .filter_map(|&n| first_given(&nodes[n].cert.der))
+        .filter(|p| on_path.binary_search(p).is_err())
+        .collect();
+    on_alternative.sort_unstable();
+    on_alternative.dedup();
+    for &p in &on_alternative {
+        diags.push(Diagnostic::NotNeeded {
+            cert: CertRef::of(given[p]),
+        });
+    }
+    // The rest are strays: the first `max_strays` listed (each with its diagnostic), the others
+    // counted. In a file of many leaves every other leaf is a stray of each one; listing them
+    // all for every leaf made the output grow with the square of the file (issue 16).
+    let stray_count = index.distinct_given.len() - on_path.len() - on_alternative.len();
+    let mut strays = Vec::with_capacity(stray_count.min(opts.max_strays));
+    let mut visited = 0;
+    if opts.max_strays > 0 {
+        for &i in &index.distinct_given {
+            visited += 1;
+            if on_path.binary_search(&i).is_ok() || on_alternative.binary_search(&i).is_ok() {
+                continue;
+            }
+            strays.push(CertRef::of(given[i]));
             diags.push(Diagnostic::Unrelated {
-                cert: CertRef::of(g),
+                cert: CertRef::of(given[i]),
                 leaf: CertRef::of(leaf),
             });
+            if strays.len() >= opts.max_strays {
+                break;
+            }
         }
+    }
+    index.add_work(|w| w.given_visited += visited);
+    let more_strays = stray_count - strays.len();
+    if more_strays > 0 {
+        diags.push(Diagnostic::MoreUnrelated {
+            count: more_strays,
+            leaf: CertRef::of(leaf),
+        });
     }
     if anchored && chosen.raw.nodes.len() > 1 {
         if let Some(p) = first_given(&path_certs[path_certs.len() - 1].der) {
@@ -676,12 +585,12 @@ fn finish<'a>(
                     .filter(|p| p.is_error())
                     .map(|p| p.to_diagnostic(nodes))
                     .collect();
-                let end = *j.raw.nodes.last().unwrap_or(&0);
+                let end = *j.raw.nodes.last().unwrap_or(&leaf_node);
                 match j.raw.end {
                     End::MissingIssuer => {
                         problems.push(Diagnostic::missing_issuer(nodes[end].cert))
                     }
-                    End::UntrustedRoot if end != 0 => {
+                    End::UntrustedRoot if end != leaf_node => {
                         problems.push(Diagnostic::untrusted_root(nodes[end].cert))
                     }
                     End::TooLong => problems.push(Diagnostic::TooLong {
@@ -716,8 +625,10 @@ fn finish<'a>(
         input_order_ok,
         duplicates,
         strays,
+        more_strays,
         work: s.work,
         certs: Vec::new(),
+        given_on_path: positions,
     };
     (report, path_certs)
 }
@@ -725,6 +636,7 @@ fn finish<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::index::ALWAYS_MANY;
     use crate::input::{self, DetectOptions};
     use std::path::Path;
 
@@ -782,9 +694,16 @@ mod tests {
             let pool: Vec<&Cert> = pool.iter().collect();
             let report = |many: bool| {
                 ALWAYS_MANY.with(|m| m.set(many));
-                let (r, path) = run(leaf, &given, &pool, roots, embedded, &ChainOptions::at(at));
+                let r = super::super::assemble_borrowed(
+                    leaf,
+                    &given,
+                    &pool,
+                    roots,
+                    embedded,
+                    &ChainOptions::at(at),
+                );
                 ALWAYS_MANY.with(|m| m.set(false));
-                format!("{r:?} {path:?}")
+                format!("{:?} {:?}", r.report, r.path)
             };
             assert_eq!(report(false), report(true), "{}", leaf.origin);
             compared += 1;

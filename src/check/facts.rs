@@ -26,6 +26,17 @@ pub enum Linking {
     Structural,
 }
 
+/// The chain options `check` and `scan` use: each leaf's report lists at most
+/// [`chain::LISTED_STRAYS`] strays (the others are counted), as a file of many leaves would
+/// otherwise list every other leaf for each one.
+fn options(linking: Linking, at: OffsetDateTime) -> ChainOptions {
+    ChainOptions {
+        verify_signatures: linking == Linking::Verified,
+        max_strays: chain::LISTED_STRAYS,
+        ..ChainOptions::at(at)
+    }
+}
+
 /// The linking `check` uses.
 pub const LINKING: Linking = Linking::Verified;
 
@@ -64,12 +75,32 @@ impl<'a> ChainFacts<'a> {
         linking: Linking,
         at: OffsetDateTime,
     ) -> ChainFacts<'a> {
-        let opts = ChainOptions {
-            verify_signatures: linking == Linking::Verified,
-            ..ChainOptions::at(at)
-        };
-        let chain::BorrowedChain { report, path } =
-            chain::assemble_borrowed(leaf, given, pool, &stores.trusted, stores.public, &opts);
+        let chain = chain::assemble_borrowed(
+            leaf,
+            given,
+            pool,
+            &stores.trusted,
+            stores.public,
+            &options(linking, at),
+        );
+        ChainFacts::of(chain, stores)
+    }
+
+    /// [`ChainFacts::assemble`] against `index`, the candidate issuers of `leaf`'s file
+    /// indexed once for all its leaves (its given certificates, then every other candidate,
+    /// with the roots of `stores`).
+    pub fn from_index(
+        index: &chain::Candidates<'a>,
+        leaf: &'a Cert,
+        stores: &RootStores<'_>,
+        linking: Linking,
+        at: OffsetDateTime,
+    ) -> ChainFacts<'a> {
+        ChainFacts::of(index.assemble(leaf, &options(linking, at)), stores)
+    }
+
+    fn of(chain: chain::BorrowedChain<'a>, stores: &RootStores<'_>) -> ChainFacts<'a> {
+        let chain::BorrowedChain { report, path } = chain;
         // A root in both `--roots` and the public store is public: the search meets `--roots`
         // first, so the anchor's source alone would call it private.
         let public = match report.end {

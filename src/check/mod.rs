@@ -254,10 +254,11 @@ pub struct Ctx<'a> {
     pub pfx: Option<&'a PfxInfo>,
     /// The private keys inside that PKCS#12 file.
     pub pfx_keys: Vec<&'a PrivateKey>,
-    /// Every certificate in the same file (or ZIP entry), in file order, this one included.
-    pub file_certs: Vec<&'a Cert>,
+    /// Every certificate in the same file (or ZIP entry), in file order, this one included
+    /// (borrowed: a file of many leaves shares one list).
+    pub file_certs: &'a [&'a Cert],
     /// Every end-entity certificate of the run (for Edge/hybrid consistency).
-    pub leaves: Vec<&'a Cert>,
+    pub leaves: &'a [&'a Cert],
     /// The chain as `chain::assemble` built it (`None` only where a test builds a context
     /// without one).
     pub chain: Option<&'a ChainFacts<'a>>,
@@ -406,28 +407,83 @@ fn same_file(a: &Origin, b: &Origin) -> bool {
 /// What a run (or, in `scan`, one file) offers the rules: its certificates, keys, PKCS#12
 /// structures and request, and the candidate issuers. Building each leaf's chain and rule
 /// context here keeps `check::run` and `scan` judging a leaf the same way.
+///
+/// The inputs are grouped by file once, and [`Inputs::chains`] indexes each file's candidate
+/// issuers once for all its leaves, so a file of many leaves costs in proportion to its
+/// certificates (issue 16).
 pub struct Inputs<'a> {
-    certs: Vec<&'a Cert>,
     keys: Vec<&'a PrivateKey>,
     pfxs: Vec<&'a PfxInfo>,
     csr: Option<&'a Csr>,
     leaves: Vec<&'a Cert>,
-    /// Every input certificate (pushed after the leaf's own file, so those stay `given`),
-    /// then the pool: candidate issuers only.
+    /// Every input certificate (the leaf's own file goes first, as `given`), then the pool:
+    /// candidate issuers only.
     pool: Vec<&'a Cert>,
+    /// The certificates of each file (and ZIP entry), in file order; files in input order.
+    files: Vec<Vec<&'a Cert>>,
+    /// The private keys of each of those files.
+    file_keys: Vec<Vec<&'a PrivateKey>>,
+    /// The file (index into `files`) of each leaf.
+    leaf_files: Vec<usize>,
+    /// The position in `leaves` of each leaf, by address, when there are several files.
+    leaf_positions: std::collections::HashMap<usize, usize>,
 }
 
 impl<'a> Inputs<'a> {
     /// The inputs of `detected`, with `csr` (else its first request) and the extra pool.
     pub fn new(detected: &'a Detected, csr: Option<&'a Csr>, pool: &'a [Cert]) -> Inputs<'a> {
         let certs: Vec<&Cert> = detected.certs().collect();
+        let keys: Vec<&PrivateKey> = detected.keys().collect();
+        let mut files: Vec<Vec<&Cert>> = Vec::new();
+        let mut origins: Vec<&Origin> = Vec::new();
+        // The file of the previous certificate first: inputs come file by file.
+        let file_of = |o: &'a Origin, origins: &mut Vec<&'a Origin>| -> usize {
+            match origins.iter().rposition(|f| same_file(f, o)) {
+                Some(k) => k,
+                None => {
+                    origins.push(o);
+                    origins.len() - 1
+                }
+            }
+        };
+        let mut leaves = Vec::new();
+        let mut leaf_files = Vec::new();
+        for c in &certs {
+            let k = file_of(&c.origin, &mut origins);
+            if k == files.len() {
+                files.push(Vec::new());
+            }
+            files[k].push(*c);
+            if is_end_entity(c) {
+                leaves.push(*c);
+                leaf_files.push(k);
+            }
+        }
+        let mut file_keys: Vec<Vec<&PrivateKey>> = vec![Vec::new(); files.len()];
+        for k in &keys {
+            if let Some(f) = origins.iter().rposition(|o| same_file(o, &k.origin)) {
+                file_keys[f].push(*k);
+            }
+        }
+        let leaf_positions = if files.len() > 1 {
+            leaves
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (*l as *const Cert as usize, i))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
         Inputs {
-            leaves: certs.iter().copied().filter(|c| is_end_entity(c)).collect(),
+            leaf_positions,
+            leaves,
             pool: certs.iter().copied().chain(pool).collect(),
-            keys: detected.keys().collect(),
+            keys,
             pfxs: detected.pfxs().collect(),
             csr: csr.or_else(|| detected.csrs().next()),
-            certs,
+            files,
+            file_keys,
+            leaf_files,
         }
     }
 
@@ -436,8 +492,23 @@ impl<'a> Inputs<'a> {
         &self.leaves
     }
 
+    /// The file (index into `files`) of `leaf`.
+    fn file_of(&self, leaf: &Cert) -> Option<usize> {
+        if self.files.len() == 1 && same_file(&self.files[0][0].origin, &leaf.origin) {
+            return Some(0);
+        }
+        match self.leaf_positions.get(&(leaf as *const Cert as usize)) {
+            Some(&i) => Some(self.leaf_files[i]),
+            None => self.files.iter().position(|f| {
+                f.first()
+                    .is_some_and(|c| same_file(&c.origin, &leaf.origin))
+            }),
+        }
+    }
+
     /// `leaf`'s chain: the certificates of its own file are `given` (judged for order,
-    /// duplicates and strays); every other input and the pool only supply issuers.
+    /// duplicates and strays); every other input and the pool only supply issuers. For every
+    /// leaf, [`Inputs::chains`] is cheaper: it indexes each file once.
     pub fn chain<'b>(
         &'b self,
         leaf: &'b Cert,
@@ -445,13 +516,90 @@ impl<'a> Inputs<'a> {
         linking: Linking,
         as_of: OffsetDateTime,
     ) -> ChainFacts<'b> {
-        let given: Vec<&Cert> = self
-            .certs
-            .iter()
-            .copied()
-            .filter(|c| same_file(&c.origin, &leaf.origin))
-            .collect();
-        ChainFacts::assemble(leaf, &given, &self.pool, stores, linking, as_of)
+        let given: &[&Cert] = match self.file_of(leaf) {
+            Some(k) => &self.files[k],
+            None => &[],
+        };
+        ChainFacts::assemble(leaf, given, &self.pool, stores, linking, as_of)
+    }
+
+    /// Call `f` with the position in [`Inputs::leaves`], the leaf and the chain of every leaf
+    /// (as [`Inputs::chain`] builds each), file by file: the candidate issuers are indexed once
+    /// per file and each leaf's chain is searched against its file's index, so a file of many
+    /// leaves costs in proportion to its certificates; each chain is handed over as it is
+    /// built, so they need not all be held at once (issue 16).
+    pub fn each_chain<'b>(
+        &'b self,
+        stores: &'b RootStores<'_>,
+        linking: Linking,
+        as_of: OffsetDateTime,
+        mut f: impl FnMut(usize, &'a Cert, ChainFacts<'b>),
+    ) {
+        let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); self.files.len()];
+        for (i, &k) in self.leaf_files.iter().enumerate() {
+            by_file[k].push(i);
+        }
+        for (given, mine) in self.files.iter().zip(by_file) {
+            if mine.is_empty() {
+                continue;
+            }
+            let index =
+                crate::chain::Candidates::new(given, &self.pool, &stores.trusted, stores.public);
+            for i in mine {
+                let leaf = self.leaves[i];
+                f(
+                    i,
+                    leaf,
+                    ChainFacts::from_index(&index, leaf, stores, linking, as_of),
+                );
+            }
+        }
+    }
+
+    /// `f` applied to every leaf's chain, as [`Inputs::each_chain`] hands them over, the
+    /// results in [`Inputs::leaves`] order. The leaves of a file with at least
+    /// [`PARALLEL_LEAVES`] of them are judged in parallel (rayon), so one file of many leaves
+    /// uses every core, as many files do in `scan`; each chain and result is the one a
+    /// sequential run gives (the index shares only pure results).
+    pub fn map_chains<'b, T: Send>(
+        &'b self,
+        stores: &'b RootStores<'_>,
+        linking: Linking,
+        as_of: OffsetDateTime,
+        f: impl Fn(&'a Cert, ChainFacts<'b>) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); self.files.len()];
+        for (i, &k) in self.leaf_files.iter().enumerate() {
+            by_file[k].push(i);
+        }
+        let mut out: Vec<Option<T>> = Vec::with_capacity(self.leaves.len());
+        out.resize_with(self.leaves.len(), || None);
+        for (given, mine) in self.files.iter().zip(by_file) {
+            if mine.is_empty() {
+                continue;
+            }
+            let index =
+                crate::chain::Candidates::new(given, &self.pool, &stores.trusted, stores.public);
+            let one = |i: usize| {
+                let leaf = self.leaves[i];
+                f(
+                    leaf,
+                    ChainFacts::from_index(&index, leaf, stores, linking, as_of),
+                )
+            };
+            if mine.len() >= PARALLEL_LEAVES {
+                let results: Vec<T> = mine.par_iter().map(|&i| one(i)).collect();
+                for (i, r) in mine.into_iter().zip(results) {
+                    out[i] = Some(r);
+                }
+            } else {
+                for i in mine {
+                    out[i] = Some(one(i));
+                }
+            }
+        }
+        out.into_iter().flatten().collect()
     }
 
     /// The rule context for `leaf` with its `chain`.
@@ -462,14 +610,14 @@ impl<'a> Inputs<'a> {
         options: &'c Options,
         as_of: OffsetDateTime,
     ) -> Ctx<'c> {
-        let in_file = |o: &Origin| same_file(o, &leaf.origin);
-        let file_keys: Vec<&PrivateKey> = self
-            .keys
+        let file = self.file_of(leaf);
+        let file_keys: Vec<&PrivateKey> =
+            file.map(|k| self.file_keys[k].clone()).unwrap_or_default();
+        let pfx = self
+            .pfxs
             .iter()
             .copied()
-            .filter(|k| in_file(&k.origin))
-            .collect();
-        let pfx = self.pfxs.iter().copied().find(|p| in_file(&p.origin));
+            .find(|p| same_file(&p.origin, &leaf.origin));
         Ctx {
             as_of,
             options,
@@ -481,17 +629,36 @@ impl<'a> Inputs<'a> {
             csr: self.csr,
             pfx,
             pfx_keys: if pfx.is_some() { file_keys } else { Vec::new() },
-            file_certs: self
-                .certs
-                .iter()
-                .copied()
-                .filter(|c| in_file(&c.origin))
-                .collect(),
-            leaves: self.leaves.clone(),
+            file_certs: file.map_or(&[][..], |k| &self.files[k]),
+            leaves: &self.leaves,
             chain: Some(chain),
             ca: facts::ca_kind(leaf, Some(chain)),
         }
     }
+}
+
+/// Files with at least this many leaves have them judged in parallel ([`Inputs::map_chains`]).
+pub const PARALLEL_LEAVES: usize = 64;
+
+/// The most certificates a finding's detail names one by one; the rest are counted.
+pub const LISTED_IN_DETAIL: usize = 10;
+
+/// `items` joined with `sep`, at most [`LISTED_IN_DETAIL`] of them, then how many more there
+/// were (`… and 1990 more`): a finding's detail stays short however many certificates a file
+/// holds, so the output grows with the findings, not with the square of the file (issue 16).
+pub fn join_listed<S: AsRef<str>>(items: impl ExactSizeIterator<Item = S>, sep: &str) -> String {
+    let total = items.len();
+    let mut out = String::new();
+    for (i, item) in items.take(LISTED_IN_DETAIL).enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    if total > LISTED_IN_DETAIL {
+        out.push_str(&format!(" … and {} more", total - LISTED_IN_DETAIL));
+    }
+    out
 }
 
 /// Run one rule, turning its verdict into an outcome and maybe a finding.
@@ -538,25 +705,19 @@ pub fn run(
     as_of: OffsetDateTime,
 ) -> CheckReport {
     let inputs = Inputs::new(detected, csr, &stores.pool);
-    let chains: Vec<ChainFacts> = inputs
-        .leaves()
-        .iter()
-        .map(|leaf| inputs.chain(leaf, stores, facts::LINKING, as_of))
-        .collect();
-
-    let mut files: Vec<FileResult> = Vec::new();
+    let mut results: Vec<Option<CertResult>> = Vec::new();
+    results.resize_with(inputs.leaves().len(), || None);
     let mut summary = Summary::default();
-    for (leaf, chain) in inputs.leaves().iter().zip(&chains) {
-        let file = leaf.origin.file_name();
-        let ctx = inputs.ctx(leaf, chain, options, as_of);
-        let mut results = Vec::new();
+    inputs.each_chain(stores, facts::LINKING, as_of, |i, leaf, chain| {
+        let ctx = inputs.ctx(leaf, &chain, options, as_of);
+        let mut results_ = Vec::new();
         let mut findings = Vec::new();
         for rule in registry::RULES {
             let (outcome, finding) = evaluate(rule, leaf, &ctx);
             if outcome == Outcome::Suppressed {
                 summary.suppressed += 1;
             }
-            results.push(RuleResult {
+            results_.push(RuleResult {
                 rule: rule.id,
                 outcome,
             });
@@ -570,17 +731,22 @@ pub fn run(
             }
         }
         summary.certificates += 1;
-        let result = CertResult {
+        results[i] = Some(CertResult {
             origin: leaf.origin.clone(),
             subject: crate::dn::render_windows(&leaf.subject),
             issuer: crate::dn::render_windows(&leaf.issuer),
             thumbprint: Thumbprint::of(&leaf.der, HashAlg::Sha1).to_string(),
             not_after: leaf.not_after,
             tls_name: crate::dn::tls_name(leaf),
-            results,
+            results: results_,
             findings,
-        };
-        match files.iter_mut().find(|f| f.path == file) {
+        });
+    });
+
+    let mut files: Vec<FileResult> = Vec::new();
+    for result in results.into_iter().flatten() {
+        let file = result.origin.file_name();
+        match files.iter_mut().rev().find(|f| f.path == file) {
             Some(f) => f.certificates.push(result),
             None => files.push(FileResult {
                 path: file,

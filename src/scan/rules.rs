@@ -35,17 +35,14 @@ impl Rules for CheckRules<'_> {
         if inputs.leaves().is_empty() {
             return vec![Vec::new(); certs.len()];
         }
-        certs
-            .iter()
-            .map(|cert| {
-                if !check::is_end_entity(cert) {
-                    return Vec::new();
-                }
-                let chain = inputs.chain(cert, &self.stores, self.linking, self.as_of);
-                let ctx = inputs.ctx(cert, &chain, &self.options, self.as_of);
+        // Every leaf's findings, its chain searched against the file's candidate issuers,
+        // indexed once; a file of many leaves is judged in parallel (issue 16).
+        let findings: Vec<Vec<Finding>> =
+            inputs.map_chains(&self.stores, self.linking, self.as_of, |leaf, chain| {
+                let ctx = inputs.ctx(leaf, &chain, &self.options, self.as_of);
                 registry::RULES
                     .iter()
-                    .filter_map(|rule| match check::evaluate(rule, cert, &ctx) {
+                    .filter_map(|rule| match check::evaluate(rule, leaf, &ctx) {
                         (Outcome::Fail, Some(f)) => Some(Finding {
                             rule: f.rule.into(),
                             severity: f.severity,
@@ -54,6 +51,16 @@ impl Rules for CheckRules<'_> {
                         _ => None,
                     })
                     .collect()
+            });
+        let mut findings = findings.into_iter();
+        certs
+            .iter()
+            .map(|cert| {
+                if check::is_end_entity(cert) {
+                    findings.next().unwrap_or_default()
+                } else {
+                    Vec::new()
+                }
             })
             .collect()
     }

@@ -78,6 +78,7 @@ fn kinds(r: &ChainReport) -> Vec<&'static str> {
             Diagnostic::WrongOrder { .. } => "wrong-order",
             Diagnostic::Duplicate { .. } => "duplicate",
             Diagnostic::Unrelated { .. } => "unrelated",
+            Diagnostic::MoreUnrelated { .. } => "more-unrelated",
             Diagnostic::NotNeeded { .. } => "not-needed",
             Diagnostic::RootInInput { .. } => "root-in-input",
         })

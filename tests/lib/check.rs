@@ -372,8 +372,8 @@ mod pfx_rules {
             csr: None,
             pfx: Some(pfx),
             pfx_keys: keys,
-            file_certs: vec![cert],
-            leaves: vec![cert],
+            file_certs: &[cert],
+            leaves: &[cert],
             chain: None,
             ca: CaKind::Unknown,
         };
@@ -633,8 +633,8 @@ mod totality {
                 csr: None,
                 pfx: None,
                 pfx_keys: vec![],
-                file_certs,
-                leaves: vec![&cert, &inter],
+                file_certs: &file_certs,
+                leaves: &[&cert, &inter],
                 chain: Some(&chain),
                 ca: [CaKind::Public, CaKind::Private, CaKind::SelfSigned, CaKind::Unknown][ca as usize],
             };

@@ -11,6 +11,7 @@ mod input;
 mod key_decrypt;
 mod limbo;
 mod paste_safety;
+mod linear;
 mod pkcs12;
 mod runbook;
 mod runbook_plan;

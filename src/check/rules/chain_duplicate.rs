@@ -31,14 +31,15 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     }
     let leaf = Thumbprint::of(&cert.der, HashAlg::Sha1);
     let leaf_dup = dups.iter().any(|d| d.cert.thumbprint == leaf);
-    let names: Vec<String> = dups
-        .iter()
-        .map(|d| format!("{} ({} times)", d.cert.subject, d.origins.len()))
-        .collect();
+    let names = crate::check::join_listed(
+        dups.iter()
+            .map(|d| format!("{} ({} times)", d.cert.subject, d.origins.len())),
+        ", ",
+    );
     let v = Verdict::fail_fix(
         format!(
             "{}{}",
-            names.join(", "),
+            names,
             if leaf_dup {
                 "; a duplicated leaf makes Windows lose the private key on import"
             } else {

@@ -45,18 +45,18 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if chain.report.input_order_ok {
         return Verdict::Pass;
     }
-    let order: Vec<String> = ctx.file_certs.iter().map(|c| c.display_name()).collect();
     // The file's certificates that are on the verified path, in path order.
     let expected: Vec<String> = chain
-        .path_certs()
+        .report
+        .given_on_path()
         .iter()
-        .filter(|p| ctx.file_certs.iter().any(|c| c.der == p.der))
+        .filter_map(|&p| ctx.file_certs.get(p))
         .map(|c| c.display_name())
         .collect();
     Verdict::fail_fix(
         format!(
             "the file holds {}; expected the certificate first, then each issuer in turn ({})",
-            order.join(" → "),
+            crate::check::join_listed(ctx.file_certs.iter().map(|c| c.display_name()), " → "),
             expected.join(" → ")
         ),
         rewrite_fix(cert, ctx),

@@ -35,7 +35,15 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         Verdict::Pass
     } else {
         Verdict::fail_fix(
-            format!("not on the chain: {}", strays.join("; ")),
+            if chain.report.more_strays > 0 {
+                format!(
+                    "not on the chain: {} and {} more",
+                    strays.join("; "),
+                    chain.report.more_strays
+                )
+            } else {
+                format!("not on the chain: {}", strays.join("; "))
+            },
             super::chain_order::rewrite_fix(cert, ctx),
         )
     }
