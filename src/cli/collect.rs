@@ -14,7 +14,7 @@ use std::process::ExitCode;
 /// only Get- cmdlets and changes nothing. See docs/state.md.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  $ certprep collect -o collect.ps1\n  (in the Exchange Management Shell)  PS> .\\collect.ps1 -OutFile .\\exchange-state.json\n  $ certprep check mail.pfx --state exchange-state.json"
+    after_help = "Examples:\n  $ certprep collect -o collect.ps1\n  (in the Exchange Management Shell)  PS> .\\collect.ps1 -OutFile .\\exchange-state.json\n  (then, where certprep runs)  certprep check NEW --state exchange-state.json"
 )]
 pub(crate) struct CollectArgs {
     /// Where to write the script (`-` for standard output).

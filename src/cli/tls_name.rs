@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// both as Windows prints them. When the file holds a chain, the leaf is used.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  $ certprep tls-name mail.contoso.com.crt\n  $ certprep tls-name fullchain.pem --compare '<I>CN=R3, O=Let''s Encrypt, C=US<S>CN=mail.contoso.com'\n  $ certprep tls-name site.pfx --password-file pw.txt --powershell\n  $ certprep tls-name new.crt --powershell --old old.crt --hybrid\n  $ certprep tls-name mail.crt --powershell --send-connector 'Outbound to Office 365'"
+    after_help = "Examples:\n  $ certprep tls-name mail.contoso.com.crt\n  $ certprep tls-name fullchain.pem --compare \"<I>CN=R3, O=Let's Encrypt, C=US<S>CN=mail.contoso.com\"\n  $ certprep tls-name site.pfx --password-file pw.txt --powershell\n  $ certprep tls-name new.crt --powershell --old old.crt --hybrid\n  $ certprep tls-name mail.crt --powershell --send-connector 'Outbound to Office 365'"
 )]
 pub(crate) struct TlsNameArgs {
     /// The certificate (any format: PEM, DER, .p7b, .pfx, a bundle; `-` for standard input).

@@ -79,6 +79,7 @@ const SKIPPED: &[(&str, &str)] = &[
         "regenerates fixtures (needs OpenSSL 3, rewrites files)",
     ),
     ("scripts/", "a benchmark script"),
+    ("BENCH_LEAVES=", "a benchmark (minutes)"),
     (
         "RUSTC_BOOTSTRAP=1 cargo",
         "fuzzing (nightly features, minutes)",
