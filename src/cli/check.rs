@@ -189,6 +189,13 @@ pub(crate) fn run(
         CheckFormat::Sarif => rep::sarif::write(&report, env!("CARGO_PKG_VERSION"), out)?,
         CheckFormat::Markdown => unreachable!("rejected above"),
     }
+    // JUnit and SARIF describe the certificate's rules only; the state section (and the
+    // findings that set the exit code with it) goes to standard error, so a CI log shows why.
+    if matches!(args.format, CheckFormat::Junit | CheckFormat::Sarif) {
+        if let Some(a) = &assessment {
+            super::state::write_text(a, &mut std::io::stderr().lock())?;
+        }
+    }
     let state_fails = assessment
         .as_ref()
         .and_then(|a| a.max_severity())

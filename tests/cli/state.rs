@@ -213,3 +213,18 @@ fn check_state_broken_file_is_an_error_naming_the_field() {
         .code(2)
         .stderr(predicate::str::contains("not valid JSON"));
 }
+
+#[test]
+fn check_state_with_junit_writes_the_state_section_to_stderr_and_exits_by_it() {
+    // JUnit carries the certificate's rules; the state's error (Server 2016 cannot import an
+    // AES PFX) still fails the job, and the CI log says why.
+    let out = check_pfx("aes", &state("mixed-2016-2019"))
+        .args(["--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.starts_with(b"<?xml"), "JUnit on stdout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Organisation state"), "{err}");
+    assert!(err.contains("state-pfx-import"), "{err}");
+}
