@@ -19,7 +19,7 @@
 //! Every value reaches the script through [`super::quote::ps_literal`] (the `V` token).
 
 use super::plan::{Plan, SettingKind};
-use super::render::{copy, Script, Tok, C, HELPERS, V};
+use super::render::{copy, preamble, Script, Tok, C, V, WHATIF_PARAM};
 use super::NoteSeverity;
 
 /// Services `Enable-ExchangeCertificate -Services` takes (Federation is managed by the
@@ -126,28 +126,21 @@ pub fn render_plan(plan: &Plan) -> String {
         indent: 0,
     };
     header(&mut s, plan);
-    s.code("param(");
-    s.indent += 1;
-    s.code("# Show every change without making it; passed to every cmdlet that changes something.");
-    s.code("[switch]$WhatIf,");
-    s.code("# Set every changed value back to the collected snapshot instead of renewing.");
-    s.code("[switch]$Rollback,");
-    s.code("# Edge only: the Edge Subscription file made on the Edge server after its certificate changed.");
-    s.code("[string]$EdgeSubscriptionFile");
-    s.close(")");
-    s.blank();
-    s.code("Set-StrictMode -Version Latest");
-    s.code("$ErrorActionPreference = 'Stop'");
-    s.blank();
-    s.out.push_str(HELPERS);
-    s.blank();
-    s.out.push_str(PLAN_HELPERS);
-    s.blank();
-    s.open(&[C(
-        "if (-not (Get-Command -Name 'Enable-ExchangeCertificate' -ErrorAction SilentlyContinue)) {",
-    )]);
-    s.code("throw 'Run this script in the Exchange Management Shell: Enable-ExchangeCertificate is not available here.'");
-    s.close("}");
+    preamble(
+        &mut s,
+        &[
+            WHATIF_PARAM,
+            (
+                "# Set every changed value back to the collected snapshot instead of renewing.",
+                "[switch]$Rollback,",
+            ),
+            (
+                "# Edge only: the Edge Subscription file made on the Edge server after its certificate changed.",
+                "[string]$EdgeSubscriptionFile",
+            ),
+        ],
+        &[PLAN_HELPERS],
+    );
     // -EdgeSubscriptionFile and -Rollback run after a renewal changed things, so the drift
     // check guards the renewal only.
     edge_subscription(&mut s, plan);

@@ -82,19 +82,22 @@ impl Script {
     }
 }
 
-/// Render the runbook script (text, LF line ends, no BOM; see [`UTF8_BOM`]).
-pub fn render(spec: &RunbookSpec) -> String {
-    let mut s = Script {
-        out: String::new(),
-        indent: 0,
-    };
-    header(&mut s, spec);
+/// The `-WhatIf` parameter both scripts take: its comment line and its declaration.
+pub(super) const WHATIF_PARAM: (&str, &str) = (
+    "# Show every change without making it; passed to every cmdlet that changes something.",
+    "[switch]$WhatIf,",
+);
+
+/// What every script starts with after its header comment: the `param(…)` block (each
+/// parameter as its comment line and its declaration, commas included), strict mode, the
+/// shared helpers then `helpers`, and the refusal to run outside the Exchange Management Shell.
+pub(super) fn preamble(s: &mut Script, params: &[(&'static str, &'static str)], helpers: &[&str]) {
     s.code("param(");
     s.indent += 1;
-    s.code("# Show every change without making it; passed to every cmdlet that changes something.");
-    s.code("[switch]$WhatIf,");
-    s.code("# Re-enable the old certificate and restore the connectors instead of renewing.");
-    s.code("[switch]$Rollback");
+    for (comment, declaration) in params {
+        s.code(comment);
+        s.code(declaration);
+    }
     s.close(")");
     s.blank();
     s.code("Set-StrictMode -Version Latest");
@@ -102,11 +105,35 @@ pub fn render(spec: &RunbookSpec) -> String {
     s.blank();
     s.out.push_str(HELPERS);
     s.blank();
+    for h in helpers {
+        s.out.push_str(h);
+        s.blank();
+    }
     s.open(&[C(
         "if (-not (Get-Command -Name 'Enable-ExchangeCertificate' -ErrorAction SilentlyContinue)) {",
     )]);
     s.code("throw 'Run this script in the Exchange Management Shell: Enable-ExchangeCertificate is not available here.'");
     s.close("}");
+}
+
+/// Render the runbook script (text, LF line ends, no BOM; see [`UTF8_BOM`]).
+pub fn render(spec: &RunbookSpec) -> String {
+    let mut s = Script {
+        out: String::new(),
+        indent: 0,
+    };
+    header(&mut s, spec);
+    preamble(
+        &mut s,
+        &[
+            WHATIF_PARAM,
+            (
+                "# Re-enable the old certificate and restore the connectors instead of renewing.",
+                "[switch]$Rollback",
+            ),
+        ],
+        &[],
+    );
     rollback(&mut s, spec);
     renew(&mut s, spec);
     s.out
