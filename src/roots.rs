@@ -33,8 +33,8 @@ pub(crate) type SubjectIndex = HashMap<&'static [u8], Vec<usize>, TailHash>;
 
 /// The subject index of `roots` when `roots` is the embedded store itself (the chain search is
 /// handed it as a plain slice), built once; `None` for any other slice, which callers search
-/// linearly. Looking a leaf's few issuer names up here instead of comparing them with every
-/// one of ~150 roots saved about 2 % of `scan`'s instructions.
+/// linearly. A leaf's few issuer names are looked up here instead of being compared with
+/// every embedded root (measured in docs/performance.md).
 pub(crate) fn subject_index(roots: &[Cert]) -> Option<&'static SubjectIndex> {
     let store = embedded();
     if !std::ptr::eq(roots, store) {

@@ -1,9 +1,9 @@
 //! Splitting a certificate into its fields for [`Cert::from_der`](super::Cert::from_der).
 //!
 //! x509-parser's `X509Certificate` parser also parses subject and issuer into its `X509Name`
-//! (every attribute decoded, vectors allocated): ~9 % of a scan's instructions for values
-//! certprep never reads, because it keeps names as their exact DER and parses them itself
-//! (`DistinguishedName`, which checks the same SEQUENCE OF SET OF SEQUENCE structure). So the
+//! (every attribute decoded, vectors allocated): work on values certprep never reads (its
+//! cost is in docs/performance.md), because it keeps names as their exact DER and parses them
+//! itself (`DistinguishedName`, which checks the same SEQUENCE OF SET OF SEQUENCE structure). So the
 //! certificate's outline is walked here with [`crate::der_reader`], and every field other than
 //! the names is still parsed by x509-parser's own parsers for that field (algorithm identifiers,
 //! validity, public key, each extension, the signature), with the same rules on what follows
