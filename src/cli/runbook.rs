@@ -1,6 +1,6 @@
 //! `certprep runbook`: write the PowerShell script that applies a new certificate on Exchange.
 
-use super::output::{write_file, Sensitivity};
+use super::output::{is_stdout, write_file, Sensitivity};
 use super::Global;
 use anyhow::{bail, Context};
 use certprep::check;
@@ -246,29 +246,19 @@ pub(crate) fn run(
         findings,
         ignore_check: args.ignore_check,
         generator: format!("certprep {}", env!("CARGO_PKG_VERSION")),
-        script_name: args
-            .output
-            .file_name()
-            .filter(|_| args.output.as_os_str() != "-")
-            .map(|n| n.to_string_lossy().into_owned()),
+        script_name: script_name(&args.output),
     };
     let spec = RunbookSpec::plan(&leaf, options).with_context(|| args.file.clone())?;
     let script = runbook::render(&spec);
-    if args.output.as_os_str() == "-" {
-        out.write_all(script.as_bytes())?;
-    } else {
-        let mut bytes = runbook::UTF8_BOM.as_bytes().to_vec();
-        bytes.extend_from_slice(script.as_bytes());
-        write_file(&args.output, &bytes, args.force, Sensitivity::Public)?;
-        if !global.quiet {
-            eprintln!(
-                "certprep: wrote {} for {} (thumbprint {}) on {}",
-                args.output.display(),
-                certprep::report::sanitize_line(&spec.subject),
-                spec.thumbprint,
-                certprep::report::sanitize_line(&spec.servers.join(", "))
-            );
-        }
+    // The script is written first; the summary only for a file, and not with -q.
+    if write_script(&args.output, &script, args.force, out)? && !global.quiet {
+        eprintln!(
+            "certprep: wrote {} for {} (thumbprint {}) on {}",
+            args.output.display(),
+            certprep::report::sanitize_line(&spec.subject),
+            spec.thumbprint,
+            certprep::report::sanitize_line(&spec.servers.join(", "))
+        );
     }
     Ok(super::exit::success())
 }
@@ -277,8 +267,26 @@ pub(crate) fn run(
 fn script_name(output: &std::path::Path) -> Option<String> {
     output
         .file_name()
-        .filter(|_| output.as_os_str() != "-")
+        .filter(|_| !is_stdout(output))
         .map(|n| n.to_string_lossy().into_owned())
+}
+
+/// The script to standard output (`-`, as is) or to its file (with the UTF-8 BOM Windows
+/// PowerShell 5.1 needs to read non-ASCII text); true when a file was written.
+fn write_script(
+    output: &std::path::Path,
+    script: &str,
+    force: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    if is_stdout(output) {
+        out.write_all(script.as_bytes())?;
+        return Ok(false);
+    }
+    let mut bytes = runbook::UTF8_BOM.as_bytes().to_vec();
+    bytes.extend_from_slice(script.as_bytes());
+    write_file(output, &bytes, force, Sensitivity::Public)?;
+    Ok(true)
 }
 
 /// `runbook --state`: plan from the organisation's state, print the plan, write the script.
@@ -310,19 +318,13 @@ fn run_planned(
     let plan = Plan::compute(&leaf, pfx, state, options)
         .with_context(|| format!("{} with {}", args.file, state_path.display()))?;
     let script = runbook::render_plan(&plan);
-    if args.output.as_os_str() == "-" {
-        out.write_all(script.as_bytes())?;
-    } else {
-        let mut bytes = runbook::UTF8_BOM.as_bytes().to_vec();
-        bytes.extend_from_slice(script.as_bytes());
-        write_file(&args.output, &bytes, args.force, Sensitivity::Public)?;
-        if !global.quiet {
-            let text = runbook::plan_text(&plan);
-            for line in text.lines() {
-                writeln!(out, "{}", certprep::report::sanitize_line(line))?;
-            }
-            eprintln!("certprep: wrote {}", args.output.display());
+    // The script is written first; the summary only for a file, and not with -q.
+    if write_script(&args.output, &script, args.force, out)? && !global.quiet {
+        let text = runbook::plan_text(&plan);
+        for line in text.lines() {
+            writeln!(out, "{}", certprep::report::sanitize_line(line))?;
         }
+        eprintln!("certprep: wrote {}", args.output.display());
     }
     Ok(super::exit::success())
 }
