@@ -1,6 +1,6 @@
 //! Chain assembly speed: a leaf, its intermediate hidden in a pool of 5,000 decoys (one in fifty
 //! with the intermediate's name), and a hostile mesh of cross-signed CAs that must stop at the
-//! budget. Run with `cargo bench --bench chain`.
+//! budget. Run with `cargo bench -p certprep-benches --bench chain`.
 
 use certprep::chain::{self, ChainOptions};
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -1,4 +1,4 @@
-//! `input::detect` throughput on the fixture shapes (`cargo bench --bench detect`).
+//! `input::detect` throughput on the fixture shapes (`cargo bench -p certprep-benches --bench detect`).
 
 use certprep::input::{detect, DetectOptions, Origin};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -7,7 +7,7 @@ use std::hint::black_box;
 fn fixture(rel: &str) -> Vec<u8> {
     std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
+            .join("../fixtures")
             .join(rel),
     )
     .expect("fixture")

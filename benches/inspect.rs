@@ -9,7 +9,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 fn bench(c: &mut Criterion) {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/deliverable/mail.contoso.com.crt"
+        "/../fixtures/deliverable/mail.contoso.com.crt"
     );
     let bytes = std::fs::read(path).expect("fixture present");
     let origin = Origin::file("mail.contoso.com.crt");

@@ -10,7 +10,7 @@ use certprep::secret::Secret;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn load(rel: &str, opts: &DetectOptions) -> Detected {
-    let path = format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).expect("fixture present");
     detect(&bytes, &Origin::file(rel), opts)
 }
@@ -46,12 +46,12 @@ fn bench(c: &mut Criterion) {
         });
     }
     let pfx_bytes = std::fs::read(format!(
-        "{}/fixtures/deliverable/mail.contoso.com-3des.pfx",
+        "{}/../fixtures/deliverable/mail.contoso.com-3des.pfx",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
     let pw = std::fs::read_to_string(format!(
-        "{}/fixtures/deliverable/pfx-password.txt",
+        "{}/../fixtures/deliverable/pfx-password.txt",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
