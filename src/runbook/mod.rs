@@ -4,7 +4,7 @@
 //! [`RunbookSpec::plan`] turns a certificate and the administrator's choices into a
 //! [`RunbookSpec`] of computed values and refuses plans that cannot work; [`render`] turns a
 //! spec into script text. Both are pure: no I/O, no clock. Every value reaches the script
-//! through [`quote::ps_literal`] (see `render.rs`), so names with `'`, `$`, backticks, `"` or
+//! through [`quote::ps_literal`] (see `script.rs`), so names with `'`, `$`, backticks, `"` or
 //! non-ASCII characters stay data.
 
 pub mod guards;
@@ -12,10 +12,12 @@ pub mod plan;
 mod plan_script;
 pub mod quote;
 mod render;
+mod script;
 
 pub use plan::{PfxFacts, Plan, PlanError, PlanOptions};
 pub use plan_script::{plan_text, render_plan};
-pub use render::{render, UTF8_BOM};
+pub use render::render;
+pub use script::UTF8_BOM;
 
 use crate::dn::{render_windows, tls_name};
 use crate::model::Cert;
