@@ -30,9 +30,14 @@ fn bench_chain(c: &mut Criterion) {
     let opts = ChainOptions::at(ymd(2026, 6, 1));
     c.bench_function("assemble, 5000-decoy pool", |b| {
         b.iter(|| {
-            let rep =
-                chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &roots, &[], &opts)
-                    .expect("report");
+            let rep = chain::assemble_bundle(
+                std::slice::from_ref(&leaf),
+                &pool,
+                &roots,
+                certprep::roots::RootStore::empty(),
+                &opts,
+            )
+            .expect("report");
             assert!(rep.complete);
         })
     });
@@ -63,7 +68,13 @@ fn bench_chain(c: &mut Criterion) {
         "assemble, hostile cross-signed mesh (default budget)",
         |b| {
             b.iter(|| {
-                chain::assemble_bundle(std::slice::from_ref(&mesh_leaf), &mesh, &[], &[], &opts)
+                chain::assemble_bundle(
+                    std::slice::from_ref(&mesh_leaf),
+                    &mesh,
+                    &[],
+                    certprep::roots::RootStore::empty(),
+                    &opts,
+                )
             })
         },
     );

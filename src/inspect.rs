@@ -77,7 +77,7 @@ pub struct Trust<'a> {
     /// Roots the user trusts (`--roots`, e.g. an enterprise CA).
     pub roots: &'a [Cert],
     /// The public roots (the embedded Mozilla store unless `--no-embedded-roots`).
-    pub public: &'a [Cert],
+    pub public: &'a crate::roots::RootStore,
     /// Extra candidate issuers (`--pool`), used for chains but not reported.
     pub pool: &'a [Cert],
 }

@@ -10,6 +10,7 @@ use crate::error::PfxError;
 use crate::input::Origin;
 use crate::model::{Cert, PrivateKey};
 use crate::pkcs12::{self, PfxSpec, Profile};
+use crate::roots::RootStore;
 use crate::secret::Secret;
 use zeroize::Zeroizing;
 
@@ -31,7 +32,7 @@ pub struct SelectOptions<'r> {
     /// Roots that end a chain besides the self-issued certificates among the inputs (the
     /// embedded store, [`crate::roots::embedded`]): they complete a chain; one is put in the
     /// file only with `include_root`.
-    pub anchors: &'r [Cert],
+    pub anchors: &'r RootStore,
     /// Refuse ([`PfxError::ChainIncomplete`]) when the chain stops at a certificate whose
     /// issuer is not available, unless `no_chain`: a PFX without its intermediate imports on
     /// Windows but servers then send an incomplete chain.
@@ -189,55 +190,17 @@ fn left(c: &Cert, reason: LeftOutReason) -> LeftOut {
     }
 }
 
+/// The leaf and its key by [`LeafPolicy::KeyHolder`](crate::chain::LeafPolicy::KeyHolder).
 fn choose_leaf<'a>(
     certs: &[&'a Cert],
     keys: &[&'a PrivateKey],
 ) -> Result<(&'a Cert, Option<&'a PrivateKey>), PfxError> {
-    // Certificates some key belongs to, end-entity ones first.
-    let mut with_key: Vec<(&Cert, &PrivateKey)> = Vec::new();
-    for c in certs {
-        if let Some(k) = keys.iter().find(|k| k.matches(&c.public_key)) {
-            if !with_key.iter().any(|(x, _)| x.der == c.der) {
-                with_key.push((c, k));
-            }
-        }
-    }
-    with_key.sort_by_key(|(c, _)| c.is_ca());
-    if let Some(&(c, k)) = with_key.first() {
-        let same_rank: Vec<&(&Cert, &PrivateKey)> = with_key
-            .iter()
-            .filter(|(x, _)| x.is_ca() == c.is_ca())
-            .collect();
-        if same_rank.len() > 1 {
-            return Err(ambiguous(same_rank.iter().map(|(c, _)| *c)));
-        }
-        return Ok((c, Some(k)));
-    }
-    // No key matches: the end-entity certificate that issues no other input.
-    let mut leaves: Vec<&Cert> = Vec::new();
-    for c in certs {
-        let issues_another = certs
-            .iter()
-            .any(|o| o.der != c.der && o.issuer.der == c.subject.der);
-        if !c.is_ca() && !issues_another && !leaves.iter().any(|l| l.der == c.der) {
-            leaves.push(c);
-        }
-    }
-    if leaves.is_empty() {
-        // Only CA certificates: take the one lowest in the hierarchy if it is unique.
-        for c in certs {
-            let issues_another = certs
-                .iter()
-                .any(|o| o.der != c.der && o.issuer.der == c.subject.der);
-            if !issues_another && !leaves.iter().any(|l| l.der == c.der) {
-                leaves.push(c);
-            }
-        }
-    }
-    match leaves.as_slice() {
-        [one] => Ok((one, None)),
-        [] => Ok((certs[0], None)),
-        many => Err(ambiguous(many.iter().copied())),
+    use crate::chain::{LeafError, LeafPolicy};
+    match crate::chain::select_leaf(certs, LeafPolicy::KeyHolder(keys)) {
+        Ok(choice) => Ok((certs[choice.leaf], choice.key.map(|k| keys[k]))),
+        Err(LeafError::Ambiguous(many)) => Err(ambiguous(many.into_iter().map(|i| certs[i]))),
+        // The caller refuses an empty input first; NoLeaf is not a KeyHolder outcome.
+        Err(LeafError::Empty | LeafError::NoLeaf) => Err(PfxError::NoCertificate),
     }
 }
 
@@ -262,7 +225,7 @@ pub fn order_chain<'a>(
     candidates: &[&'a Cert],
     at: Option<time::OffsetDateTime>,
 ) -> Vec<&'a Cert> {
-    chain_to_root(leaf, candidates, &[], at).0
+    chain_to_root(leaf, candidates, RootStore::empty(), at).0
 }
 
 /// [`order_chain`] that may also end at one of `anchors` (returned as the last issuer), and
@@ -271,13 +234,15 @@ pub fn order_chain<'a>(
 fn chain_to_root<'a>(
     leaf: &'a Cert,
     candidates: &[&'a Cert],
-    anchors: &'a [Cert],
+    anchors: &'a RootStore,
     at: Option<time::OffsetDateTime>,
 ) -> (Vec<&'a Cert>, Option<PfxError>) {
     use crate::chain::PathEnd;
     let opts = crate::chain::ChainOptions::at(at.unwrap_or(leaf.not_before));
-    let report = crate::chain::assemble_refs(leaf, &[], candidates, &[], anchors, &opts);
-    let chain = report
+    let found = crate::chain::assemble(leaf, &[], candidates, &[], anchors, &opts);
+    // The issuers as the caller gave them (the search keeps the first of identical copies,
+    // and an anchor that is also among the candidates is reported from the candidates).
+    let chain = found
         .issuers()
         .iter()
         .filter_map(|c| {
@@ -288,9 +253,9 @@ fn chain_to_root<'a>(
                 .or_else(|| anchors.iter().find(|x| x.der == c.der))
         })
         .collect();
-    let missing = match report.end {
+    let missing = match found.report.end {
         PathEnd::MissingIssuer { .. } => {
-            let last = report.path_certs().last().unwrap_or(leaf);
+            let last = found.path.last().copied().unwrap_or(leaf);
             let issuer = render_windows(&last.issuer);
             let problem = if last.der == leaf.der {
                 format!(

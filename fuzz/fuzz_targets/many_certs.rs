@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let trust = Trust {
         roots: &[],
-        public: &[],
+        public: certprep::roots::RootStore::empty(),
         pool: &[],
     };
     let _ = InspectReport::build(&d, at, trust);

@@ -15,9 +15,10 @@
 //! the leaves searched before it.
 
 use super::search::{self, Lookup};
-use super::{AnchorSource, BorrowedChain, CertRef, ChainOptions, Duplicate, Source};
+use super::{AnchorSource, CertRef, Chain, ChainOptions, Duplicate, Source};
 use crate::model::cache::TailHash;
 use crate::model::Cert;
+use crate::roots::RootStore;
 use crate::verify::{SignatureAlgorithm, VerifyError};
 use foldhash::fast::FixedState;
 use std::collections::HashMap;
@@ -88,7 +89,7 @@ pub struct Candidates<'a> {
     pub(super) given: Vec<&'a Cert>,
     pool: Vec<&'a Cert>,
     roots: &'a [Cert],
-    embedded: &'a [Cert],
+    store: &'a RootStore,
     /// The first position among `given` of each distinct given DER.
     first_given: Lookup<&'a [u8], usize, TailHash>,
     /// The positions in `given` of first occurrences, in order.
@@ -106,15 +107,15 @@ pub struct Candidates<'a> {
 impl<'a> Candidates<'a> {
     /// Index `given` (the certificates of the input, in order: order, duplicates and strays are
     /// judged against it), `pool` (more candidate issuers, never strays), the caller's `roots`
-    /// and the `embedded` store (or an empty slice) for assembling the chains of leaves among
-    /// `given` with [`Candidates::assemble`].
+    /// and the `store` (the embedded store or [`RootStore::empty`]) for assembling the chains
+    /// of leaves among `given` with [`Candidates::assemble`].
     pub fn new(
         given: &[&'a Cert],
         pool: &[&'a Cert],
         roots: &'a [Cert],
-        embedded: &'a [Cert],
+        store: &'a RootStore,
     ) -> Candidates<'a> {
-        Candidates::build(None, given, pool, roots, embedded)
+        Candidates::build(None, given, pool, roots, store)
     }
 
     /// As [`Candidates::new`], with `leaf` indexed first (node 0), before everything else: the
@@ -124,9 +125,9 @@ impl<'a> Candidates<'a> {
         given: &[&'a Cert],
         pool: &[&'a Cert],
         roots: &'a [Cert],
-        embedded: &'a [Cert],
+        store: &'a RootStore,
     ) -> Candidates<'a> {
-        // An embedded root can only end a path as the issuer of a non-embedded certificate
+        // A store root can only end a path as the issuer of a certificate outside the store
         // (roots are anchors: the search stops there), so only those whose subject some
         // candidate names as its issuer are indexed. Indexing the whole store (~150 roots,
         // ~300 KB hashed) for every leaf dominated `scan`'s profile. They are pushed in store
@@ -137,7 +138,7 @@ impl<'a> Candidates<'a> {
             .chain(roots)
             .chain(given.iter().copied())
             .chain(pool.iter().copied())
-            .flat_map(|c| embedded_named(embedded, &c.issuer.der))
+            .flat_map(|c| store.named(&c.issuer.der).iter().copied())
             .collect();
         named.sort_unstable();
         named.dedup();
@@ -176,7 +177,7 @@ impl<'a> Candidates<'a> {
         for i in named {
             push(
                 &mut nodes,
-                &embedded[i],
+                &store[i],
                 Source::Anchor(AnchorSource::Embedded),
             );
         }
@@ -245,7 +246,7 @@ impl<'a> Candidates<'a> {
             given: given.to_vec(),
             pool: pool.to_vec(),
             roots,
-            embedded,
+            store,
             first_given,
             distinct_given,
             duplicates,
@@ -259,7 +260,7 @@ impl<'a> Candidates<'a> {
     /// The best chain for `leaf`, searched against this index (see [`super::assemble`]): the
     /// same report a chain assembled on its own would give. `leaf` is normally one of the
     /// given certificates; any other certificate is assembled on its own.
-    pub fn assemble(&self, leaf: &'a Cert, opts: &ChainOptions) -> BorrowedChain<'a> {
+    pub fn assemble(&self, leaf: &'a Cert, opts: &ChainOptions) -> Chain<'a> {
         let node = self
             .by_der
             .get(&leaf.der.as_slice())
@@ -268,13 +269,8 @@ impl<'a> Candidates<'a> {
         let (report, path) = match node {
             Some(n) => search::run(self, n, leaf, opts),
             None => {
-                let own = Candidates::build(
-                    Some(leaf),
-                    &self.given,
-                    &self.pool,
-                    self.roots,
-                    self.embedded,
-                );
+                let own =
+                    Candidates::build(Some(leaf), &self.given, &self.pool, self.roots, self.store);
                 let r = search::run(&own, 0, leaf, opts);
                 self.add_work(|w| {
                     let o = own.work();
@@ -287,7 +283,7 @@ impl<'a> Candidates<'a> {
                 r
             }
         };
-        BorrowedChain { report, path }
+        Chain { report, path }
     }
 
     /// The work done so far.
@@ -299,19 +295,15 @@ impl<'a> Candidates<'a> {
         f(&mut self.work.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
-    /// Positions in the embedded store of the roots named `subject`.
-    pub(super) fn embedded_named(&self, subject: &[u8]) -> Vec<usize> {
-        embedded_named(self.embedded, subject)
-    }
-
     /// Where `leaf` is a trust anchor itself, if it is one.
     pub(super) fn leaf_anchor(&self, leaf: &Cert) -> Option<AnchorSource> {
         if self.roots.iter().any(|r| r.der == leaf.der) {
             Some(AnchorSource::Roots)
         } else if self
-            .embedded_named(&leaf.subject.der)
-            .into_iter()
-            .any(|i| self.embedded[i].der == leaf.der)
+            .store
+            .named(&leaf.subject.der)
+            .iter()
+            .any(|&i| self.store[i].der == leaf.der)
         {
             Some(AnchorSource::Embedded)
         } else {
@@ -342,16 +334,5 @@ impl<'a> Candidates<'a> {
         cache().insert_new(k, r.clone());
         self.add_work(|w| w.signatures += 1);
         r
-    }
-}
-
-/// Positions in `embedded` of the roots named `subject`: the embedded store comes with a
-/// subject index, any other slice is searched linearly.
-fn embedded_named(embedded: &[Cert], subject: &[u8]) -> Vec<usize> {
-    match crate::roots::subject_index(embedded) {
-        Some(index) => index.get(subject).cloned().unwrap_or_default(),
-        None => (0..embedded.len())
-            .filter(|&i| embedded[i].subject.der == subject)
-            .collect(),
     }
 }

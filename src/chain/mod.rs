@@ -7,22 +7,28 @@
 //! or thousands of decoys ends quickly with [`Diagnostic::BudgetExhausted`]. Output is
 //! deterministic: candidates are ordered by fixed rules and input position, never by hash order.
 //!
-//! Entry points: [`assemble_bundle`] (the `chain` command: the leaf is found among the given
-//! certificates) and [`assemble`] (`pfx`/`pem`: the leaf is known, e.g. from the private key).
-//! [`ChainReport::chain_certs`] is the ordered chain to write out.
+//! One search, three doors: [`Candidates::assemble`] searches a leaf's chain against an index
+//! of a file's candidate issuers built once for all its leaves (`check`, `scan`, `inspect`);
+//! [`assemble`] is the same for one leaf (`pfx`, `pem`); [`assemble_bundle`] finds the leaf
+//! among the given certificates first and returns an owned report (the `chain` command, whose
+//! [`ChainReport::chain_certs`] is the ordered chain to write out).
 
 mod diagnose;
 mod index;
+mod leaf;
 mod pkcs7;
 mod problems;
 mod search;
+mod verdict;
 
 pub use diagnose::{Diagnosis, Diagnostic, Role, Severity};
 pub use index::{Candidates, IndexWork};
+pub use leaf::{select_leaf, LeafChoice, LeafError, LeafPolicy};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
 use crate::input::Origin;
 use crate::model::Cert;
+use crate::roots::RootStore;
 use crate::thumbprint::Thumbprint;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -423,98 +429,79 @@ pub enum ChainError {
     NoCertificates,
 }
 
-/// The leaf among `certs`: the certificate that issues none of the others (by name, ignoring
-/// self-issued links). Ties go to a non-CA certificate, then to one that is not self-issued,
-/// then to the earliest in input order. `None` only for an empty slice.
+/// The leaf among `certs` by [`LeafPolicy::IssuesNone`] (the `chain` command's choice): the
+/// certificate that issues none of the others. `None` only for an empty slice.
 pub fn find_leaf(certs: &[Cert]) -> Option<usize> {
-    // The names that some certificate which is not self-issued names as its issuer: such a
-    // certificate is never the one whose subject it names (that one would be self-issued), so
-    // a certificate issues another exactly when its subject is in this set. One set for the
-    // input instead of comparing every certificate with every other (issue 16).
-    let issuers: std::collections::HashSet<&[u8]> = certs
-        .iter()
-        .filter(|c| !c.is_self_issued())
-        .map(|c| c.issuer.der.as_slice())
-        .collect();
-    (0..certs.len()).min_by_key(|&i| {
-        (
-            issuers.contains(certs[i].subject.der.as_slice()),
-            certs[i].is_ca(),
-            certs[i].is_self_issued(),
-            i,
-        )
-    })
+    select_leaf(certs, LeafPolicy::IssuesNone)
+        .ok()
+        .map(|c| c.leaf)
 }
 
-/// Find the leaf among `given` with [`find_leaf`], then [`assemble`].
+/// The `chain` command's entry: find the leaf among `given` with [`find_leaf`], [`assemble`]
+/// its chain and copy the path into the report (what [`ChainReport::chain_certs`] reads, for
+/// writing the chain out). Owned slices, as the command reads them.
 pub fn assemble_bundle(
     given: &[Cert],
     pool: &[Cert],
     roots: &[Cert],
-    embedded: &[Cert],
+    store: &RootStore,
     opts: &ChainOptions,
 ) -> Result<ChainReport, ChainError> {
     let leaf = find_leaf(given).ok_or(ChainError::NoCertificates)?;
-    Ok(assemble(&given[leaf], given, pool, roots, embedded, opts))
+    let given: Vec<&Cert> = given.iter().collect();
+    let pool: Vec<&Cert> = pool.iter().collect();
+    Ok(assemble(given[leaf], &given, &pool, roots, store, opts).into_report())
 }
 
-/// Build the best chain for `leaf`.
+/// Build the best chain for `leaf`: the one-leaf form of [`Candidates::assemble`] (the
+/// candidates are indexed with `leaf` first, the order a single chain has always been
+/// searched in).
 ///
 /// - `given`: the certificates the user supplied, in order (it may contain the leaf). Order,
 ///   duplicates and strays are judged against it.
 /// - `pool`: more candidate issuers (directories, other bundles); never reported as strays.
-/// - `roots`: trust anchors from the caller; `embedded`: the embedded store
-///   ([`crate::roots::embedded`]) or an empty slice.
-pub fn assemble(
-    leaf: &Cert,
-    given: &[Cert],
-    pool: &[Cert],
-    roots: &[Cert],
-    embedded: &[Cert],
+/// - `roots`: trust anchors from the caller; `store`: the embedded store
+///   ([`crate::roots::embedded`]) or [`RootStore::empty`].
+///
+/// The path is borrowed from the inputs; [`Chain::into_report`] copies it into the report.
+pub fn assemble<'a>(
+    leaf: &'a Cert,
+    given: &[&'a Cert],
+    pool: &[&'a Cert],
+    roots: &'a [Cert],
+    store: &'a RootStore,
     opts: &ChainOptions,
-) -> ChainReport {
-    let given: Vec<&Cert> = given.iter().collect();
-    let pool: Vec<&Cert> = pool.iter().collect();
-    assemble_refs(leaf, &given, &pool, roots, embedded, opts)
+) -> Chain<'a> {
+    Candidates::build(Some(leaf), given, pool, roots, store).assemble(leaf, opts)
 }
 
-/// [`assemble`] over borrowed candidates, for callers whose certificates are not in one slice
-/// (`check` and `scan` gather them from several files and the pool without copying them).
-pub fn assemble_refs(
-    leaf: &Cert,
-    given: &[&Cert],
-    pool: &[&Cert],
-    roots: &[Cert],
-    embedded: &[Cert],
-    opts: &ChainOptions,
-) -> ChainReport {
-    let BorrowedChain { mut report, path } =
-        assemble_borrowed(leaf, given, pool, roots, embedded, opts);
-    report.certs = path.into_iter().cloned().collect();
-    report
-}
-
-/// A chain whose path is borrowed from the inputs instead of copied into the report.
+/// An assembled chain: the report, and the chosen path borrowed from the inputs (not copied:
+/// `check` and `scan` build one chain per leaf).
 #[derive(Clone, Debug)]
-pub struct BorrowedChain<'a> {
-    /// Everything [`assemble`] reports, except that [`ChainReport::path_certs`] (and the
-    /// methods built on it) are empty: the path is `path`.
+pub struct Chain<'a> {
+    /// Everything the search found out. Its [`ChainReport::path_certs`] (and the methods built
+    /// on it) are empty until [`Chain::into_report`]: the path is `path`.
     pub report: ChainReport,
     /// The chosen path, leaf first, anchor included when there is one.
     pub path: Vec<&'a Cert>,
 }
 
-/// [`assemble_refs`] without copying the path's certificates: what `check` and `scan` use, one
-/// chain per leaf (two certificate copies per leaf were a visible share of `scan`).
-pub fn assemble_borrowed<'a>(
-    leaf: &'a Cert,
-    given: &[&'a Cert],
-    pool: &[&'a Cert],
-    roots: &'a [Cert],
-    embedded: &'a [Cert],
-    opts: &ChainOptions,
-) -> BorrowedChain<'a> {
-    Candidates::build(Some(leaf), given, pool, roots, embedded).assemble(leaf, opts)
+/// The former name of [`Chain`].
+pub type BorrowedChain<'a> = Chain<'a>;
+
+impl Chain<'_> {
+    /// The issuers of the chosen path, leaf excluded, anchor included when there is one.
+    pub fn issuers(&self) -> &[&Cert] {
+        self.path.get(1..).unwrap_or(&[])
+    }
+
+    /// The report owning copies of the path's certificates, for callers that outlive the
+    /// inputs or write the chain out.
+    pub fn into_report(self) -> ChainReport {
+        let Chain { mut report, path } = self;
+        report.certs = path.into_iter().cloned().collect();
+        report
+    }
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -1,14 +1,9 @@
 //! The path search: a depth-first walk from the leaf towards trust anchors, over issuers
 //! indexed by subject name, preferring AKI/SKI matches, verifying each link once, within the
 //! budget. Every path found is kept (up to [`MAX_PATHS`]) so the best one can be chosen and the
-//! others explained.
+//! others explained (by [`super::verdict`]).
 
-use super::diagnose::Diagnostic;
-use super::problems::{self, Problem};
-use super::{
-    Alternative, AnchorSource, CertRef, ChainOptions, ChainReport, Link, NotChosen, PathEnd,
-    Source, Work,
-};
+use super::{ChainOptions, ChainReport, Work};
 use crate::model::Cert;
 use crate::verify::{self, SignatureAlgorithm, VerifyError};
 use foldhash::fast::FixedState;
@@ -146,13 +141,28 @@ pub(super) fn run<'a>(
         let mut algs = Vec::with_capacity(4);
         s.walk(&mut path, &mut algs);
     }
-    let work = s.work;
-    let r = finish(s, leaf_node, leaf, leaf_anchor, opts);
+    let found = Found {
+        paths: s.paths,
+        rejections: s.rejections,
+        work: s.work,
+    };
+    let candidates = found.work.candidates;
+    let r = super::verdict::finish(index, found, leaf_node, leaf, leaf_anchor, opts);
     index.add_work(|w| {
         w.chains += 1;
-        w.candidates += work.candidates;
+        w.candidates += candidates;
     });
     r
+}
+
+/// What a search found, for the verdict.
+pub(super) struct Found {
+    /// Every path recorded, in search order.
+    pub(super) paths: Vec<RawPath>,
+    /// Candidates whose name matched but whose signature (or key) did not.
+    pub(super) rejections: Vec<Rejection>,
+    /// The work done.
+    pub(super) work: Work,
 }
 
 impl<'a> Search<'a, '_, '_> {
@@ -322,317 +332,6 @@ impl<'a> Search<'a, '_, '_> {
     }
 }
 
-/// A path with its problems, ready to rank.
-struct Judged {
-    raw: RawPath,
-    problems: Vec<Problem>,
-    errors: usize,
-}
-
-impl Judged {
-    fn valid(&self) -> bool {
-        self.raw.end == End::Anchored && self.errors == 0
-    }
-
-    /// Smaller is better: valid first, then anchored, then fewer errors; among anchored paths
-    /// the shorter, among unanchored ones the longer (more of the chain is there); then the
-    /// search order, which is deterministic.
-    fn rank(&self, order: usize) -> (bool, bool, usize, usize, usize) {
-        let anchored = self.raw.end == End::Anchored;
-        let len = self.raw.nodes.len();
-        (
-            !self.valid(),
-            !anchored,
-            self.errors,
-            if anchored { len } else { usize::MAX - len },
-            order,
-        )
-    }
-}
-
-fn finish<'a>(
-    s: Search<'a, '_, '_>,
-    leaf_node: usize,
-    leaf: &Cert,
-    leaf_anchor: Option<AnchorSource>,
-    opts: &ChainOptions,
-) -> (ChainReport, Vec<&'a Cert>) {
-    let index = s.index;
-    let given = index.given.as_slice();
-    let mut judged: Vec<Judged> = s
-        .paths
-        .into_iter()
-        .map(|raw| {
-            let problems = problems::path_problems(s.nodes, &raw, opts);
-            let errors = problems.iter().filter(|p| p.is_error()).count();
-            Judged {
-                raw,
-                problems,
-                errors,
-            }
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..judged.len()).collect();
-    order.sort_by_key(|&i| judged[i].rank(i));
-    let best = order.first().copied();
-    let chosen = match best {
-        Some(b) => judged.swap_remove(b),
-        None => Judged {
-            raw: RawPath {
-                nodes: vec![leaf_node],
-                algs: Vec::new(),
-                end: if s.work.exhausted {
-                    End::Exhausted
-                } else {
-                    End::MissingIssuer
-                },
-            },
-            problems: Vec::new(),
-            errors: 0,
-        },
-    };
-    // Re-rank the rest (swap_remove moved one element).
-    let mut rest: Vec<(usize, Judged)> = judged.into_iter().enumerate().collect();
-    rest.sort_by_key(|(i, j)| j.rank(*i));
-
-    let nodes = s.nodes;
-    let complete = chosen.valid();
-    let anchored = chosen.raw.end == End::Anchored;
-    let path_certs: Vec<&'a Cert> = chosen.raw.nodes.iter().map(|&i| nodes[i].cert).collect();
-    let path: Vec<Link> = chosen
-        .raw
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(pos, &i)| Link {
-            cert: CertRef::of(nodes[i].cert),
-            source: if pos == 0 {
-                Source::Leaf
-            } else {
-                nodes[i].source
-            },
-            verified_with: chosen.raw.algs.get(pos).copied(),
-        })
-        .collect();
-    let (anchor, anchor_source) = match (anchored, chosen.raw.nodes.last()) {
-        (true, Some(&i)) => (
-            Some(CertRef::of(nodes[i].cert)),
-            match nodes[i].source {
-                Source::Anchor(a) => Some(a),
-                _ => leaf_anchor,
-            },
-        ),
-        _ => (None, None),
-    };
-
-    let last_cert = nodes[*chosen.raw.nodes.last().unwrap_or(&leaf_node)].cert;
-    let end = match (chosen.raw.end, anchor_source) {
-        (End::Anchored, Some(source)) => PathEnd::Anchor { source },
-        (End::Anchored, None) => PathEnd::Anchor {
-            source: AnchorSource::Roots, // unreachable: an anchored path has a source
-        },
-        (End::UntrustedRoot, _) => PathEnd::UntrustedRoot {
-            root: last_cert.windows_subject().to_owned(),
-        },
-        (End::MissingIssuer, _) => PathEnd::MissingIssuer {
-            issuer: last_cert.windows_issuer().to_owned(),
-        },
-        (End::TooLong, _) => PathEnd::TooLong,
-        (End::Exhausted, _) => PathEnd::BudgetExhausted,
-    };
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    // Why the chosen path is not complete, or what is wrong with it.
-    diags.extend(chosen.problems.iter().map(|p| p.to_diagnostic(nodes)));
-    let last = *chosen.raw.nodes.last().unwrap_or(&leaf_node);
-    match chosen.raw.end {
-        End::Anchored => {}
-        End::MissingIssuer => {
-            let bad: Vec<&Rejection> = s.rejections.iter().filter(|r| r.child == last).collect();
-            if bad.is_empty() {
-                diags.push(Diagnostic::missing_issuer(nodes[last].cert));
-            }
-            for r in bad {
-                diags.push(Diagnostic::bad_signature(
-                    nodes[r.child].cert,
-                    nodes[r.candidate].cert,
-                    &r.reason,
-                ));
-            }
-        }
-        End::UntrustedRoot => {
-            if last == leaf_node {
-                diags.push(Diagnostic::self_signed_leaf(leaf));
-            } else {
-                diags.push(Diagnostic::untrusted_root(nodes[last].cert));
-            }
-        }
-        End::TooLong => diags.push(Diagnostic::TooLong {
-            max_intermediates: opts.max_intermediates,
-        }),
-        End::Exhausted => {}
-    }
-    if s.work.exhausted {
-        diags.push(Diagnostic::BudgetExhausted {
-            budget: opts.budget,
-            found_complete: complete,
-        });
-    }
-    if leaf.is_ca() {
-        diags.push(Diagnostic::no_end_entity(leaf, given.len()));
-    }
-
-    // Input order, duplicates, strays: looked up in the index (positions of the given
-    // certificates and their duplicates are found once per input), so the work per leaf
-    // depends on its paths and the strays listed, not on the size of the input.
-    let first_given = |der: &[u8]| index.first_given(der);
-    let positions: Vec<usize> = path_certs
-        .iter()
-        .filter_map(|c| first_given(&c.der))
-        .collect();
-    let input_order_ok = positions.windows(2).all(|w| w[0] < w[1]);
-    if !input_order_ok {
-        diags.push(Diagnostic::wrong_order(
-            positions.iter().map(|&p| given[p]).collect(),
-        ));
-    }
-    let duplicates = index.duplicates.clone();
-    for d in &duplicates {
-        diags.push(Diagnostic::Duplicate {
-            cert: d.cert.clone(),
-            count: d.origins.len(),
-        });
-    }
-    // Given certificates on the chosen path, and those only on an alternative (not needed).
-    let mut on_path: Vec<usize> = positions.clone();
-    on_path.sort_unstable();
-    on_path.dedup();
-    let mut on_alternative: Vec<usize> = rest
-        .iter()
-        .flat_map(|(_, j)| j.raw.nodes.iter())
-        .filter_map(|&n| first_given(&nodes[n].cert.der))
-        .filter(|p| on_path.binary_search(p).is_err())
-        .collect();
-    on_alternative.sort_unstable();
-    on_alternative.dedup();
-    for &p in &on_alternative {
-        diags.push(Diagnostic::NotNeeded {
-            cert: CertRef::of(given[p]),
-        });
-    }
-    // The rest are strays: the first `max_strays` listed (each with its diagnostic), the others
-    // counted. In a file of many leaves every other leaf is a stray of each one; listing them
-    // all for every leaf made the output grow with the square of the file (issue 16).
-    let stray_count = index.distinct_given.len() - on_path.len() - on_alternative.len();
-    let mut strays = Vec::with_capacity(stray_count.min(opts.max_strays));
-    let mut visited = 0;
-    if opts.max_strays > 0 {
-        for &i in &index.distinct_given {
-            visited += 1;
-            if on_path.binary_search(&i).is_ok() || on_alternative.binary_search(&i).is_ok() {
-                continue;
-            }
-            strays.push(CertRef::of(given[i]));
-            diags.push(Diagnostic::Unrelated {
-                cert: CertRef::of(given[i]),
-                leaf: CertRef::of(leaf),
-            });
-            if strays.len() >= opts.max_strays {
-                break;
-            }
-        }
-    }
-    index.add_work(|w| w.given_visited += visited);
-    let more_strays = stray_count - strays.len();
-    if more_strays > 0 {
-        diags.push(Diagnostic::MoreUnrelated {
-            count: more_strays,
-            leaf: CertRef::of(leaf),
-        });
-    }
-    if anchored && chosen.raw.nodes.len() > 1 {
-        if let Some(p) = first_given(&path_certs[path_certs.len() - 1].der) {
-            diags.push(Diagnostic::RootInInput {
-                cert: CertRef::of(given[p]),
-            });
-        }
-    }
-
-    // Alternatives.
-    let chosen_len = chosen.raw.nodes.len();
-    let alternatives: Vec<Alternative> = rest
-        .iter()
-        .map(|(_, j)| Alternative {
-            certs: j
-                .raw
-                .nodes
-                .iter()
-                .map(|&i| CertRef::of(nodes[i].cert))
-                .collect(),
-            anchored: j.raw.end == End::Anchored,
-            reason: if j.valid() && complete {
-                if j.raw.nodes.len() > chosen_len {
-                    NotChosen::Longer {
-                        len: j.raw.nodes.len(),
-                        chosen_len,
-                    }
-                } else {
-                    NotChosen::LaterInOrder
-                }
-            } else {
-                let mut problems: Vec<Diagnostic> = j
-                    .problems
-                    .iter()
-                    .filter(|p| p.is_error())
-                    .map(|p| p.to_diagnostic(nodes))
-                    .collect();
-                let end = *j.raw.nodes.last().unwrap_or(&leaf_node);
-                match j.raw.end {
-                    End::MissingIssuer => {
-                        problems.push(Diagnostic::missing_issuer(nodes[end].cert))
-                    }
-                    End::UntrustedRoot if end != leaf_node => {
-                        problems.push(Diagnostic::untrusted_root(nodes[end].cert))
-                    }
-                    End::TooLong => problems.push(Diagnostic::TooLong {
-                        max_intermediates: opts.max_intermediates,
-                    }),
-                    _ => {}
-                }
-                NotChosen::Problems {
-                    problems: problems
-                        .into_iter()
-                        .map(Diagnostic::into_diagnosis)
-                        .collect(),
-                }
-            },
-        })
-        .collect();
-
-    let mut diagnostics: Vec<_> = diags.into_iter().map(Diagnostic::into_diagnosis).collect();
-    // Most severe first; the order within a level is the order found (stable sort).
-    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
-
-    let report = ChainReport {
-        at: opts.at,
-        leaf: CertRef::of(leaf),
-        complete,
-        path,
-        anchor,
-        anchor_source,
-        end,
-        diagnostics,
-        alternatives,
-        input_order_ok,
-        duplicates,
-        strays,
-        more_strays,
-        work: s.work,
-        certs: Vec::new(),
-        given_on_path: positions,
-    };
-    (report, path_certs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,7 +393,7 @@ mod tests {
             let pool: Vec<&Cert> = pool.iter().collect();
             let report = |many: bool| {
                 ALWAYS_MANY.with(|m| m.set(many));
-                let r = super::super::assemble_borrowed(
+                let r = super::super::assemble(
                     leaf,
                     &given,
                     &pool,

@@ -45,7 +45,7 @@ pub const LINKING: Linking = Linking::Verified;
 pub struct RootStores<'a> {
     /// Public roots: [`crate::roots::embedded`] unless `--no-embedded-roots` (then empty). A
     /// chain ending here makes the certificate one from a public CA.
-    pub public: &'a [Cert],
+    pub public: &'a crate::roots::RootStore,
     /// Roots the user trusts (`--roots`, e.g. an enterprise CA). Trusted, but not public.
     pub trusted: Vec<Cert>,
     /// Candidate intermediates (`--pool`), beyond those in the inputs.
@@ -75,7 +75,7 @@ impl<'a> ChainFacts<'a> {
         linking: Linking,
         at: OffsetDateTime,
     ) -> ChainFacts<'a> {
-        let chain = chain::assemble_borrowed(
+        let chain = chain::assemble(
             leaf,
             given,
             pool,
@@ -99,8 +99,8 @@ impl<'a> ChainFacts<'a> {
         ChainFacts::of(index.assemble(leaf, &options(linking, at)), stores)
     }
 
-    fn of(chain: chain::BorrowedChain<'a>, stores: &RootStores<'_>) -> ChainFacts<'a> {
-        let chain::BorrowedChain { report, path } = chain;
+    fn of(chain: chain::Chain<'a>, stores: &RootStores<'_>) -> ChainFacts<'a> {
+        let chain::Chain { report, path } = chain;
         // A root in both `--roots` and the public store is public: the search meets `--roots`
         // first, so the anchor's source alone would call it private.
         let public = match report.end {

@@ -267,7 +267,7 @@ pub(crate) struct TrustStores {
     /// `--roots` certificates.
     pub(crate) roots: Vec<Cert>,
     /// The embedded public roots, or none with `--no-embedded-roots`.
-    pub(crate) public: &'static [Cert],
+    pub(crate) public: &'static certprep::roots::RootStore,
 }
 
 /// Load the trust flags.
@@ -279,7 +279,7 @@ pub(crate) fn load_trust(
         pool: load_pool(&args.pool, global)?,
         roots: load_certs(&args.roots, global, "--roots")?,
         public: if args.no_embedded_roots {
-            &[]
+            certprep::roots::RootStore::empty()
         } else {
             certprep::roots::embedded()
         },

@@ -60,7 +60,7 @@ pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow
             no_chain: false,
             allow_no_key: true,
             at: Some(global.at),
-            anchors: &[],
+            anchors: certprep::roots::RootStore::empty(),
             complete_chain: false,
         },
     )?;

@@ -409,30 +409,21 @@ fn default_friendly_name(cert: &Cert) -> String {
 /// The one server (end-entity) certificate among `certs`: the only one that is not a CA, or
 /// the only certificate. Identical copies count once. `origin` names the input in errors.
 pub fn select_leaf<'a>(certs: &[&'a Cert], origin: &str) -> Result<&'a Cert, RunbookError> {
-    let mut leaves: Vec<&Cert> = certs.iter().copied().filter(|c| !c.is_ca()).collect();
-    if leaves.is_empty() && certs.len() == 1 {
-        leaves = certs.to_vec();
-    }
-    let mut unique: Vec<&Cert> = Vec::new();
-    for c in leaves {
-        if !unique.iter().any(|u| u.der == c.der) {
-            unique.push(c);
-        }
-    }
-    match unique.as_slice() {
-        [one] => Ok(one),
-        [] if certs.is_empty() => Err(RunbookError::NoCertificate {
+    use crate::chain::{LeafError, LeafPolicy};
+    match crate::chain::select_leaf(certs, LeafPolicy::SoleEndEntity) {
+        Ok(choice) => Ok(certs[choice.leaf]),
+        Err(LeafError::Empty) => Err(RunbookError::NoCertificate {
             origin: origin.to_owned(),
         }),
-        [] => Err(RunbookError::NoLeaf {
+        Err(LeafError::NoLeaf) => Err(RunbookError::NoLeaf {
             origin: origin.to_owned(),
         }),
-        many => Err(RunbookError::SeveralLeaves {
+        Err(LeafError::Ambiguous(many)) => Err(RunbookError::SeveralLeaves {
             origin: origin.to_owned(),
             count: many.len(),
             names: many
                 .iter()
-                .map(|c| c.display_name())
+                .map(|&i| certs[i].display_name())
                 .collect::<Vec<_>>()
                 .join(", "),
         }),

@@ -4,6 +4,7 @@
 use crate::hierarchy::{cross_sign, issue, root, ymd, Node, Spec};
 use certprep::chain::{self, Budget, ChainOptions, ChainReport, Diagnostic, NotChosen, Severity};
 use certprep::model::Cert;
+use certprep::roots::RootStore;
 use openssl::stack::Stack;
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::verify::X509VerifyParam;
@@ -140,8 +141,14 @@ fn chain_valid_path_matches_openssl_chain() {
         b.root.cert("root"),
     );
     let given = [leaf.clone(), inter.clone()];
-    let r = chain::assemble_bundle(&given, &[], std::slice::from_ref(&root), &[], &opts())
-        .expect("report");
+    let r = chain::assemble_bundle(
+        &given,
+        &[],
+        std::slice::from_ref(&root),
+        RootStore::empty(),
+        &opts(),
+    )
+    .expect("report");
     assert!(r.complete, "{:?}", r.diagnostics);
     assert!(r.input_order_ok);
     assert!(r.diagnostics.is_empty(), "{:?}", kinds(&r));
@@ -162,7 +169,7 @@ fn chain_missing_intermediate_names_it_and_its_download_url() {
         std::slice::from_ref(&leaf),
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -194,7 +201,14 @@ fn chain_wrong_input_order_is_reported_and_output_ordered() {
         b.root.cert("root"),
     );
     let given = [inter.clone(), leaf.clone()];
-    let r = chain::assemble_bundle(&given, &[], std::slice::from_ref(&root), &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        &given,
+        &[],
+        std::slice::from_ref(&root),
+        RootStore::empty(),
+        &opts(),
+    )
+    .unwrap();
     assert!(r.complete);
     assert!(!r.input_order_ok);
     assert_eq!(kinds(&r), ["wrong-order"]);
@@ -222,7 +236,7 @@ fn chain_expired_intermediate_is_invalid_like_openssl() {
         &[leaf.clone(), inter.clone()],
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -248,7 +262,7 @@ fn chain_not_yet_valid_intermediate_is_reported() {
         &[leaf.clone(), inter.clone()],
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -277,7 +291,7 @@ fn chain_cross_signed_prefers_short_path_to_valid_root_and_explains_the_other() 
     );
     let given = [leaf.clone(), inter.clone(), new_x.clone()];
     let roots = [old.clone(), new.clone()];
-    let r = chain::assemble_bundle(&given, &[], &roots, &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(&given, &[], &roots, RootStore::empty(), &opts()).unwrap();
     assert!(r.complete, "{:?}", r.diagnostics);
     assert_eq!(
         ders(r.path_certs()),
@@ -303,7 +317,7 @@ fn chain_cross_signed_prefers_short_path_to_valid_root_and_explains_the_other() 
         &given,
         &[],
         std::slice::from_ref(&old),
-        &[],
+        RootStore::empty(),
         &ChainOptions::at(ymd(2025, 6, 1)),
     )
     .unwrap();
@@ -324,7 +338,7 @@ fn chain_by_name_without_aki_matches_openssl() {
         std::slice::from_ref(&leaf),
         std::slice::from_ref(&inter),
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -348,7 +362,7 @@ fn chain_cross_signed_loop_terminates_incomplete() {
         std::slice::from_ref(&leaf),
         &pool,
         std::slice::from_ref(&unrelated),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -384,7 +398,14 @@ fn chain_hostile_mesh_of_cross_signs_stops_at_the_budget() {
     }
     let leaf = issue(&Spec::leaf("mail.contoso.com").no_aki(), &cas[0]).cert("leaf");
     // With the default budget the answer is the same: no chain, and the search is bounded.
-    let r = chain::assemble_bundle(std::slice::from_ref(&leaf), &pool, &[], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        std::slice::from_ref(&leaf),
+        &pool,
+        &[],
+        RootStore::empty(),
+        &opts(),
+    )
+    .unwrap();
     assert!(!r.complete);
     let d = Budget::default();
     assert!(r.work.signatures <= d.signatures && r.work.candidates <= d.candidates);
@@ -393,7 +414,7 @@ fn chain_hostile_mesh_of_cross_signs_stops_at_the_budget() {
         signatures: 40,
         candidates: 400,
     };
-    let r = chain::assemble_bundle(&[leaf], &pool, &[], &[], &o).unwrap();
+    let r = chain::assemble_bundle(&[leaf], &pool, &[], RootStore::empty(), &o).unwrap();
     assert!(!r.complete);
     assert!(r.work.exhausted);
     assert!(r.work.signatures <= 40 && r.work.candidates <= 400);
@@ -430,7 +451,7 @@ fn chain_pool_of_5000_decoys_finds_the_path_with_few_signature_checks() {
         std::slice::from_ref(&leaf),
         &pool,
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -452,7 +473,14 @@ fn chain_duplicates_are_reported_once_each() {
         b.root.cert("root"),
     );
     let inter2 = b.inter.cert("b.pem");
-    let r = chain::assemble_bundle(&[leaf, inter, inter2], &[], &[root], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        &[leaf, inter, inter2],
+        &[],
+        &[root],
+        RootStore::empty(),
+        &opts(),
+    )
+    .unwrap();
     assert!(r.complete);
     assert_eq!(kinds(&r), ["duplicate"]);
     assert_eq!(r.duplicates.len(), 1);
@@ -474,7 +502,7 @@ fn chain_unrelated_certificate_is_a_stray() {
         &[leaf.clone(), other_leaf.clone(), inter],
         &[],
         &[root],
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -493,7 +521,7 @@ fn chain_bundle_of_only_a_root_says_the_server_certificate_is_missing() {
         std::slice::from_ref(&root),
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -510,7 +538,7 @@ fn chain_self_signed_leaf_is_reported() {
         std::slice::from_ref(&leaf),
         &[],
         std::slice::from_ref(&other),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -532,7 +560,7 @@ fn chain_issuer_with_wrong_key_is_a_bad_signature() {
         &[leaf.clone(), wrong.clone()],
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -553,7 +581,7 @@ fn chain_path_len_and_ca_flag_are_enforced_like_openssl() {
         &[leaf.clone(), ca2.clone(), ca1.clone()],
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -569,7 +597,7 @@ fn chain_path_len_and_ca_flag_are_enforced_like_openssl() {
         &[leaf.clone(), not_ca.clone()],
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();
@@ -587,10 +615,17 @@ fn chain_untrusted_root_in_bundle_is_reported_and_trusting_it_completes() {
         b.root.cert("root"),
     );
     let given = [leaf.clone(), inter.clone(), root.clone()];
-    let r = chain::assemble_bundle(&given, &[], &[], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(&given, &[], &[], RootStore::empty(), &opts()).unwrap();
     assert!(!r.complete);
     assert_eq!(kinds(&r), ["untrusted-root"]);
-    let r = chain::assemble_bundle(&given, &[], std::slice::from_ref(&root), &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        &given,
+        &[],
+        std::slice::from_ref(&root),
+        RootStore::empty(),
+        &opts(),
+    )
+    .unwrap();
     assert!(r.complete);
     assert_eq!(kinds(&r), ["root-in-input"]);
     assert_eq!(r.chain_certs(true).len(), 3);
@@ -625,8 +660,14 @@ fn chain_pkcs7_output_is_read_back_by_openssl_in_order() {
         b.inter.cert("inter"),
         b.root.cert("root"),
     );
-    let r =
-        chain::assemble_bundle(&[inter.clone(), leaf.clone()], &[], &[root], &[], &opts()).unwrap();
+    let r = chain::assemble_bundle(
+        &[inter.clone(), leaf.clone()],
+        &[],
+        &[root],
+        RootStore::empty(),
+        &opts(),
+    )
+    .unwrap();
     let der = chain::to_pkcs7_der(r.chain_certs(false));
     let p7 = openssl::pkcs7::Pkcs7::from_der(&der).expect("openssl reads the PKCS#7");
     let certs = p7
@@ -757,7 +798,7 @@ fn chain_sha1_below_the_root_is_a_warning_and_the_root_self_signature_is_not() {
         &[leaf, inter.clone()],
         &[],
         std::slice::from_ref(&root),
-        &[],
+        RootStore::empty(),
         &opts(),
     )
     .unwrap();

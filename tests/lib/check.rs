@@ -74,9 +74,9 @@ fn certs_of(path: &Path) -> Vec<Cert> {
 /// The stores every fixture is judged with: the stand-in public root as the public store,
 /// the enterprise root as `--roots`; the embedded Mozilla store stays out (hermetic).
 fn stores() -> RootStores<'static> {
-    static PUBLIC: std::sync::OnceLock<Vec<Cert>> = std::sync::OnceLock::new();
+    static PUBLIC: std::sync::OnceLock<certprep::roots::RootStore> = std::sync::OnceLock::new();
     RootStores {
-        public: PUBLIC.get_or_init(|| certs_of(&fixtures().join("ca/public-root.pem"))),
+        public: PUBLIC.get_or_init(|| certs_of(&fixtures().join("ca/public-root.pem")).into()),
         trusted: certs_of(&fixtures().join("ca/enterprise-root.pem")),
         pool: Vec::new(),
     }
@@ -611,12 +611,12 @@ mod totality {
             // A real assembled chain for the generated model, ending in each way a chain can:
             // at the public root, at a --roots root, missing the issuer, at an untrusted root
             // (the enterprise root given as a stray), or with a duplicate.
-            let public = certs_of(&fixtures().join("ca/public-root.pem"));
+            let public = certprep::roots::RootStore::new(certs_of(&fixtures().join("ca/public-root.pem")));
             let enterprise = certs_of(&fixtures().join("ca/enterprise-root.pem"));
             let none: &[Cert] = &[];
             let (given, pool, stores) = match trust {
                 0 => (vec![cert.clone(), inter.clone()], none, RootStores { public: &public, ..RootStores::default() }),
-                1 => (vec![cert.clone(), inter.clone()], none, RootStores { trusted: public.clone(), ..RootStores::default() }),
+                1 => (vec![cert.clone(), inter.clone()], none, RootStores { trusted: public.to_vec(), ..RootStores::default() }),
                 2 => (vec![cert.clone()], none, RootStores::default()),
                 3 => (vec![cert.clone(), enterprise[0].clone()], &public[..], RootStores::default()),
                 _ => (vec![inter.clone(), cert.clone(), cert.clone()], none, RootStores { public: &public, ..RootStores::default() }),

@@ -303,7 +303,7 @@ fn check_strays_are_certificates_on_no_path_but_cross_signed_issuers_are_not() {
 fn check_internal_name_applies_to_public_roots_only() {
     let b = basic("ex01.contoso.local");
     let d = detected(vec![file("bundle.pem", &[&b.leaf, &b.inter])]);
-    let public = vec![b.root.cert("public-root.pem")];
+    let public = certprep::roots::RootStore::new(vec![b.root.cert("public-root.pem")]);
     let opts = Options::default();
 
     // Ends at a root of the public store: public CA; internal names are an error.
@@ -341,7 +341,7 @@ fn check_a_look_alike_of_a_public_root_does_not_make_a_public_ca() {
     let fake_root = root(&Spec::ca("Test Root"));
     let fake_inter = issue(&Spec::ca("Test Issuing CA").no_aki(), &fake_root);
     let leaf = issue(&Spec::leaf("ex01.contoso.local").no_aki(), &fake_inter);
-    let public = vec![b.root.cert("public-root.pem")];
+    let public = certprep::roots::RootStore::new(vec![b.root.cert("public-root.pem")]);
     let stores = RootStores {
         public: &public,
         ..RootStores::default()

@@ -94,7 +94,7 @@ fn run_target(target: &str, data: &[u8]) {
             };
             let trust = certprep::inspect::Trust {
                 roots: &[],
-                public: &[],
+                public: certprep::roots::RootStore::empty(),
                 pool: &[],
             };
             let _ = certprep::inspect::InspectReport::build(&d, at, trust);

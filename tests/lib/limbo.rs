@@ -48,16 +48,18 @@ fn verdict(dir: &Path, case: &serde_json::Value) -> (bool, Vec<String>) {
     if let Some(d) = case["max_chain_depth"].as_u64() {
         opts.max_intermediates = d as usize;
     }
-    let report = chain::assemble(leaf, &[], &pool, &roots, &[], &opts);
-    let path = report
-        .path_certs()
+    let pool: Vec<&Cert> = pool.iter().collect();
+    let store = certprep::roots::RootStore::empty();
+    let chain = chain::assemble(leaf, &[], &pool, &roots, store, &opts);
+    let path = chain
+        .path
         .iter()
         .map(|c| {
             certprep::thumbprint::Thumbprint::of(&c.der, certprep::thumbprint::HashAlg::Sha1)
                 .to_string()
         })
         .collect();
-    (report.complete, path)
+    (chain.report.complete, path)
 }
 
 #[derive(Debug, serde::Deserialize)]

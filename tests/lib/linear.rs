@@ -66,7 +66,7 @@ fn index_work(n: usize) -> IndexWork {
     let d = e.detected();
     let certs: Vec<&Cert> = d.certs().collect();
     let roots = [e.root.cert("root.pem")];
-    let index = Candidates::new(&certs, &certs, &roots, &[]);
+    let index = Candidates::new(&certs, &certs, &roots, certprep::roots::RootStore::empty());
     let opts = ChainOptions {
         max_strays: chain::LISTED_STRAYS,
         ..ChainOptions::at(at())
@@ -113,7 +113,7 @@ fn issue_16_indexed_chain_equals_the_chain_assembled_alone() {
     let opts = ChainOptions::at(at());
     for leaf in &certs {
         let indexed = index.assemble(leaf, &opts);
-        let alone = chain::assemble_borrowed(leaf, &certs, &certs, &roots, embedded, &opts);
+        let alone = chain::assemble(leaf, &certs, &certs, &roots, embedded, &opts);
         assert_eq!(
             format!("{:?} {:?}", indexed.report, indexed.path),
             format!("{:?} {:?}", alone.report, alone.path)
@@ -130,7 +130,7 @@ fn issue_16_check_output_grows_with_the_findings_not_the_square_of_the_file() {
         let e = export(n);
         let d = e.detected();
         let stores = RootStores {
-            public: &[],
+            public: certprep::roots::RootStore::empty(),
             trusted: vec![e.root.cert("root.pem")],
             pool: Vec::new(),
         };
@@ -173,7 +173,7 @@ fn issue_16_scan_findings_of_a_many_leaf_file_grow_linearly() {
         let rules = CheckRules {
             options: Options::default(),
             stores: RootStores {
-                public: &[],
+                public: certprep::roots::RootStore::empty(),
                 trusted: vec![e.root.cert("root.pem")],
                 pool: Vec::new(),
             },
@@ -230,7 +230,7 @@ fn issue_16_same_subject_cross_signed_cas_stop_at_the_budget() {
         certs.push(crate::hierarchy::cross_sign(&copy, &spec, &ca).cert("bundle.pem"));
     }
     let refs: Vec<&Cert> = certs.iter().collect();
-    let index = Candidates::new(&refs, &[], &[], &[]);
+    let index = Candidates::new(&refs, &[], &[], certprep::roots::RootStore::empty());
     let opts = ChainOptions::at(at());
     let budget = opts.budget;
     let leaf_report = index.assemble(refs[0], &opts).report;

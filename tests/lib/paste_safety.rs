@@ -148,7 +148,7 @@ fn detect(bytes: &[u8], path: &str) -> Detected {
 
 fn stores() -> RootStores<'static> {
     RootStores {
-        public: &[],
+        public: certprep::roots::RootStore::empty(),
         trusted: Vec::new(),
         pool: Vec::new(),
     }
@@ -394,9 +394,13 @@ fn fixture(rel: &str) -> Detected {
 }
 
 fn public_stores() -> RootStores<'static> {
-    static PUBLIC: std::sync::OnceLock<Vec<Cert>> = std::sync::OnceLock::new();
+    static PUBLIC: std::sync::OnceLock<certprep::roots::RootStore> = std::sync::OnceLock::new();
     RootStores {
-        public: PUBLIC.get_or_init(|| fixture("ca/public-root.pem").certs().cloned().collect()),
+        public: PUBLIC.get_or_init(|| {
+            certprep::roots::RootStore::new(
+                fixture("ca/public-root.pem").certs().cloned().collect(),
+            )
+        }),
         trusted: fixture("ca/enterprise-root.pem").certs().cloned().collect(),
         pool: Vec::new(),
     }
@@ -591,13 +595,14 @@ fn issue_15_sha1_is_an_error_under_a_public_root_and_a_warning_under_an_enterpri
     let (leaf, root) = sha1_leaf_and_root();
     let d = detect(&leaf, "sha1.pem");
     let roots = vec![root];
+    let store = certprep::roots::RootStore::new(roots.clone());
     let public = RootStores {
-        public: &roots,
+        public: &store,
         trusted: Vec::new(),
         pool: Vec::new(),
     };
     let enterprise = RootStores {
-        public: &[],
+        public: certprep::roots::RootStore::empty(),
         trusted: roots.clone(),
         pool: Vec::new(),
     };
