@@ -274,6 +274,13 @@ pub struct Finding {
     pub remediation: Option<Fix>,
 }
 
+impl Finding {
+    /// The remediation as the text reporters print, if there is one.
+    pub fn remediation_text(&self) -> Option<String> {
+        self.remediation.as_ref().map(ToString::to_string)
+    }
+}
+
 /// One rule's outcome on one certificate.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RuleResult {
