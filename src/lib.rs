@@ -30,6 +30,7 @@ pub mod runbook;
 pub mod scan;
 pub mod secret;
 pub mod selfsigned;
+pub mod severity;
 pub mod state;
 pub mod thumbprint;
 pub mod tls_name;

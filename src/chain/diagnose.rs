@@ -9,27 +9,9 @@ use crate::model::Cert;
 use crate::verify::{SignatureAlgorithm, VerifyError};
 use serde::Serialize;
 
-/// How much a diagnostic matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Worth knowing; nothing to fix.
-    Info,
-    /// The chain works but something should be fixed.
-    Warning,
-    /// The chain is incomplete or invalid: clients will reject it.
-    Error,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
+/// How much a diagnostic matters: the crate's one scale ([`crate::severity`]). Chain text
+/// output prints [`Severity::Info`] as `note` (`report::chain`).
+pub use crate::severity::Severity;
 
 /// The place a certificate has in a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

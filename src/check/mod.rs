@@ -11,6 +11,7 @@
 //! depend on rule order; this module must not either (time and root stores are arguments).
 
 pub mod facts;
+pub mod fix;
 pub mod names;
 pub mod registry;
 pub mod rules;
@@ -20,31 +21,11 @@ use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
 use crate::thumbprint::{HashAlg, Thumbprint};
 use crate::windows::WindowsVersion;
 pub use facts::{CaKind, ChainFacts, Linking, RootStores};
+pub use fix::Fix;
 use time::OffsetDateTime;
 
-/// How serious a finding is (zlint's levels; style.md §3).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// For information; never fails a run.
-    Info,
-    /// A SHOULD: likely trouble, or trouble for some clients.
-    Warning,
-    /// A MUST, or a certain platform failure.
-    Error,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
+/// How serious a finding is: the crate's one scale ([`crate::severity`]).
+pub use crate::severity::Severity;
 
 /// What a rule says about one certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,9 +39,9 @@ pub enum Verdict {
         /// What exactly is wrong, for this certificate (no path, no severity: the engine adds
         /// those).
         detail: String,
-        /// The exact command that fixes it, when the rule can compute one; otherwise the
-        /// rule's static [`Rule::remediation`] is used.
-        fix: Option<String>,
+        /// What fixes it, as facts, when the rule can tell for this certificate; otherwise the
+        /// rule's static [`Rule::remediation`] is used. Rendered only when printed.
+        fix: Option<Fix>,
         /// A severity above the rule's own, for the cases the rule documents (for example
         /// ECDSA on an Edge Transport server).
         escalate: Option<Severity>,
@@ -77,11 +58,11 @@ impl Verdict {
         }
     }
 
-    /// A failure with a computed remediation.
-    pub fn fail_fix(detail: impl Into<String>, fix: impl Into<String>) -> Verdict {
+    /// A failure with a remediation for this certificate.
+    pub fn fail_fix(detail: impl Into<String>, fix: Fix) -> Verdict {
         Verdict::Fail {
             detail: detail.into(),
-            fix: Some(fix.into()),
+            fix: Some(fix),
             escalate: None,
         }
     }
@@ -115,7 +96,7 @@ pub struct Rule {
     pub summary: &'static str,
     /// Where the requirement comes from (RFC, CA/B Forum, Microsoft doc, or `certprep`).
     pub citation: &'static str,
-    /// What fixes it, in general; rules that can compute the exact command return it in
+    /// What fixes it, in general; rules that can tell the exact command return its facts in
     /// [`Verdict::Fail::fix`].
     pub remediation: Option<&'static str>,
     /// Why the rule exists and has its severity and fix, with the Microsoft document or
@@ -223,11 +204,6 @@ pub struct Options {
     pub min_days: Option<u32>,
     /// Rule ids whose failures are reported as suppressed, not as findings.
     pub suppress: Vec<String>,
-    /// Leave out the remediation commands rules compute for a finding: every finding's
-    /// `remediation` is then the rule's general advice ([`evaluate`] sees to it; the rules whose
-    /// commands cost the most per leaf do not build them at all). For callers that do not print
-    /// them — `scan`, where building them for every leaf was a measurable share of the time.
-    pub without_fixes: bool,
 }
 
 impl Options {
@@ -293,9 +269,16 @@ pub struct Finding {
     pub detail: String,
     /// The rule's citation.
     pub citation: &'static str,
-    /// The command that fixes it, where one exists: computed for this certificate, or the
-    /// rule's general advice (borrowed: a scan evaluates every rule on every leaf).
-    pub remediation: Option<std::borrow::Cow<'static, str>>,
+    /// What fixes it, where something does: for this certificate, or the rule's general
+    /// advice ([`Fix::Advice`]). Facts until a reporter prints it (JSON: the text).
+    pub remediation: Option<Fix>,
+}
+
+impl Finding {
+    /// The remediation as the text reporters print, if there is one.
+    pub fn remediation_text(&self) -> Option<String> {
+        self.remediation.as_ref().map(ToString::to_string)
+    }
 }
 
 /// One rule's outcome on one certificate.
@@ -681,14 +664,7 @@ pub fn evaluate(rule: &Rule, cert: &Cert, ctx: &Ctx<'_>) -> (Outcome, Option<Fin
                 summary: rule.summary,
                 detail,
                 citation: rule.citation,
-                // Without fixes, every rule's finding carries its general advice, whether or
-                // not the rule skipped building its command (the costly ones do).
-                remediation: if ctx.options.without_fixes {
-                    rule.remediation.map(std::borrow::Cow::Borrowed)
-                } else {
-                    fix.map(std::borrow::Cow::Owned)
-                        .or_else(|| rule.remediation.map(std::borrow::Cow::Borrowed))
-                },
+                remediation: fix.or_else(|| rule.remediation.map(Fix::Advice)),
             }),
         ),
     }

@@ -311,7 +311,6 @@ fn merge(args: &CheckArgs, c: CheckConfig) -> (Options, Severity) {
         edge: args.rules.edge || c.edge.unwrap_or(false),
         min_days: args.rules.min_days.or(c.min_days),
         suppress: c.suppress,
-        without_fixes: false,
     };
     let fail_on = match args.fail_on {
         Some(FailOn::Error) => Severity::Error,

@@ -134,8 +134,6 @@ pub(crate) fn run(
             edge: args.rules.edge,
             min_days: args.rules.min_days,
             suppress: Vec::new(),
-            // Scan rows carry rule, severity and message, never the remediation command.
-            without_fixes: true,
         },
         stores: {
             let trust = super::load::load_trust(&args.trust, global)?;

@@ -17,13 +17,10 @@ use std::sync::{Arc, RwLock};
 /// entries, at most a few tens of MiB even for a tree built to fill the cache.
 pub const MAX_CACHED_DER: usize = 8 * 1024;
 
-/// Parsed CA certificates by exact DER. Thread-safe; see the module documentation.
+/// Parsed CA certificates by exact DER. Thread-safe (behind locks); see the module
+/// documentation. A caller that runs many threads may give each its own cache (the scan does:
+/// `scan::WorkerCaches`).
 pub struct CertCache {
-    shards: Box<[Shard]>,
-}
-
-/// One worker thread's part of the cache (see [`CertCache::per_thread`]).
-struct Shard {
     map: RwLock<HashMap<Box<[u8]>, Cert, TailHash>>,
     /// The subject names of the cached certificates, by DER: a leaf's issuer name is nearly
     /// always one of them, and is shared rather than parsed again.
@@ -31,42 +28,14 @@ struct Shard {
     capacity: usize,
 }
 
-impl Shard {
-    fn new(capacity: usize) -> Shard {
-        Shard {
-            map: RwLock::new(HashMap::with_hasher(TailHash)),
-            names: RwLock::new(HashMap::with_hasher(TailHash)),
-            capacity,
-        }
-    }
-}
-
 impl CertCache {
     /// A cache holding at most `capacity` CA certificates (further ones are parsed, not kept).
     pub fn new(capacity: usize) -> CertCache {
         CertCache {
-            shards: Box::new([Shard::new(capacity)]),
+            map: RwLock::new(HashMap::with_hasher(TailHash)),
+            names: RwLock::new(HashMap::with_hasher(TailHash)),
+            capacity,
         }
-    }
-
-    /// A cache with a part for each of `threads` rayon worker threads, each holding at most
-    /// `capacity / threads` CA certificates but no fewer than 64 (or `capacity`, if that is
-    /// smaller), so the whole stays bounded whatever the tree: a worker looks up, parses and
-    /// shares the CA certificates of its own part only, so the workers of a scan never touch
-    /// the same lock or reference count (cache lines bouncing between cores cost more than
-    /// parsing each intermediate once per worker). A thread outside the pool uses the first
-    /// part; every part is still behind its own lock, so any thread may use any part.
-    pub fn per_thread(capacity: usize, threads: usize) -> CertCache {
-        let threads = threads.max(1);
-        let each = (capacity / threads).max(64.min(capacity));
-        CertCache {
-            shards: (0..threads).map(|_| Shard::new(each)).collect(),
-        }
-    }
-
-    fn shard(&self) -> &Shard {
-        let i = rayon::current_thread_index().unwrap_or(0) % self.shards.len();
-        &self.shards[i]
     }
 
     /// [`Cert::from_der`] for `der` found at `origin`, from the cache when these exact bytes
@@ -89,25 +58,24 @@ impl CertCache {
     }
 
     fn hit(&self, der: &[u8], origin: &Origin) -> Option<Cert> {
-        let mut cert = self.shard().map.read().ok()?.get(der).cloned()?;
+        let mut cert = self.map.read().ok()?.get(der).cloned()?;
         cert.origin = origin.clone();
         Some(cert)
     }
 
     fn parse_miss(&self, der: Vec<u8>, origin: &Origin) -> Result<Cert, InputError> {
-        let shard = self.shard();
-        let known = |name: &[u8]| shard.names.read().ok()?.get(name).cloned();
+        let known = |name: &[u8]| self.names.read().ok()?.get(name).cloned();
         let cert = Cert::from_der_sharing(der, origin.clone(), &known)?;
         let der = cert.der.as_slice();
         if cert.is_ca() && der.len() <= MAX_CACHED_DER {
-            if let Ok(mut m) = shard.map.write() {
-                if m.len() < shard.capacity {
+            if let Ok(mut m) = self.map.write() {
+                if m.len() < self.capacity {
                     // Fill the derived values once, so every copy carries them.
                     cert.sha1();
                     cert.windows_subject();
                     cert.windows_issuer();
                     m.insert(der.into(), cert.clone());
-                    if let Ok(mut names) = shard.names.write() {
+                    if let Ok(mut names) = self.names.write() {
                         names
                             .entry(cert.subject.der.as_slice().into())
                             .or_insert_with(|| cert.subject.clone());
@@ -118,17 +86,19 @@ impl CertCache {
         Ok(cert)
     }
 
-    /// CA certificates held (in all parts).
+    /// CA certificates held.
     pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.map.read().map_or(0, |m| m.len()))
-            .sum()
+        self.map.read().map_or(0, |m| m.len())
     }
 
     /// Whether nothing is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The most CA certificates it holds.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 }
 
@@ -165,11 +135,7 @@ impl std::fmt::Debug for CertCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CertCache")
             .field("len", &self.len())
-            .field("parts", &self.shards.len())
-            .field(
-                "capacity",
-                &self.shards.iter().map(|s| s.capacity).sum::<usize>(),
-            )
+            .field("capacity", &self.capacity)
             .finish()
     }
 }

@@ -36,7 +36,12 @@ pub fn write_text(r: &ChainReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for d in &r.diagnostics {
-        writeln!(out, "{}: {}", d.severity, sanitize_line(&d.message()))?;
+        // Chain text says `note` for what the rest of the crate calls `info`.
+        let label = match d.severity {
+            crate::severity::Severity::Info => "note",
+            s => s.as_str(),
+        };
+        writeln!(out, "{label}: {}", sanitize_line(&d.message()))?;
         writeln!(out, "  fix: {}", sanitize_line(&d.fix()))?;
     }
     if !r.alternatives.is_empty() {

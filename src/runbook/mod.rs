@@ -23,7 +23,8 @@ use crate::dn::{render_windows, tls_name};
 use crate::model::Cert;
 use crate::thumbprint::{HashAlg, Thumbprint};
 
-pub use crate::check::{Service, Severity as NoteSeverity};
+pub use crate::check::Service;
+pub use crate::severity::Severity as NoteSeverity;
 
 /// One finding of `certprep check` about the new certificate, as the runbook needs it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

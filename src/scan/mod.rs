@@ -11,10 +11,12 @@
 //! Must not: print, read the clock or environment, guess formats (that is [`input::detect`]),
 //! or know about output layout (that is `report::scan`).
 
+mod cache;
 mod expiry;
 mod rules;
 mod walk;
 
+pub use cache::{WorkerCaches, CA_CACHE_CAPACITY};
 pub use expiry::{ExpiringCert, ExpiryCollector};
 pub use rules::CheckRules;
 pub use walk::Walker;
@@ -29,7 +31,7 @@ use std::io::Read;
 use std::sync::mpsc;
 use time::OffsetDateTime;
 
-pub use crate::check::Severity;
+pub use crate::severity::Severity;
 
 /// One rule's verdict on one certificate, as the scan reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -105,12 +107,6 @@ impl ScanOptions {
 /// Default [`ScanOptions::chunk_files`]: enough to keep two cores busy, small enough that a
 /// chunk's reports stay well under a megabyte.
 pub const DEFAULT_CHUNK_FILES: usize = 512;
-
-/// CA certificates the scan keeps parsed (a few MiB for real trees; bounded by
-/// [`MAX_CACHED_DER`](crate::model::cache::MAX_CACHED_DER) each): far more distinct
-/// intermediates and roots than real trees hold; beyond it, further CA certificates are parsed
-/// every time.
-pub const CA_CACHE_CAPACITY: usize = 1024;
 
 /// One certificate found by the scan.
 #[derive(Clone, Debug)]
@@ -257,14 +253,15 @@ pub struct Scanner {
     opts: ScanOptions,
     walker: Walker,
     pool: rayon::ThreadPool,
+    /// `opts.detect` for each worker, with its own CA certificate cache.
+    detect: WorkerCaches,
 }
 
 impl Scanner {
     /// Check the options (globs) and start the worker threads. Detection gets a
-    /// [`CertCache`](crate::model::CertCache) (of [`CA_CACHE_CAPACITY`] certificates, a part
-    /// per worker thread: [`CertCache::per_thread`](crate::model::CertCache::per_thread))
-    /// unless the options bring one.
-    pub fn new(mut opts: ScanOptions) -> Result<Scanner, ScanError> {
+    /// [`CertCache`](crate::model::CertCache) per worker thread (of [`CA_CACHE_CAPACITY`]
+    /// certificates in all: [`WorkerCaches`]) unless the options bring one.
+    pub fn new(opts: ScanOptions) -> Result<Scanner, ScanError> {
         let walker =
             Walker::new(&opts.exclude, opts.follow_links)?.follow_outside(opts.follow_outside);
         let jobs = opts.jobs.unwrap_or(0);
@@ -273,12 +270,17 @@ impl Scanner {
             .thread_name(|i| format!("certprep-scan-{i}"))
             .build()
             .map_err(|source| ScanError::Threads { jobs, source })?;
-        if opts.detect.cert_cache.is_none() {
-            opts.detect.cert_cache = Some(std::sync::Arc::new(
-                crate::model::CertCache::per_thread(CA_CACHE_CAPACITY, pool.current_num_threads()),
-            ));
-        }
-        Ok(Scanner { opts, walker, pool })
+        let detect = WorkerCaches::new(
+            opts.detect.clone(),
+            CA_CACHE_CAPACITY,
+            pool.current_num_threads(),
+        );
+        Ok(Scanner {
+            opts,
+            walker,
+            pool,
+            detect,
+        })
     }
 
     /// Scan `roots` (files or directories), calling `sink` once per path in sorted order.
@@ -371,7 +373,7 @@ impl Scanner {
         BUF.with(|buf| {
             let mut buf = buf.borrow_mut();
             buf.clear();
-            let report = match read_capped(&path, self.opts.detect.max_size, &mut buf) {
+            let report = match read_capped(&path, self.detect.shared().max_size, &mut buf) {
                 Err(fault) => FileReport {
                     path,
                     status: FileStatus::Failed,
@@ -407,7 +409,7 @@ impl Scanner {
 
     fn examine(&self, path: String, bytes: &mut [u8], rules: &dyn Rules) -> FileReport {
         let origin = Origin::file(path.as_str());
-        let detected = input::detect(bytes, &origin, &self.opts.detect);
+        let detected = input::detect(bytes, &origin, self.detect.current());
         let certs = detected.items.iter().any(|i| matches!(i, Item::Cert(_)));
         let keys = detected.items.iter().any(|i| matches!(i, Item::Key(_)));
         if keys || !certs || !detected.problems.is_empty() {

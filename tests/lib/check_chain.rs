@@ -127,7 +127,7 @@ fn check_issuer_present_by_name_and_key_id_but_signature_fails_is_chain_incomple
         "{}",
         f.detail
     );
-    let fix = f.remediation.expect("fix");
+    let fix = f.remediation_text().expect("fix");
     assert!(
         fix.starts_with("certprep chain bundle.pem --pool ISSUER.crt -o bundle-fullchain.pem")
             && fix.contains("http://ca.example/issuing.crt"),
@@ -156,7 +156,7 @@ fn check_missing_issuer_names_it_and_its_download_url() {
         "issuer \"CN=Test Issuing CA\" of \"CN=mail.contoso.com\" is not among the inputs, the pool or the trusted roots; \"CN=mail.contoso.com\" says it is published at http://ca.example/issuing.crt"
     );
     assert_eq!(
-        f.remediation.as_deref(),
+        f.remediation_text().as_deref(),
         Some("certprep chain mail.crt --pool ISSUER.crt -o mail-fullchain.pem   # ISSUER.crt: download it from http://ca.example/issuing.crt")
     );
     // The intermediate in another input file, or in the pool, completes the chain.
@@ -212,7 +212,7 @@ fn check_untrusted_root_is_chain_incomplete_with_the_roots_fix() {
         .detail
         .contains("\"CN=Test Root\", which is not a trusted root"));
     assert!(f
-        .remediation
+        .remediation_text()
         .expect("fix")
         .starts_with("certprep check bundle.pem --roots ROOT.pem"));
 }

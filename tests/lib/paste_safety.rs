@@ -211,11 +211,11 @@ fn check_all_fixes(value: &str, with_old: bool) {
     let report = check::run(&d, None, &stores(), &options, AS_OF);
     let mut fired = Vec::new();
     for f in report.findings() {
-        let Some(fix) = f.remediation.as_deref() else {
+        let Some(fix) = f.remediation_text() else {
             continue;
         };
         fired.push(f.rule);
-        for line in code_lines(fix) {
+        for line in code_lines(&fix) {
             let first = line.split_whitespace().next().unwrap_or("");
             if !line.starts_with('#') && !COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(first)) {
                 // General advice in words (a rule's static remediation): never holds a value.
@@ -424,7 +424,7 @@ fn issue_15_tls_name_update_changes_only_the_old_certificates_connectors() {
     };
     let fix = finding(&d, &hybrid, "tls-name-update")
         .unwrap()
-        .remediation
+        .remediation_text()
         .unwrap();
     for line in fix.lines() {
         assert!(
@@ -446,7 +446,7 @@ fn issue_15_tls_name_update_changes_only_the_old_certificates_connectors() {
     };
     let fix = finding(&d, &with_old, "tls-name-update")
         .unwrap()
-        .remediation
+        .remediation_text()
         .unwrap();
     let filter = format!(
         "Where-Object {{ [string]$_.TlsCertificateName -eq {} }}",
@@ -467,7 +467,7 @@ fn issue_15_tls_name_update_changes_only_the_old_certificates_connectors() {
     };
     let fix = finding(&d, &edge, "tls-name-update")
         .unwrap()
-        .remediation
+        .remediation_text()
         .unwrap();
     assert!(!fix.contains("Set-HybridConfiguration"), "{fix}");
     assert!(fix.contains("New-EdgeSubscription"), "{fix}");
@@ -493,14 +493,14 @@ fn issue_15_wildcard_pop_imap_passes_with_a_covered_server_fqdn_and_never_guesse
     let pem = pem_of(&leaf);
     let d = detect(pem.as_bytes(), "wild.pem");
     let f = finding(&d, &pop(Some("pop.fabrikam.com")), "wildcard-pop-imap").unwrap();
-    let fix = f.remediation.unwrap();
+    let fix = f.remediation_text().unwrap();
     assert!(
         fix.contains("-X509CertificateName 'pop.fabrikam.com'"),
         "{fix}"
     );
     assert!(!fix.contains("contoso.com"), "{fix}");
     let f = finding(&d, &pop(None), "wildcard-pop-imap").unwrap();
-    assert!(!f.remediation.unwrap_or_default().contains("contoso.com"));
+    assert!(!f.remediation_text().unwrap_or_default().contains("contoso.com"));
 }
 
 fn pem_of(cert: &Cert) -> String {
@@ -518,7 +518,7 @@ fn issue_15_subject_not_fqdn_fix_is_x509certificatename() {
         ..Options::default()
     };
     let f = finding(&d, &o(None), "subject-not-fqdn").unwrap();
-    let fix = f.remediation.unwrap();
+    let fix = f.remediation_text().unwrap();
     // Without --server-fqdn: a placeholder PowerShell refuses to parse (`<` is reserved), so a
     // pasted template cannot set a wrong name on a live server.
     assert!(
@@ -535,7 +535,7 @@ fn issue_15_subject_not_fqdn_fix_is_x509certificatename() {
     );
     let f = finding(&d, &o(Some("pop.fabrikam.com")), "subject-not-fqdn").unwrap();
     assert_eq!(
-        f.remediation.as_deref(),
+        f.remediation_text().as_deref(),
         Some("Set-POPSettings -X509CertificateName 'pop.fabrikam.com'")
     );
 }
@@ -665,7 +665,7 @@ fn issue_15_a_cng_key_in_a_pfx_is_an_error_with_edge_and_a_warning_otherwise() {
         f.detail
     );
     assert!(f
-        .remediation
+        .remediation_text()
         .unwrap()
         .contains("--csp 'Microsoft Enhanced RSA and AES Cryptographic Provider'"));
     let edge = Options {

@@ -72,41 +72,7 @@ fn cache_hits_equal_a_fresh_parse_and_keep_only_ca_certificates() {
     assert_eq!(full.len(), 1, "capacity is a hard bound");
 }
 
-#[test]
-fn a_per_thread_cache_gives_each_worker_its_own_copies_and_the_same_certificates() {
-    let cas: Vec<Cert> = certs_of("deliverable/ca-bundle.crt")
-        .into_iter()
-        .filter(|c| c.is_ca())
-        .collect();
-    assert!(!cas.is_empty());
-    let cache = CertCache::per_thread(1024, 2);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    // Each worker parses every CA certificate twice: the second parse is a hit in its part.
-    let got: Vec<(usize, Vec<Cert>)> = pool.broadcast(|ctx| {
-        let parsed = (0..2)
-            .flat_map(|_| cas.iter())
-            .map(|c| cache.parse(&c.der, &Origin::file("x")).unwrap())
-            .collect();
-        (ctx.index(), parsed)
-    });
-    for (_, parsed) in &got {
-        for (c, p) in cas.iter().chain(&cas).zip(parsed) {
-            assert_eq!(
-                (&p.der, &p.subject, p.sha1()),
-                (&c.der, &c.subject, c.sha1())
-            );
-        }
-        // Within a worker, the hit shares the first parse's body.
-        let n = cas.len();
-        assert!(Arc::ptr_eq(&parsed[0].subject, &parsed[n].subject));
-    }
-    // Across workers, nothing is shared: each part parsed the certificates itself.
-    assert!(!Arc::ptr_eq(&got[0].1[0].subject, &got[1].1[0].subject));
-    assert_eq!(cache.len(), 2 * cas.len());
-}
+// Each scan worker's own cache: src/scan/cache.rs (unit tests).
 
 #[test]
 fn a_leaf_parsed_after_its_issuer_shares_the_issuer_name_and_equals_a_fresh_parse() {

@@ -8,9 +8,8 @@
 //! name is not its issuer: the issuer's key must verify the signature (RFC 5280 §6.1.3).
 
 use crate::chain::{Diagnosis, Diagnostic, PathEnd, Role, Severity as ChainSeverity};
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::Cert;
-use crate::powershell::comment_text;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -54,18 +53,9 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if chain.is_trusted() && errors.is_empty() {
         return Verdict::Pass;
     }
-    let (file, out) = if ctx.options.without_fixes {
-        (String::new(), String::new())
-    } else {
-        (
-            super::shell_path(&cert.origin.file_name()),
-            super::out_path(cert, "-fullchain.pem"),
-        )
-    };
     let mut details: Vec<String> = Vec::new();
-    // The remediation of the first error; stays `None` (and is not built) without fixes.
-    let mut fix: Option<String> = None;
-    let fixes = !ctx.options.without_fixes;
+    // The remediation of the first error.
+    let mut fix: Option<Fix> = None;
     for d in &errors {
         match &d.detail {
             Diagnostic::MissingIssuer {
@@ -85,15 +75,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     "issuer \"{issuer}\" of \"{}\" is not among the inputs, the pool or the trusted roots{published}",
                     below.subject
                 ));
-                if fixes && fix.is_none() {
-                    fix = Some(match ca_issuers.first() {
-                        Some(url) => format!(
-                            "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: download it from {}",
-                            comment_text(url)
-                        ),
-                        None => format!(
-                            "certprep chain {file} --pool CA-BUNDLE -o {out}   # CA-BUNDLE: the intermediates from your CA"
-                        ),
+                if fix.is_none() {
+                    fix = Some(Fix::AddIssuer {
+                        cert: cert.origin.clone(),
+                        url: ca_issuers.first().cloned(),
                     });
                 }
             }
@@ -108,18 +93,17 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     candidate.origin,
                     quoted(&below.subject)
                 ));
-                if fixes && fix.is_none() {
+                if fix.is_none() {
                     // The certificate whose issuer failed is the last on the chosen path.
-                    let from = chain
-                        .path_certs()
-                        .last()
-                        .and_then(|c| c.ca_issuers.first())
-                        .map(|u| format!(" from {u}"))
-                        .unwrap_or_default();
-                    fix = Some(format!(
-                        "certprep chain {file} --pool ISSUER.crt -o {out}   # ISSUER.crt: the current {}",
-                        comment_text(&format!("{}{from}", quoted(&candidate.subject)))
-                    ));
+                    fix = Some(Fix::CurrentIssuer {
+                        cert: cert.origin.clone(),
+                        candidate: candidate.subject.clone(),
+                        url: chain
+                            .path_certs()
+                            .last()
+                            .and_then(|c| c.ca_issuers.first())
+                            .cloned(),
+                    });
                 }
             }
             Diagnostic::UntrustedRoot { cert: root } => {
@@ -127,17 +111,17 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                     "the chain ends at {}, which is not a trusted root",
                     quoted(&root.subject)
                 ));
-                if fixes && fix.is_none() {
-                    fix = Some(format!(
-                        "certprep check {file} --roots ROOT.pem   # if {} is your enterprise root",
-                        comment_text(&quoted(&root.subject))
-                    ));
+                if fix.is_none() {
+                    fix = Some(Fix::TrustRoot {
+                        cert: cert.origin.clone(),
+                        root: root.subject.clone(),
+                    });
                 }
             }
             _ => {
                 details.push(d.message());
-                if fixes && fix.is_none() {
-                    fix = Some(d.fix());
+                if fix.is_none() {
+                    fix = Some(Fix::Chain(d.detail.clone()));
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! PFX whose first certificate is not the leaf can import the wrong certificate as the one
 //! with the key.
 
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::Cert;
 
 /// The rule.
@@ -20,18 +20,10 @@ pub static RULE: Rule = Rule {
 };
 
 /// `certprep chain` for a PEM bundle, `certprep pfx` for a PKCS#12 file.
-pub fn rewrite_fix(cert: &Cert, ctx: &Ctx<'_>) -> String {
-    let file = super::shell_path(&cert.origin.file_name());
-    if ctx.pfx.is_some() {
-        format!(
-            "certprep pfx {file} -o {}",
-            super::out_path(cert, "-fixed.pfx")
-        )
-    } else {
-        format!(
-            "certprep chain {file} -o {}",
-            super::out_path(cert, "-fullchain.pem")
-        )
+pub fn rewrite_fix(cert: &Cert, ctx: &Ctx<'_>) -> Fix {
+    Fix::Rewrite {
+        cert: cert.origin.clone(),
+        pfx: ctx.pfx.is_some(),
     }
 }
 

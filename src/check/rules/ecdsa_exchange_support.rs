@@ -7,7 +7,7 @@
 //! `EnableEccCertificateSupport` registry value from that SU on. The Auth
 //! certificate must be RSA; EdgeSync needs a CAPI (RSA) key.
 
-use crate::check::{Ctx, Rule, Service, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Service, Severity, Verdict};
 use crate::model::{Cert, KeyAlgorithm};
 
 /// The rule.
@@ -53,6 +53,6 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     }
     Verdict::fail_fix(
         format!("ECDSA {curve} key: needs {builds}, with ECC certificate support enabled"),
-        FIX,
+        Fix::Advice(FIX),
     )
 }

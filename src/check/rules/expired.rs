@@ -26,7 +26,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 when(cert.not_after),
                 days(ctx.as_of - cert.not_after)
             ),
-            fix: renew_fix(cert, ctx),
+            fix: renew_fix(cert),
             escalate: None,
         }
     } else {

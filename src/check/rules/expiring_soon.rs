@@ -41,7 +41,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 days(left),
                 threshold
             ),
-            fix: renew_fix(cert, ctx),
+            fix: renew_fix(cert),
             escalate: None,
         }
     } else {

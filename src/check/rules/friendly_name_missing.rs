@@ -4,7 +4,7 @@
 //! The FriendlyName is how administrators tell this year's certificate from last year's when
 //! they enable services and remove the old one.
 
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::Cert;
 
 /// The rule.
@@ -32,11 +32,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     let name = format!("{} {}", cert.display_name(), cert.not_after.year());
     Verdict::fail_fix(
         "the certificate bag has no friendlyName attribute",
-        format!(
-            "certprep pfx {} --friendly-name {} -o {}",
-            super::shell_path(&pfx.origin.file_name()),
-            crate::powershell::ps_quote(&name),
-            super::out_path(cert, "-named.pfx")
-        ),
+        Fix::FriendlyName {
+            pfx: pfx.origin.clone(),
+            cert: cert.origin.clone(),
+            name,
+        },
     )
 }

@@ -66,42 +66,18 @@ pub fn days(d: time::Duration) -> i64 {
     d.whole_days()
 }
 
-/// A path as one argument of a certprep command line the administrator pastes (PowerShell's
-/// rules, which a POSIX shell reads the same way for plain names): [`crate::powershell::ps_word`].
-pub fn shell_path(path: &str) -> String {
-    crate::powershell::ps_word(path)
-}
+pub use crate::check::fix::{shell_path, stem};
 
 /// The output file `<stem of cert's file><suffix>`, as one command-line argument.
 pub fn out_path(cert: &Cert, suffix: &str) -> String {
-    shell_path(&format!("{}{suffix}", stem(&cert.origin.path)))
+    crate::check::fix::out_path(&cert.origin, suffix)
 }
 
-/// `file.pfx` → `file`, for naming a fixed output beside the input.
-pub fn stem(path: &str) -> String {
-    let name = std::path::Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "certificate".into());
-    if name.is_empty() {
-        "certificate".into()
-    } else {
-        name
-    }
-}
-
-/// The certprep command that starts a renewal for `cert` (a new key and request with the
-/// same names); `None` with [`Options::without_fixes`](crate::check::Options::without_fixes).
-pub fn renew_fix(cert: &Cert, ctx: &crate::check::Ctx<'_>) -> Option<String> {
-    if ctx.options.without_fixes {
-        return None;
-    }
-    Some(format!(
-        "certprep csr --from {} -o {} --key-out {}",
-        shell_path(&cert.origin.file_name()),
-        out_path(cert, "-renewal.req"),
-        out_path(cert, "-renewal.key")
-    ))
+/// What starts a renewal for `cert`: a new key and request with the same names.
+pub fn renew_fix(cert: &Cert) -> Option<crate::check::Fix> {
+    Some(crate::check::Fix::Renew {
+        cert: cert.origin.clone(),
+    })
 }
 
 /// Names joined for a detail line: `a, b and c`.

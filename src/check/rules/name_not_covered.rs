@@ -6,7 +6,7 @@
 
 use super::{host_names, list};
 use crate::check::names::any_covers;
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::Cert;
 
 /// The rule.
@@ -37,10 +37,6 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     }
     let mut wanted = have.to_vec();
     wanted.extend(missing.iter().cloned());
-    let args: Vec<String> = wanted
-        .iter()
-        .map(|n| format!("--name {}", super::shell_path(n)))
-        .collect();
     Verdict::fail_fix(
         format!(
             "{} not covered (the certificate has {})",
@@ -51,11 +47,9 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 list(&have)
             }
         ),
-        format!(
-            "certprep csr {} -o {} --key-out {}",
-            args.join(" "),
-            super::out_path(cert, "-new.req"),
-            super::out_path(cert, "-new.key")
-        ),
+        Fix::NewRequest {
+            cert: cert.origin.clone(),
+            names: wanted,
+        },
     )
 }

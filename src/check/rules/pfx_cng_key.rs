@@ -3,7 +3,7 @@
 //! Windows keeps only in CNG — where EdgeSync and forms-based authentication cannot use it.
 //! Error with `--edge`, warning otherwise.
 
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::{Cert, KeyAlgorithm};
 
 /// The rule.
@@ -41,7 +41,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
             format!(
                 "the key is ECDSA {curve}: Windows keeps ECDSA keys only in a CNG key storage provider, which EdgeSync and forms-based authentication cannot use"
             ),
-            "use an RSA certificate for Edge Transport and the Auth certificate; elsewhere follow Microsoft's ECC certificate guidance (see ecdsa-exchange-support)",
+            Fix::Advice("use an RSA certificate for Edge Transport and the Auth certificate; elsewhere follow Microsoft's ECC certificate guidance (see ecdsa-exchange-support)"),
         )
     } else {
         match key.csp_name.as_deref() {
@@ -49,11 +49,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 format!(
                     "the key bag names the CNG key storage provider {csp:?}: Windows imports the key there, where EdgeSync and forms-based authentication cannot use it"
                 ),
-                format!(
-                    "certprep pfx {} --csp 'Microsoft Enhanced RSA and AES Cryptographic Provider' -o {}",
-                    super::shell_path(&pfx.origin.file_name()),
-                    super::out_path(cert, "-capi.pfx")
-                ),
+                Fix::PfxCapi {
+                    pfx: pfx.origin.clone(),
+                    cert: cert.origin.clone(),
+                },
             ),
             _ => Verdict::Pass,
         }

@@ -5,7 +5,7 @@
 //! "The specified network password is not correct", which sends administrators hunting for a
 //! password that is in fact right (design.md §4.3).
 
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::Cert;
 use crate::windows::{pfx_import_verdict, ImportVerdict, ASSUMED};
 
@@ -39,11 +39,10 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
             format!(
                 "{version}{assumed} cannot import it ({reason}); the import fails with \"The specified network password is not correct\" even with the right password"
             ),
-            format!(
-                "certprep pfx {} --profile compat -o {}",
-                super::shell_path(&pfx.origin.file_name()),
-                super::out_path(cert, "-compat.pfx")
-            ),
+            Fix::PfxCompat {
+                pfx: pfx.origin.clone(),
+                cert: cert.origin.clone(),
+            },
         ),
     }
 }

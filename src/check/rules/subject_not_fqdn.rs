@@ -7,7 +7,7 @@
 
 use super::host_names;
 use crate::check::names::{any_covers, is_fqdn, is_wildcard, normalize};
-use crate::check::{Ctx, Rule, Service, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Service, Severity, Verdict};
 use crate::model::Cert;
 
 /// The rule.
@@ -45,16 +45,12 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if is_fqdn(&fqdn) && any_covers(host_names(cert).iter(), &fqdn) {
         return Verdict::Pass;
     }
-    let q = crate::powershell::ps_quote(&fqdn);
-    let mut lines = Vec::new();
-    if pop {
-        lines.push(format!("Set-POPSettings -X509CertificateName {q}"));
-    }
-    if imap {
-        lines.push(format!("Set-IMAPSettings -X509CertificateName {q}"));
-    }
     Verdict::fail_fix(
         format!("{problem}, and --server-fqdn {fqdn} is not a fully qualified name the certificate covers"),
-        lines.join("\n"),
+        Fix::X509CertificateName {
+            fqdn: fqdn.into_owned(),
+            pop,
+            imap,
+        },
     )
 }

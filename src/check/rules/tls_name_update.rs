@@ -6,9 +6,9 @@
 //! changes `<I>` even when the subject is unchanged, and EdgeSync keeps the old certificate
 //! until the subscription is recreated.
 
-use crate::check::{Ctx, Rule, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Severity, Verdict};
 use crate::model::Cert;
-use crate::powershell::{connector_lines, ConnectorTargets};
+use crate::powershell::ConnectorTargets;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -32,27 +32,25 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if unchanged && !o.edge {
         return Verdict::Pass;
     }
-    let mut lines = Vec::new();
-    if !unchanged {
-        // Only the connectors that name the certificate being replaced, never every
-        // connector of the organisation (crate::powershell::connector_lines).
-        let targets = ConnectorTargets {
-            old_name: o.old_tls_name.clone(),
-            hybrid: o.hybrid,
-            ..ConnectorTargets::default()
-        };
-        lines = connector_lines(&name, &targets);
-    }
-    if o.edge {
-        lines.push("New-EdgeSubscription -FileName C:\\EdgeSubscription.xml   # on the Edge server, then import it on a Mailbox server and run Start-EdgeSynchronization".into());
-    }
+    // Only the connectors that name the certificate being replaced, never every connector of
+    // the organisation (crate::powershell::connector_lines).
+    let connectors = (!unchanged).then(|| ConnectorTargets {
+        old_name: o.old_tls_name.clone(),
+        hybrid: o.hybrid,
+        ..ConnectorTargets::default()
+    });
     let hint = if o.old_tls_name.is_some() {
         ""
     } else {
         " (give the old certificate with --old or --old-name for lines that change only the connectors naming it)"
     };
+    let detail = format!("the TLS certificate name is {name}{hint}");
     Verdict::fail_fix(
-        format!("the TLS certificate name is {name}{hint}"),
-        lines.join("\n"),
+        detail,
+        Fix::TlsName {
+            name,
+            connectors,
+            edge: o.edge,
+        },
     )
 }

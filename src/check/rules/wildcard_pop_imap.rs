@@ -8,7 +8,7 @@
 
 use super::host_names;
 use crate::check::names::{any_covers, is_fqdn, is_wildcard, normalize};
-use crate::check::{Ctx, Rule, Service, Severity, Verdict};
+use crate::check::{Ctx, Fix, Rule, Service, Severity, Verdict};
 use crate::model::Cert;
 
 /// The rule.
@@ -64,18 +64,14 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         // -X509CertificateName (Microsoft Learn, "Configure certificates for POP3 and IMAP4").
         return Verdict::Pass;
     }
-    let mut lines = Vec::new();
-    let q = crate::powershell::ps_quote(&fqdn);
-    if pop {
-        lines.push(format!("Set-POPSettings -X509CertificateName {q}"));
-    }
-    if imap {
-        lines.push(format!("Set-IMAPSettings -X509CertificateName {q}"));
-    }
     Verdict::fail_fix(
         format!(
             "wildcard certificate ({wildcard}) for {services}: --server-fqdn {fqdn} is not a fully qualified name the certificate covers; POP and IMAP clients would be offered a certificate that does not name them"
         ),
-        lines.join("\n"),
+        Fix::X509CertificateName {
+            fqdn: fqdn.into_owned(),
+            pop,
+            imap,
+        },
     )
 }

@@ -80,7 +80,7 @@ pub fn write(report: &CheckReport, fail_on: Severity, out: &mut dyn Write) -> io
                         let mut body = f.detail.clone();
                         if let Some(fix) = &f.remediation {
                             body.push_str("\nfix: ");
-                            body.push_str(fix);
+                            body.push_str(&fix.to_string());
                         }
                         body.push_str(&format!("\nsee: {}", f.citation));
                         let tag = if f.severity >= fail_on { "failure" } else { "system-out" };

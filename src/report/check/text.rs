@@ -45,7 +45,7 @@ pub fn write(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Resu
                 )?;
                 writeln!(out, "             {}", sanitize_line(&f.detail))?;
                 if let Some(fix) = &f.remediation {
-                    for (i, line) in fix.lines().enumerate() {
+                    for (i, line) in fix.to_string().lines().enumerate() {
                         let lead = if i == 0 { "fix: " } else { "     " };
                         writeln!(out, "             {lead}{}", sanitize_line(line))?;
                     }
