@@ -104,8 +104,6 @@ impl CertCache {
                 if m.len() < shard.capacity {
                     // Fill the derived values once, so every copy carries them.
                     cert.sha1();
-                    cert.windows_subject();
-                    cert.windows_issuer();
                     m.insert(der.into(), cert.clone());
                     if let Ok(mut names) = shard.names.write() {
                         names

@@ -30,11 +30,12 @@
 
 use super::guards::{self, Protected, Refusal, RemovalFacts};
 use super::{CheckNote, NoteSeverity};
-use crate::dn::{render_windows, tls_name};
 use crate::model::pfx::PfxInfo;
 use crate::model::{Cert, KeyAlgorithm};
+use crate::name::render_windows;
 use crate::state::{ExchangeCertificate, ExchangeService, ProtocolSettings, Server, State};
 use crate::thumbprint::{HashAlg, Thumbprint};
+use crate::tls_name::for_cert as tls_name;
 
 /// A value that changes: what it is now (as collected; `None` when empty) and what it becomes.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
