@@ -9,13 +9,10 @@
 //!
 //! Pure: randomness is an argument, nothing is printed or written.
 
-mod subject;
-
-pub use subject::{common_name, parse_subject};
-
 use crate::error::CsrError;
 use crate::keygen::{GeneratedKey, KeyType};
 use crate::model::{Cert, KeyAlgorithm};
+use crate::name::subject::SubjectError;
 use crate::oid;
 use der::asn1::{AnyRef, BitString, Ia5String, ObjectIdentifier, OctetString, SetOfVec};
 use der::{Decode, Encode, Sequence};
@@ -24,6 +21,25 @@ use std::net::IpAddr;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
 use x509_cert::ext::Extension;
+
+/// Parse a subject in any spelling [`crate::name::subject`] reads and encode it as a DER `Name`.
+pub fn parse_subject(text: &str) -> Result<Vec<u8>, CsrError> {
+    crate::name::parse_subject(text).map_err(CsrError::from)
+}
+
+/// Encode a name holding one commonName, typed as [`parse_subject`] would type it.
+pub fn common_name(cn: &str) -> Result<Vec<u8>, CsrError> {
+    crate::name::subject::common_name(cn).map_err(CsrError::from)
+}
+
+impl From<SubjectError> for CsrError {
+    fn from(e: SubjectError) -> CsrError {
+        match e {
+            SubjectError::Bad { subject, problem } => CsrError::BadSubject { subject, problem },
+            SubjectError::Encoding(e) => CsrError::Encoding(e),
+        }
+    }
+}
 
 /// One subjectAltName entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -190,7 +206,7 @@ impl CsrSpec {
         let cn = self
             .subject_der()
             .ok()
-            .and_then(|d| crate::model::DistinguishedName::from_der(&d).ok())
+            .and_then(|d| crate::name::DistinguishedName::from_der(&d).ok())
             .and_then(|n| n.common_name())
             .and_then(|cn| SanEntry::parse(&cn).ok());
         for n in cn.iter().chain(&self.names) {

@@ -3,8 +3,8 @@
 //!
 //! Pure comparison of two parsed objects; the `csr-mismatch` check rule and `inspect` call it.
 
-use crate::dn::render_windows;
 use crate::model::{Cert, Csr};
+use crate::name::render_windows;
 use serde::Serialize;
 
 /// One difference between a request and a certificate.
@@ -149,9 +149,9 @@ pub fn compare(cert: &Cert, csr: &Csr) -> Vec<CsrMismatch> {
 }
 
 /// Whether `pattern` is a wildcard that covers `name` (the one coverage rule, in
-/// `check::names::covers`).
+/// `name::host::covers`).
 fn wildcard_covers(pattern: &str, name: &str) -> bool {
-    pattern.starts_with("*.") && crate::check::names::covers(pattern, name)
+    pattern.starts_with("*.") && crate::name::host::covers(pattern, name)
 }
 
 #[cfg(test)]

@@ -373,41 +373,8 @@ pub enum Error {
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What is wrong with a `--subject` distinguished name.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SubjectProblem {
-    /// An attribute without `=`.
-    #[error("\"{0}\" has no '='")]
-    MissingEquals(String),
-    /// An attribute name certprep does not know.
-    #[error("unknown attribute \"{0}\"; use a name such as CN, O, OU, L, S, C, E or OID.2.5.4.x")]
-    UnknownAttribute(String),
-    /// A quoted value without its closing quote.
-    #[error("a quoted value has no closing '\"'")]
-    UnterminatedQuote,
-    /// Text after a closing quote.
-    #[error("unexpected text after the closing quote of {0}")]
-    TextAfterQuote(String),
-    /// A value not allowed for its attribute.
-    #[error("{attribute}={value:?}: {why}")]
-    BadValue {
-        /// The attribute as written.
-        attribute: String,
-        /// The value.
-        value: String,
-        /// Why it is refused.
-        why: &'static str,
-    },
-    /// An empty attribute name or RDN.
-    #[error("empty attribute (two separators in a row?)")]
-    Empty,
-    /// A `#hex` value that is not one DER element.
-    #[error("{0}: a '#' value must be the hex of one DER element; quote the value if '#' is text")]
-    BadHex(String),
-    /// A backslash escape at the end of the text.
-    #[error("the text ends with a lone backslash")]
-    DanglingEscape,
-}
+/// What is wrong with a `--subject` distinguished name (defined with the subject parser).
+pub use crate::name::SubjectProblem;
 
 /// Errors from generating keys, requests and self-signed certificates.
 #[derive(Debug, thiserror::Error)]

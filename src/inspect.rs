@@ -2,9 +2,9 @@
 //! shows (design.md §4.4), and facts about requests, keys and PKCS#12 files. Pure: the
 //! evaluation time is an argument. The JSON form is a versioned contract (docs/json-output.md).
 
-use crate::dn::render_windows;
 use crate::input::{Detected, Item, Origin};
 use crate::model::{Cert, Csr, PfxInfo, PrivateKey};
+use crate::name::render_windows;
 use crate::thumbprint::{HashAlg, Thumbprint};
 use crate::windows::{pfx_import_verdicts, ImportVerdict};
 use serde::Serialize;
@@ -294,7 +294,7 @@ fn cert_report<'a>(
             .as_ref()
             .map(|k| k.names.iter().map(|n| n.to_string()).collect()),
         is_ca: c.is_ca(),
-        tls_certificate_name: crate::dn::tls_name(c),
+        tls_certificate_name: crate::tls_name::for_cert(c),
     }
 }
 

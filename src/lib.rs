@@ -2,7 +2,7 @@
 //!
 //! The library reads certificate material by content ([`input`]), parses it once into owned
 //! types ([`model`]), and offers pure operations over them: thumbprints ([`thumbprint`]),
-//! Windows-style names and the connector TLS name ([`dn`]). It never prints, never reads the
+//! names, Windows-style, and host names ([`name`]), the connector TLS name ([`tls_name`]). It never prints, never reads the
 //! clock or the environment, and never imports clap: the `certprep` binary does those.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -19,6 +19,7 @@ pub mod input;
 pub mod inspect;
 pub mod keygen;
 pub mod model;
+pub mod name;
 pub mod oid;
 pub mod pfx;
 pub mod pkcs12;

@@ -5,10 +5,10 @@
 //! The encoding itself is [`crate::pkcs12`]; whether a PFX imports on a Windows version is
 //! [`crate::windows::pfx_import_verdict`].
 
-use crate::dn::render_windows;
 use crate::error::PfxError;
 use crate::input::Origin;
 use crate::model::{Cert, PrivateKey};
+use crate::name::render_windows;
 use crate::pkcs12::{self, PfxSpec, Profile};
 use crate::roots::RootStore;
 use crate::secret::Secret;
@@ -293,7 +293,7 @@ fn chain_to_root<'a>(
 pub fn default_friendly_name(leaf: &Cert) -> String {
     format!(
         "{} {}..{}",
-        leaf.display_name(),
+        crate::name::display_name(&leaf.subject, &leaf.dns_names),
         leaf.not_before.date(),
         leaf.not_after.date()
     )

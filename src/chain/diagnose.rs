@@ -236,7 +236,7 @@ impl Diagnostic {
     pub(super) fn missing_issuer(c: &Cert) -> Diagnostic {
         Diagnostic::MissingIssuer {
             cert: CertRef::of(c),
-            issuer: c.windows_issuer().to_owned(),
+            issuer: crate::name::render_windows(&c.issuer),
             ca_issuers: c.ca_issuers.clone(),
         }
     }

@@ -117,31 +117,29 @@ pub enum Source {
     Anchor(AnchorSource),
 }
 
-/// A certificate's subject or issuer name as Windows prints it, rendered when first read and
-/// then kept with the certificate (in its shared body: [`CertBody::windows_subject`]): a scan
-/// builds a chain report for every leaf and reads few of the names in it. Reads as a `&str`.
-///
-/// [`CertBody::windows_subject`]: crate::model::CertBody::windows_subject
+/// A certificate's subject or issuer name as Windows prints it ([`crate::name::render_windows`]),
+/// rendered when first read and then kept with this value: a scan builds a chain report for
+/// every leaf and reads few of the names in it. Reads as a `&str`.
 #[derive(Clone)]
 pub struct WindowsName {
-    body: std::sync::Arc<crate::model::CertBody>,
-    issuer: bool,
+    name: std::sync::Arc<crate::name::DistinguishedName>,
+    text: std::sync::OnceLock<String>,
 }
 
 impl WindowsName {
     /// `c`'s subject.
     pub fn subject(c: &Cert) -> WindowsName {
         WindowsName {
-            body: c.shared_body(),
-            issuer: false,
+            name: c.subject.clone(),
+            text: std::sync::OnceLock::new(),
         }
     }
 
     /// `c`'s issuer.
     pub fn issuer(c: &Cert) -> WindowsName {
         WindowsName {
-            body: c.shared_body(),
-            issuer: true,
+            name: c.issuer.clone(),
+            text: std::sync::OnceLock::new(),
         }
     }
 }
@@ -149,11 +147,8 @@ impl WindowsName {
 impl std::ops::Deref for WindowsName {
     type Target = str;
     fn deref(&self) -> &str {
-        if self.issuer {
-            self.body.windows_issuer()
-        } else {
-            self.body.windows_subject()
-        }
+        self.text
+            .get_or_init(|| crate::name::render_windows(&self.name))
     }
 }
 

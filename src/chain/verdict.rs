@@ -218,10 +218,10 @@ fn path_end(at: &Case<'_, '_>, chosen: &Judged, anchor_source: Option<AnchorSour
             source: AnchorSource::Roots, // unreachable: an anchored path has a source
         },
         (End::UntrustedRoot, _) => PathEnd::UntrustedRoot {
-            root: last_cert.windows_subject().to_owned(),
+            root: crate::name::render_windows(&last_cert.subject),
         },
         (End::MissingIssuer, _) => PathEnd::MissingIssuer {
-            issuer: last_cert.windows_issuer().to_owned(),
+            issuer: crate::name::render_windows(&last_cert.issuer),
         },
         (End::TooLong, _) => PathEnd::TooLong,
         (End::Exhausted, _) => PathEnd::BudgetExhausted,

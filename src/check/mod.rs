@@ -709,11 +709,11 @@ pub fn run(
         summary.certificates += 1;
         results[i] = Some(CertResult {
             origin: leaf.origin.clone(),
-            subject: crate::dn::render_windows(&leaf.subject),
-            issuer: crate::dn::render_windows(&leaf.issuer),
+            subject: crate::name::render_windows(&leaf.subject),
+            issuer: crate::name::render_windows(&leaf.issuer),
             thumbprint: Thumbprint::of(&leaf.der, HashAlg::Sha1).to_string(),
             not_after: leaf.not_after,
-            tls_name: crate::dn::tls_name(leaf),
+            tls_name: crate::tls_name::for_cert(leaf),
             results: results_,
             findings,
         });

@@ -5,9 +5,9 @@ use super::output::{check_stdout, is_stdout, same_file, write_output, Content, S
 use super::Global;
 use anyhow::{bail, Context};
 use certprep::csr::{self, CsrSpec, SanEntry, SubjectSpec};
-use certprep::dn::render_windows;
 use certprep::keygen::{GeneratedKey, KeyType};
 use certprep::model::{Cert, DistinguishedName};
+use certprep::name::render_windows;
 use certprep::secret::Secret;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -106,7 +106,10 @@ pub(crate) fn run(args: PemArgs, global: &Global, out: &mut dyn Write) -> anyhow
             out,
             "wrote {n} files to {} (leaf {}, {} chain certificate(s))",
             args.out_dir.display(),
-            certprep::report::sanitize_line(&sel.leaf.display_name()),
+            certprep::report::sanitize_line(&certprep::name::display_name(
+                &sel.leaf.subject,
+                &sel.leaf.dns_names
+            )),
             sel.chain.len()
         )?;
         for l in &sel.left_out {

@@ -216,7 +216,7 @@ fn summary(
     writeln!(
         out,
         "  leaf : {} (thumbprint {})",
-        certprep::report::sanitize_line(&certprep::dn::render_windows(&sel.leaf.subject)),
+        certprep::report::sanitize_line(&certprep::name::render_windows(&sel.leaf.subject)),
         Thumbprint::of(&sel.leaf.der, HashAlg::Sha1)
     )?;
     match sel.key {
@@ -227,7 +227,7 @@ fn summary(
         writeln!(
             out,
             "  chain: {}",
-            certprep::report::sanitize_line(&certprep::dn::render_windows(&c.subject))
+            certprep::report::sanitize_line(&certprep::name::render_windows(&c.subject))
         )?;
     }
     writeln!(out, "  profile: {profile}")?;

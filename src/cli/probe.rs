@@ -100,12 +100,12 @@ fn describe(out: &mut dyn Write, der: &[u8]) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "  subject:     {}",
-                sanitize_line(&certprep::dn::render_windows(&c.subject))
+                sanitize_line(&certprep::name::render_windows(&c.subject))
             )?;
             writeln!(
                 out,
                 "  issuer:      {}",
-                sanitize_line(&certprep::dn::render_windows(&c.issuer))
+                sanitize_line(&certprep::name::render_windows(&c.issuer))
             )?;
             writeln!(
                 out,
@@ -145,7 +145,7 @@ fn report(out: &mut dyn Write, p: &Presented, expected: Option<&Cert>) -> anyhow
         writeln!(
             out,
             "  expected:    NO, --expect is {want} ({})",
-            sanitize_line(&certprep::dn::render_windows(&expected.subject))
+            sanitize_line(&certprep::name::render_windows(&expected.subject))
         )?;
         Ok(false)
     }

@@ -36,7 +36,7 @@ pub(crate) fn run(
     let mut any = false;
     for cert in detected.certs() {
         any = true;
-        let subject = certprep::dn::render_windows(&cert.subject);
+        let subject = certprep::name::render_windows(&cert.subject);
         writeln!(
             out,
             "{}  {}",

@@ -132,7 +132,7 @@ pub(crate) fn run(
         bail!(
             "{}: the chosen certificate ({}) is a CA certificate, not a server (end-entity) certificate; its name is not what a connector's -TlsCertificateName takes. Give the server certificate (or the bundle or PFX holding it); --allow-ca prints the CA's name anyway",
             leaf.origin,
-            sanitize_line(&certprep::dn::render_windows(&leaf.subject)),
+            sanitize_line(&certprep::name::render_windows(&leaf.subject)),
         );
     }
     if certs.len() > 1 && !global.quiet {
@@ -141,7 +141,7 @@ pub(crate) fn run(
             args.file,
             certs.len(),
             leaf.origin,
-            sanitize_line(&certprep::dn::render_windows(&leaf.subject)),
+            sanitize_line(&certprep::name::render_windows(&leaf.subject)),
         );
     }
     let name = tls_name(&leaf.issuer, &leaf.subject);
@@ -178,7 +178,7 @@ pub(crate) fn run(
         writeln!(
             out,
             "# TLS certificate name of {} (thumbprint {}); run in the Exchange Management Shell",
-            sanitize_line(&certprep::dn::render_windows(&leaf.subject)),
+            sanitize_line(&certprep::name::render_windows(&leaf.subject)),
             Thumbprint::of(&leaf.der, HashAlg::Sha1)
         )?;
         for line in connector_lines(&name, &targets) {

@@ -1,7 +1,7 @@
 //! A cache of parsed CA certificates, shared by the detections of a batch.
 //!
 //! A tree of deliverables holds the same few intermediates and roots in thousands of files; a
-//! scan would otherwise parse (and hash, and render the names of) each copy again. Only CA
+//! scan would otherwise parse (and hash) each copy again. Only CA
 //! certificates are kept — end-entity certificates are nearly all distinct, and caching them
 //! would cost memory without saving work — and at most a fixed number of them, each at most
 //! [`MAX_CACHED_DER`] bytes, so memory stays bounded whatever the tree (a hostile one included).
@@ -72,8 +72,6 @@ impl CertCache {
                 if m.len() < self.capacity {
                     // Fill the derived values once, so every copy carries them.
                     cert.sha1();
-                    cert.windows_subject();
-                    cert.windows_issuer();
                     m.insert(der.into(), cert.clone());
                     if let Ok(mut names) = self.names.write() {
                         names

@@ -3,7 +3,7 @@
 use crate::error::{InputError, ObjectKind};
 use crate::input::Origin;
 use crate::model::key::PublicKey;
-use crate::model::name::DistinguishedName;
+use crate::name::DistinguishedName;
 use crate::oid;
 use crate::thumbprint::{HashAlg, Thumbprint};
 use time::OffsetDateTime;
@@ -199,10 +199,10 @@ pub struct CertBody {
     /// Critical extensions certprep's parser (x509-parser) does not recognise, dotted OIDs, in
     /// encoded order: a chain through such a certificate is invalid (RFC 5280 §4.2).
     pub unknown_critical: Vec<String>,
-    /// Values derived from the fields above on first use (thumbprint, Windows names), so a
-    /// certificate that is reported many times — a root in every chain, a leaf in its row and
-    /// its chain — is hashed and rendered once. Filled from `der`, `subject` and `issuer`:
-    /// code that changes those after parsing must not have used the accessors before.
+    /// Values derived from the fields above on first use (the thumbprint), so a certificate
+    /// that is reported many times — a root in every chain, a leaf in its row and its chain —
+    /// is hashed once. Filled from `der`: code that changes it after parsing must not have
+    /// used the accessors before.
     derived: Derived,
 }
 
@@ -210,8 +210,6 @@ pub struct CertBody {
 #[derive(Clone, Debug, Default)]
 struct Derived {
     sha1: std::sync::OnceLock<Thumbprint>,
-    windows_subject: std::sync::OnceLock<String>,
-    windows_issuer: std::sync::OnceLock<String>,
 }
 
 /// Dotted-decimal text of an OID x509-parser read: [`crate::der_reader::oid_to_string`] on its
@@ -236,20 +234,6 @@ impl CertBody {
         self.derived
             .sha1
             .get_or_init(|| Thumbprint::of(&self.der, HashAlg::Sha1))
-    }
-
-    /// The subject as Windows prints it ([`crate::dn::render_windows`], computed once).
-    pub fn windows_subject(&self) -> &str {
-        self.derived
-            .windows_subject
-            .get_or_init(|| crate::dn::render_windows(&self.subject))
-    }
-
-    /// The issuer as Windows prints it ([`crate::dn::render_windows`], computed once).
-    pub fn windows_issuer(&self) -> &str {
-        self.derived
-            .windows_issuer
-            .get_or_init(|| crate::dn::render_windows(&self.issuer))
     }
 }
 
@@ -417,12 +401,6 @@ impl Cert {
         })
     }
 
-    /// The parsed body this certificate shares with its copies (see [`Cert`]): for values that
-    /// read derived fields later, such as a report's lazily rendered names.
-    pub(crate) fn shared_body(&self) -> std::sync::Arc<CertBody> {
-        std::sync::Arc::clone(&self.body)
-    }
-
     /// The TBSCertificate bytes the signature covers.
     pub fn tbs(&self) -> &[u8] {
         &self.der[self.tbs_range.clone()]
@@ -447,14 +425,6 @@ impl Cert {
     /// Whether `at` lies within notBefore..=notAfter.
     pub fn is_valid_at(&self, at: OffsetDateTime) -> bool {
         self.not_before <= at && at <= self.not_after
-    }
-
-    /// The most specific subject CN, else the first DNS name, else the Windows subject string.
-    pub fn display_name(&self) -> String {
-        self.subject
-            .common_name()
-            .or_else(|| self.dns_names.first().cloned())
-            .unwrap_or_else(|| crate::dn::render_windows(&self.subject))
     }
 }
 

@@ -4,7 +4,7 @@ use crate::error::{InputError, ObjectKind};
 use crate::input::Origin;
 use crate::model::cert::Signature;
 use crate::model::key::PublicKey;
-use crate::model::name::DistinguishedName;
+use crate::name::DistinguishedName;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;

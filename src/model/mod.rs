@@ -5,13 +5,14 @@ pub mod cert;
 pub mod csr;
 mod ext;
 pub mod key;
-pub mod name;
+/// The distinguished-name model, at its old path (it lives in [`crate::name::der`]).
+pub use crate::name::der as name;
 pub mod pfx;
 mod tbs;
 
+pub use crate::name::DistinguishedName;
 pub use cache::CertCache;
 pub use cert::{BasicConstraints, Cert, CertBody, Eku, KeyUsage, Signature};
 pub use csr::Csr;
 pub use key::{Curve, KeyAlgorithm, KeyFormat, PrivateKey, PublicKey};
-pub use name::DistinguishedName;
 pub use pfx::PfxInfo;

@@ -19,9 +19,10 @@ pub use plan_script::{plan_text, render_plan};
 pub use render::render;
 pub use script::UTF8_BOM;
 
-use crate::dn::{render_windows, tls_name};
 use crate::model::Cert;
+use crate::name::render_windows;
 use crate::thumbprint::{HashAlg, Thumbprint};
+use crate::tls_name::for_cert as tls_name;
 
 pub use crate::check::Service;
 pub use crate::severity::Severity as NoteSeverity;
@@ -392,11 +393,11 @@ pub fn is_wildcard_subject(cert: &Cert) -> bool {
     }
 }
 
-pub use crate::check::names::covers;
+pub use crate::name::host::covers;
 
 fn default_friendly_name(cert: &Cert) -> String {
     let date = cert.not_after.date();
-    let name = cert.display_name();
+    let name = crate::name::display_name(&cert.subject, &cert.dns_names);
     // Keep within Exchange's limit with the date (11 characters with its space) intact.
     let name: String = name.chars().take(MAX_FRIENDLY_NAME - 11).collect();
     format!(
@@ -424,7 +425,7 @@ pub fn select_leaf<'a>(certs: &[&'a Cert], origin: &str) -> Result<&'a Cert, Run
             count: many.len(),
             names: many
                 .iter()
-                .map(|&i| certs[i].display_name())
+                .map(|&i| crate::name::display_name(&certs[i].subject, &certs[i].dns_names))
                 .collect::<Vec<_>>()
                 .join(", "),
         }),

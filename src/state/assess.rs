@@ -6,10 +6,10 @@
 //! Pure: the state, the new certificate, its PFX structure and the time are arguments.
 
 use super::{ExchangeService, Server, State};
-use crate::check::names::{any_covers, covers, normalize};
 use crate::check::{Options, Service, Severity};
 use crate::model::pfx::{BagKind, PfxInfo};
 use crate::model::{Cert, KeyAlgorithm};
+use crate::name::host::{any_covers, covers, normalize};
 use crate::windows::{pfx_import_verdict, ImportVerdict, WindowsVersion};
 use time::OffsetDateTime;
 

@@ -1,11 +1,11 @@
 //! Comparing a certificate's TLS name with a pasted value, and a typed explanation of each
 //! difference.
 
-use super::dn_text::{parse_dn, ParsedAttribute};
 use super::paste::{read_paste, Pasted};
 use super::tls_name;
-use crate::dn::{render_rdns, render_windows, windows_rdns, WindowsAttribute};
-use crate::model::{Cert, DistinguishedName};
+use crate::model::Cert;
+use crate::name::text::{parse_dn, ParsedAttribute};
+use crate::name::{render_rdns, render_windows, windows_rdns, DistinguishedName, WindowsAttribute};
 use std::fmt;
 
 /// Which half of the TLS name.

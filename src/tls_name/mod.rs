@@ -1,21 +1,20 @@
 //! The connector TLS certificate name (`<I>issuer<S>subject`), what administrators paste back
 //! from `Get-SendConnector`, and a typed explanation of every way the two differ.
 //!
-//! Rendering itself lives in [`crate::dn`]; this module reads pasted text tolerantly (a
+//! Rendering itself lives in [`crate::name`]; this module reads pasted text tolerantly (a
 //! `TlsCertificateName :` prefix, PowerShell quotes, wrapped lines, trailing spaces), splits it
 //! at the tags and compares each half with the certificate structurally, so that cosmetic
 //! mistakes (OpenSSL's `ST=`, forward order, extra spaces, `</I>`) are told apart from a real
 //! change (a new intermediate changes `<I>`). It also picks the leaf of a bundle by names.
 
 mod compare;
-mod dn_text;
 mod paste;
 
 pub use compare::{compare, compare_cert, Comparison, Difference, Part};
 pub use paste::{read_paste, Pasted, Unwrapped};
 
-use crate::dn::render_windows;
-use crate::model::{Cert, DistinguishedName};
+use crate::model::Cert;
+use crate::name::{render_windows, DistinguishedName};
 
 /// The Exchange connector TLS certificate name: `<I>` + issuer + `<S>` + subject, no closing
 /// tags, no spaces (Set-SendConnector / Set-ReceiveConnector / Set-HybridConfiguration docs).
@@ -25,6 +24,11 @@ pub fn tls_name(issuer: &DistinguishedName, subject: &DistinguishedName) -> Stri
         render_windows(issuer),
         render_windows(subject)
     )
+}
+
+/// [`tls_name`] of a certificate's issuer and subject.
+pub fn for_cert(cert: &Cert) -> String {
+    tls_name(&cert.issuer, &cert.subject)
 }
 
 // Leaf selection: the certificate that issues none of the others.

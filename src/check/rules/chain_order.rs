@@ -43,12 +43,17 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
         .given_on_path()
         .iter()
         .filter_map(|&p| ctx.file_certs.get(p))
-        .map(|c| c.display_name())
+        .map(|c| crate::name::display_name(&c.subject, &c.dns_names))
         .collect();
     Verdict::fail_fix(
         format!(
             "the file holds {}; expected the certificate first, then each issuer in turn ({})",
-            crate::check::join_listed(ctx.file_certs.iter().map(|c| c.display_name()), " → "),
+            crate::check::join_listed(
+                ctx.file_certs
+                    .iter()
+                    .map(|c| crate::name::display_name(&c.subject, &c.dns_names)),
+                " → "
+            ),
             expected.join(" → ")
         ),
         rewrite_fix(cert, ctx),

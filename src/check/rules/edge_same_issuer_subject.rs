@@ -22,11 +22,11 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if !ctx.options.edge || ctx.leaves.len() < 2 {
         return Verdict::NotApplicable;
     }
-    let mine = crate::dn::tls_name(cert);
+    let mine = crate::tls_name::for_cert(cert);
     let others: Vec<String> = ctx
         .leaves
         .iter()
-        .map(|c| crate::dn::tls_name(c))
+        .map(|c| crate::tls_name::for_cert(c))
         .filter(|t| *t != mine)
         .collect();
     if others.is_empty() {

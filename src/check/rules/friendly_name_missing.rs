@@ -29,7 +29,11 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     {
         return Verdict::Pass;
     }
-    let name = format!("{} {}", cert.display_name(), cert.not_after.year());
+    let name = format!(
+        "{} {}",
+        crate::name::display_name(&cert.subject, &cert.dns_names),
+        cert.not_after.year()
+    );
     Verdict::fail_fix(
         "the certificate bag has no friendlyName attribute",
         Fix::FriendlyName {

@@ -26,7 +26,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
     if !(o.hybrid || o.edge) {
         return Verdict::Pass; // no hybrid or Edge connectors to update
     }
-    let name = crate::dn::tls_name(cert);
+    let name = crate::tls_name::for_cert(cert);
     // A renewal with the same issuer and subject leaves the connectors' value as it is.
     let unchanged = o.old_tls_name.as_deref() == Some(name.as_str());
     if unchanged && !o.edge {

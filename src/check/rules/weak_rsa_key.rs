@@ -39,7 +39,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
                 weak.push(if who == "intermediate" {
                     format!(
                         "intermediate {} has RSA {bits}",
-                        crate::dn::render_windows(&c.subject)
+                        crate::name::render_windows(&c.subject)
                     )
                 } else {
                     format!("the certificate's key is RSA {bits}")

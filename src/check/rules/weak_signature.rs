@@ -63,7 +63,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
             } else {
                 format!(
                     "intermediate {} is signed with {}",
-                    crate::dn::render_windows(&c.subject),
+                    crate::name::render_windows(&c.subject),
                     c.signature.algorithm_name()
                 )
             });

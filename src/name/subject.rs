@@ -26,14 +26,65 @@
 //! rcgen nor x509-cert reads the Windows spelling (`S=`, `E=`, `""` quoting, reversed order).
 
 use crate::der_reader::Reader;
-use crate::error::{CsrError, SubjectProblem};
 use crate::oid;
 use der::asn1::ObjectIdentifier;
 use der::{Encode, Tag};
 
+/// Why a subject could not be encoded (`csr` turns it into its `CsrError`).
+#[derive(Debug, thiserror::Error)]
+pub enum SubjectError {
+    /// The subject text cannot be read.
+    #[error("subject {subject:?}: {problem}")]
+    Bad {
+        /// The subject as given.
+        subject: String,
+        /// What is wrong.
+        problem: SubjectProblem,
+    },
+    /// DER encoding failed (an internal error).
+    #[error("DER encoding failed; this is a bug in certprep, please report it")]
+    Encoding(#[source] der::Error),
+}
+
+/// What is wrong with a `--subject` distinguished name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SubjectProblem {
+    /// An attribute without `=`.
+    #[error("\"{0}\" has no '='")]
+    MissingEquals(String),
+    /// An attribute name certprep does not know.
+    #[error("unknown attribute \"{0}\"; use a name such as CN, O, OU, L, S, C, E or OID.2.5.4.x")]
+    UnknownAttribute(String),
+    /// A quoted value without its closing quote.
+    #[error("a quoted value has no closing '\"'")]
+    UnterminatedQuote,
+    /// Text after a closing quote.
+    #[error("unexpected text after the closing quote of {0}")]
+    TextAfterQuote(String),
+    /// A value not allowed for its attribute.
+    #[error("{attribute}={value:?}: {why}")]
+    BadValue {
+        /// The attribute as written.
+        attribute: String,
+        /// The value.
+        value: String,
+        /// Why it is refused.
+        why: &'static str,
+    },
+    /// An empty attribute name or RDN.
+    #[error("empty attribute (two separators in a row?)")]
+    Empty,
+    /// A `#hex` value that is not one DER element.
+    #[error("{0}: a '#' value must be the hex of one DER element; quote the value if '#' is text")]
+    BadHex(String),
+    /// A backslash escape at the end of the text.
+    #[error("the text ends with a lone backslash")]
+    DanglingEscape,
+}
+
 /// Parse a subject in any accepted spelling and encode it as a DER `Name`.
-pub fn parse_subject(text: &str) -> Result<Vec<u8>, CsrError> {
-    let bad = |problem| CsrError::BadSubject {
+pub fn parse_subject(text: &str) -> Result<Vec<u8>, SubjectError> {
+    let bad = |problem| SubjectError::Bad {
         subject: text.to_owned(),
         problem,
     };
@@ -64,20 +115,20 @@ pub fn parse_subject(text: &str) -> Result<Vec<u8>, CsrError> {
             atvs.push(encode_ava(&key, value).map_err(bad)?);
         }
         atvs.sort();
-        encoded_rdns.push(tlv(Tag::Set, &atvs.concat()).map_err(CsrError::Encoding)?);
+        encoded_rdns.push(tlv(Tag::Set, &atvs.concat()).map_err(SubjectError::Encoding)?);
     }
-    tlv(Tag::Sequence, &encoded_rdns.concat()).map_err(CsrError::Encoding)
+    tlv(Tag::Sequence, &encoded_rdns.concat()).map_err(SubjectError::Encoding)
 }
 
 /// Encode a name holding one commonName, typed as [`parse_subject`] would type it.
-pub fn common_name(cn: &str) -> Result<Vec<u8>, CsrError> {
-    let bad = |problem| CsrError::BadSubject {
+pub fn common_name(cn: &str) -> Result<Vec<u8>, SubjectError> {
+    let bad = |problem| SubjectError::Bad {
         subject: format!("CN={cn}"),
         problem,
     };
     let atv = encode_ava("CN", Value::Text(cn.as_bytes().to_vec())).map_err(bad)?;
-    let rdn = tlv(Tag::Set, &atv).map_err(CsrError::Encoding)?;
-    tlv(Tag::Sequence, &rdn).map_err(CsrError::Encoding)
+    let rdn = tlv(Tag::Set, &atv).map_err(SubjectError::Encoding)?;
+    tlv(Tag::Sequence, &rdn).map_err(SubjectError::Encoding)
 }
 
 /// The white space Windows trims from (and quotes at) the edges of a value: space, TAB, LF,
@@ -410,8 +461,8 @@ pub(crate) fn tlv(tag: Tag, content: &[u8]) -> Result<Vec<u8>, der::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dn::render_windows;
-    use crate::model::name::{tag, DistinguishedName};
+    use crate::name::der::{tag, DistinguishedName};
+    use crate::name::render_windows;
 
     fn windows(text: &str) -> String {
         let der = parse_subject(text).unwrap();

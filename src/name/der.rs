@@ -1,7 +1,7 @@
 //! Distinguished names, kept as their exact DER plus the attributes in encoded order.
 //!
 //! Written by hand rather than taken from x509-parser's `X509Name`: Windows-style rendering
-//! (see `dn.rs`) needs each value's exact tag and bytes, in encoded order, including
+//! (see `windows.rs`) needs each value's exact tag and bytes, in encoded order, including
 //! non-string values and unsorted multi-valued RDNs that strict parsers reject or normalise.
 
 use crate::der_reader::{Reader, Tlv, TAG_SEQUENCE, TAG_SET};
@@ -346,7 +346,7 @@ mod tests {
         #[test]
         fn name_from_der_is_total(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
             if let Ok(n) = DistinguishedName::from_der(&bytes) {
-                let _ = crate::dn::render_windows(&n);
+                let _ = crate::name::render_windows(&n);
             }
         }
     }

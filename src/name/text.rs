@@ -4,34 +4,34 @@
 
 /// One attribute read from pasted text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct ParsedAttribute {
+pub(crate) struct ParsedAttribute {
     /// The key as written.
-    pub(super) raw_key: String,
+    pub(crate) raw_key: String,
     /// The key Windows would print for it.
-    pub(super) key: String,
+    pub(crate) key: String,
     /// The value as written (trimmed, quotes included).
-    pub(super) raw_value: String,
+    pub(crate) raw_value: String,
     /// The value text (quotes and escapes undone).
-    pub(super) value: String,
+    pub(crate) value: String,
     /// Whether a backslash escape was used.
-    pub(super) backslash: bool,
+    pub(crate) backslash: bool,
 }
 
 /// A pasted DN, read tolerantly.
 #[derive(Debug, Default)]
-pub(super) struct ParsedDn {
+pub(crate) struct ParsedDn {
     /// RDNs as written, attributes in order.
-    pub(super) rdns: Vec<Vec<ParsedAttribute>>,
+    pub(crate) rdns: Vec<Vec<ParsedAttribute>>,
     /// Whether it was OpenSSL's `/C=…/CN=…` form.
-    pub(super) slash_form: bool,
+    pub(crate) slash_form: bool,
     /// Whether separators or `=` are spaced differently from Windows.
-    pub(super) spacing_differs: bool,
+    pub(crate) spacing_differs: bool,
 }
 
 /// Read a DN in any of the common spellings: Windows (`, `, quotes), RFC 4514 / OpenSSL
 /// (backslash escapes, `ST=`), OpenSSL's `/C=…/CN=…`. Tolerant: never fails. A component
 /// without `=` is taken as the continuation of the previous value (an unquoted comma).
-pub(super) fn parse_dn(s: &str) -> ParsedDn {
+pub(crate) fn parse_dn(s: &str) -> ParsedDn {
     let mut dn = ParsedDn::default();
     let slash = s.starts_with('/');
     dn.slash_form = slash;
@@ -276,7 +276,7 @@ fn windows_key_for(raw: &str) -> String {
         .or_else(|| raw.strip_prefix("oid."))
         .unwrap_or(raw);
     if !dotted.is_empty() && dotted.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        if let Some(k) = crate::dn::windows_key(dotted) {
+        if let Some(k) = super::windows::windows_key(dotted) {
             return k.to_owned();
         }
         return format!("OID.{dotted}");
