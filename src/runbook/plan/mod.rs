@@ -1,6 +1,6 @@
 //! The renewal plan computed from the organisation's state (`exchange-state.json`): every change
 //! per server and why, every certificate kept and why. Pure: [`Plan::compute`] reads a
-//! [`State`], the new certificate and the options, and nothing else.
+//! [`State`](crate::state::State), the new certificate and the options, and nothing else.
 //!
 //! What the plan relies on, and where Microsoft documents it:
 //! - `Enable-ExchangeCertificate -Services` is additive, so the new certificate gets the old

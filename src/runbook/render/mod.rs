@@ -10,7 +10,7 @@ use super::script::{copy, preamble, Script, Tok, C, V, WHATIF_PARAM};
 use super::{NoteSeverity, RunbookSpec, Service};
 use renew::renew;
 
-/// Render the runbook script (text, LF line ends, no BOM; see [`UTF8_BOM`]).
+/// Render the runbook script (text, LF line ends, no BOM; see [`super::UTF8_BOM`]).
 pub fn render(spec: &RunbookSpec) -> String {
     let mut s = Script {
         out: String::new(),
