@@ -13,7 +13,7 @@ mod subject;
 
 pub use subject::{common_name, parse_subject};
 
-use crate::error::CsrError;
+use crate::csr_error::CsrError;
 use crate::keygen::{GeneratedKey, KeyType};
 use crate::model::{Cert, KeyAlgorithm};
 use crate::oid;

@@ -6,8 +6,8 @@
 //! the source; the binary passes the operating system's generator. Key material lives only in
 //! zeroizing buffers and is never formatted by `Debug`.
 
-use crate::error::CsrError;
-use crate::input::Origin;
+use crate::csr_error::CsrError;
+use crate::origin::Origin;
 use crate::model::{KeyFormat, PrivateKey, PublicKey};
 use crate::oid;
 use crate::secret::Secret;

@@ -4,7 +4,7 @@
 //! It lets `certprep chain` find a trust anchor offline. It is data compiled into the binary,
 //! not a read of the system store: the library never touches the machine it runs on.
 
-use crate::input::Origin;
+use crate::origin::Origin;
 use crate::model::cache::TailHash;
 use crate::model::Cert;
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ pub fn embedded() -> &'static [Cert] {
             .iter()
             .enumerate()
             .filter_map(|(i, der)| {
-                let origin = Origin::file(EMBEDDED_ORIGIN).with(crate::input::Part::Cert(i + 1));
+                let origin = Origin::file(EMBEDDED_ORIGIN).with(crate::origin::Part::Cert(i + 1));
                 Cert::from_der(der.as_ref().to_vec(), origin).ok()
             })
             .collect()

@@ -149,7 +149,7 @@ fn bag_noun(kind: &BagKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Origin;
+    use crate::origin::Origin;
     use crate::model::pfx::{BagInfo, BagKind, Cipher, MacInfo, PasswordUsed, Prf};
 
     fn info(enc: Encryption, mac: MacDigest) -> PfxInfo {

@@ -21,7 +21,7 @@ pub use diagnose::{Diagnosis, Diagnostic, Role, Severity};
 pub use index::{Candidates, IndexWork};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
-use crate::input::Origin;
+use crate::origin::Origin;
 use crate::model::Cert;
 use crate::thumbprint::Thumbprint;
 use serde::Serialize;

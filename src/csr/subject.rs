@@ -26,7 +26,7 @@
 //! rcgen nor x509-cert reads the Windows spelling (`S=`, `E=`, `""` quoting, reversed order).
 
 use crate::der_reader::Reader;
-use crate::error::{CsrError, SubjectProblem};
+use crate::csr_error::{CsrError, SubjectProblem};
 use crate::oid;
 use der::asn1::ObjectIdentifier;
 use der::{Encode, Tag};

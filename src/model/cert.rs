@@ -1,7 +1,7 @@
 //! An X.509 certificate, parsed once into owned fields, keeping its exact DER.
 
-use crate::error::{InputError, ObjectKind};
-use crate::input::Origin;
+use crate::input_error::{InputError, ObjectKind};
+use crate::origin::Origin;
 use crate::model::key::PublicKey;
 use crate::model::name::DistinguishedName;
 use crate::oid;

@@ -1,7 +1,7 @@
 //! A PKCS#10 certificate signing request, parsed once, keeping its exact DER.
 
-use crate::error::{InputError, ObjectKind};
-use crate::input::Origin;
+use crate::input_error::{InputError, ObjectKind};
+use crate::origin::Origin;
 use crate::model::cert::Signature;
 use crate::model::key::PublicKey;
 use crate::model::name::DistinguishedName;

@@ -1,7 +1,7 @@
 //! Public and private keys: the algorithm, its size, and the exact SubjectPublicKeyInfo DER
 //! that certificates, requests and keys are matched by.
 
-use crate::input::Origin;
+use crate::origin::Origin;
 use crate::oid;
 use der::{Decode, Encode};
 use zeroize::Zeroizing;

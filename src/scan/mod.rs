@@ -11,15 +11,17 @@
 //! Must not: print, read the clock or environment, guess formats (that is [`input::detect`]),
 //! or know about output layout (that is `report::scan`).
 
+mod error;
 mod expiry;
 mod rules;
 mod walk;
 
+pub use error::ScanError;
 pub use expiry::{ExpiringCert, ExpiryCollector};
 pub use rules::CheckRules;
 pub use walk::Walker;
 
-use crate::error::{InputError, ScanError};
+use crate::input_error::InputError;
 use crate::input::{self, DetectOptions, Detected, Item, Origin};
 use crate::thumbprint::Thumbprint;
 use rayon::prelude::*;

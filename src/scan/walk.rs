@@ -7,7 +7,7 @@
 //! on-disk order and of the number of threads.
 
 use super::SkipReason;
-use crate::error::ScanError;
+use super::ScanError;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 
