@@ -572,16 +572,11 @@ fn looks_like_text(text: &str) -> bool {
 
 /// Text that is nothing but base64 (and whitespace) of a DER SEQUENCE: what some CA portals
 /// and Exchange hand out without PEM armour.
+/// Decoded as PEM bodies are ([`pem::decode_base64`]); at least 16 base64 characters.
 fn bare_base64(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() < 16
-        || !compact
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
-    {
+    if text.chars().filter(|c| !c.is_whitespace()).count() < 16 {
         return None;
     }
-    let der = pem::LENIENT.decode(compact).ok()?;
+    let der = pem::decode_base64(text)?;
     (der.first() == Some(&0x30)).then_some(der)
 }
