@@ -7,9 +7,9 @@
 //! zeroizing buffers and is never formatted by `Debug`.
 
 use crate::csr_error::CsrError;
-use crate::origin::Origin;
 use crate::model::{KeyFormat, PrivateKey, PublicKey};
 use crate::oid;
+use crate::origin::Origin;
 use crate::secret::Secret;
 use der::asn1::ObjectIdentifier;
 use pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};

@@ -4,9 +4,9 @@
 //! It lets `certprep chain` find a trust anchor offline. It is data compiled into the binary,
 //! not a read of the system store: the library never touches the machine it runs on.
 
-use crate::origin::Origin;
 use crate::model::cache::TailHash;
 use crate::model::Cert;
+use crate::origin::Origin;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

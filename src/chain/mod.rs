@@ -21,8 +21,8 @@ pub use diagnose::{Diagnosis, Diagnostic, Role, Severity};
 pub use index::{Candidates, IndexWork};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
-use crate::origin::Origin;
 use crate::model::Cert;
+use crate::origin::Origin;
 use crate::thumbprint::Thumbprint;
 use serde::Serialize;
 use time::OffsetDateTime;

@@ -25,8 +25,8 @@
 //! multi-valued RDN are sorted into DER order (X.690 §11.6). Written by hand because neither
 //! rcgen nor x509-cert reads the Windows spelling (`S=`, `E=`, `""` quoting, reversed order).
 
-use crate::der_reader::Reader;
 use crate::csr_error::{CsrError, SubjectProblem};
+use crate::der_reader::Reader;
 use crate::oid;
 use der::asn1::ObjectIdentifier;
 use der::{Encode, Tag};

@@ -11,9 +11,9 @@
 //! ([`crate::budget`]) before it runs: a hostile file must not pin a CPU.
 
 use super::ber;
-use crate::budget::{self, KdfHash, Spent};
 use super::sniff::{der_kind, DerKind};
 use super::{DetectOptions, Origin};
+use crate::budget::{self, KdfHash, Spent};
 use crate::input_error::{InputError, ObjectKind};
 use crate::model::{KeyFormat, PrivateKey};
 use crate::oid;

@@ -14,8 +14,8 @@
 //!
 //! Directories are skipped.
 
-use crate::budget::Spent;
 use super::{detect_at, DetectOptions, Detected, Origin};
+use crate::budget::Spent;
 use crate::input_error::{InputError, ObjectKind};
 use std::io::Read;
 

@@ -8,8 +8,8 @@
 //! A hit costs one hash of the DER's tail, one comparison and a clone.
 
 use crate::input_error::InputError;
-use crate::origin::Origin;
 use crate::model::{Cert, DistinguishedName};
+use crate::origin::Origin;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 

@@ -7,8 +7,8 @@
 //! zeroed. The ciphers, hashes, HMAC and PBKDF2 are the RustCrypto crates.
 
 use super::kdf::{self, Password, Purpose};
-use crate::der_reader::{oid_to_string, Reader, Tlv, TAG_SEQUENCE};
 use crate::budget::{self, KdfHash};
+use crate::der_reader::{oid_to_string, Reader, Tlv, TAG_SEQUENCE};
 use crate::model::pfx::{Cipher, Encryption, MacDigest, Prf};
 use crate::oid;
 use cbc::cipher::block_padding::Pkcs7;

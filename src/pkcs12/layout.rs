@@ -8,7 +8,7 @@
 
 use super::alg::{self, seq, MacAlg, Scheme};
 use crate::der_reader::{oid_to_string, Reader, Tlv, TAG_SET};
-use crate::model::pfx::{BagKind, Encryption};
+use crate::model::pfx::{BagInfo, BagKind, Encryption};
 use crate::oid;
 use std::borrow::Cow;
 
@@ -74,11 +74,27 @@ pub(super) struct RawBag {
     pub(super) safe_iterations: Option<u64>,
 }
 
-
 /// Plaintext sanity check: decrypted safes and keys are DER SEQUENCEs spanning all bytes.
 pub(super) fn starts_sequence(p: &[u8]) -> bool {
     let mut r = Reader::new(p);
     matches!(r.read(), Ok(t) if t.tag == crate::der_reader::TAG_SEQUENCE) && r.is_empty()
+}
+
+/// A bag as `inspect` describes it: its kind, its own or its safe's encryption, attributes.
+pub(super) fn bag_info(index: usize, b: &RawBag, key_scheme: Option<&Scheme>) -> BagInfo {
+    let (encryption, iterations) = match (&b.kind, key_scheme) {
+        (BagKind::ShroudedKey, Some(s)) => (s.encryption(), s.iterations()),
+        _ => (b.safe_encryption.clone(), b.safe_iterations),
+    };
+    BagInfo {
+        index,
+        kind: b.kind.clone(),
+        encryption,
+        iterations,
+        friendly_name: b.attrs.friendly_name.clone(),
+        local_key_id: b.attrs.local_key_id.as_ref().map(hex::encode_upper),
+        csp_name: b.attrs.csp_name.clone(),
+    }
 }
 
 /// The encryption scheme of a pkcs8ShroudedKeyBag (EncryptedPrivateKeyInfo.algorithm).

@@ -13,8 +13,8 @@
 use super::alg::{MacAlg, Scheme};
 use super::kdf::Password;
 use super::layout::{
-    cert_der, parse_bags, parse_layout, shrouded_data, shrouded_scheme, starts_sequence, Damage,
-    Layout, RawBag, Safe,
+    bag_info, cert_der, parse_bags, parse_layout, shrouded_data, shrouded_scheme, starts_sequence,
+    Damage, Layout, RawBag, Safe,
 };
 use crate::budget::{Account, BudgetScope, KdfBudget, Spent, WorkMeter};
 use crate::input_error::{InputError, ObjectKind};
@@ -108,22 +108,17 @@ pub(crate) fn read_in(
     });
     let candidates = candidates(opts);
     let mut problems = Vec::new();
-    let chosen = match reading.find_password(
-        &layout,
-        &visible,
-        &key_schemes,
-        &candidates,
-        &mut problems,
-    ) {
-        Ok(c) => c,
-        Err(scope) => {
-            problems.insert(0, reading.refusal(origin, ObjectKind::Pkcs12, scope));
-            return Contents {
-                problems,
-                ..Contents::default()
-            };
-        }
-    };
+    let chosen =
+        match reading.find_password(&layout, &visible, &key_schemes, &candidates, &mut problems) {
+            Ok(c) => c,
+            Err(scope) => {
+                problems.insert(0, reading.refusal(origin, ObjectKind::Pkcs12, scope));
+                return Contents {
+                    problems,
+                    ..Contents::default()
+                };
+            }
+        };
     let Some((password, used)) = chosen else {
         return reading.unopened(&layout, mac_info, problems);
     };
@@ -484,34 +479,33 @@ impl Reading<'_> {
         here: Origin,
         exhausted: &mut bool,
     ) -> Result<Option<PrivateKey>, InputError> {
-        let pkcs8 = match (&b.kind, scheme) {
-            (BagKind::Key, _) => Zeroizing::new(b.value.clone()),
-            (_, Some(Scheme::Unsupported { encryption, .. })) => {
-                return Err(InputError::UnsupportedAlgorithm {
-                    origin: here,
-                    kind: ObjectKind::PrivateKey,
-                    algorithm: encryption.to_string(),
-                });
-            }
-            (_, Some(_)) if *exhausted => return Ok(None),
-            (_, Some(s)) => {
-                let ct = shrouded_data(&b.value).map_err(|d| damaged(&here, d))?;
-                match self.decrypt_with_fallback(s, password, &ct) {
-                    Err(scope) => {
-                        *exhausted = true;
-                        return Err(self.refusal(&here, ObjectKind::PrivateKey, scope));
-                    }
-                    Ok(None) => {
-                        return Err(damaged(
+        let pkcs8 =
+            match (&b.kind, scheme) {
+                (BagKind::Key, _) => Zeroizing::new(b.value.clone()),
+                (_, Some(Scheme::Unsupported { encryption, .. })) => {
+                    return Err(InputError::UnsupportedAlgorithm {
+                        origin: here,
+                        kind: ObjectKind::PrivateKey,
+                        algorithm: encryption.to_string(),
+                    });
+                }
+                (_, Some(_)) if *exhausted => return Ok(None),
+                (_, Some(s)) => {
+                    let ct = shrouded_data(&b.value).map_err(|d| damaged(&here, d))?;
+                    match self.decrypt_with_fallback(s, password, &ct) {
+                        Err(scope) => {
+                            *exhausted = true;
+                            return Err(self.refusal(&here, ObjectKind::PrivateKey, scope));
+                        }
+                        Ok(None) => return Err(damaged(
                             &here,
                             "the key bag does not decrypt with the password that opens the file",
-                        ))
+                        )),
+                        Ok(Some(der)) => der,
                     }
-                    Ok(Some(der)) => der,
                 }
-            }
-            (_, None) => return Err(damaged(&here, "malformed shrouded key bag")),
-        };
+                (_, None) => return Err(damaged(&here, "malformed shrouded key bag")),
+            };
         match PrivateKey::from_pkcs8_der(&pkcs8, here.clone(), KeyFormat::Pkcs12) {
             Ok(mut k) => {
                 k.local_key_id = b.attrs.local_key_id.clone();
@@ -585,22 +579,6 @@ fn digest_text(m: &MacAlg) -> String {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn bag_info(index: usize, b: &RawBag, key_scheme: Option<&Scheme>) -> BagInfo {
-    let (encryption, iterations) = match (&b.kind, key_scheme) {
-        (BagKind::ShroudedKey, Some(s)) => (s.encryption(), s.iterations()),
-        _ => (b.safe_encryption.clone(), b.safe_iterations),
-    };
-    BagInfo {
-        index,
-        kind: b.kind.clone(),
-        encryption,
-        iterations,
-        friendly_name: b.attrs.friendly_name.clone(),
-        local_key_id: b.attrs.local_key_id.as_ref().map(hex::encode_upper),
-        csp_name: b.attrs.csp_name.clone(),
-    }
 }
 
 #[cfg(test)]

@@ -39,4 +39,3 @@ pub enum ScanError {
         source: rayon::ThreadPoolBuildError,
     },
 }
-

@@ -21,8 +21,8 @@ pub use expiry::{ExpiringCert, ExpiryCollector};
 pub use rules::CheckRules;
 pub use walk::Walker;
 
-use crate::input_error::InputError;
 use crate::input::{self, DetectOptions, Detected, Item, Origin};
+use crate::input_error::InputError;
 use crate::thumbprint::Thumbprint;
 use rayon::prelude::*;
 use std::cell::RefCell;

@@ -8,8 +8,8 @@
 //! through implicit remoting as deserialized objects, so the collector casts them with
 //! `[string]`, which prints a flags enum as its names joined by `", "`.
 
-use crate::origin::Origin;
 use crate::model::Cert;
+use crate::origin::Origin;
 use crate::thumbprint::Thumbprint;
 use base64::Engine;
 use serde::de::{Deserializer, Error as _};
