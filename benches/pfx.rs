@@ -3,9 +3,9 @@
 //! The process-level comparison with `openssl pkcs12 -export` is scripts/bench-pfx.sh
 //! (docs/pfx.md).
 
-use certprep::input::{detect, DetectOptions, Detected, Origin};
+use certprep::input::{self, detect, DetectOptions, Detected, Origin};
 use certprep::pfx::{self, BuildOptions, SelectOptions};
-use certprep::pkcs12::{self, Profile};
+use certprep::pkcs12::Profile;
 use certprep::secret::Secret;
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
         ..DetectOptions::default()
     };
     c.bench_function("read 3DES PFX (MAC + decrypt)", |b| {
-        b.iter(|| pkcs12::read(&pfx_bytes, &Origin::file("b.pfx"), &read_opts))
+        b.iter(|| input::read_pkcs12(&pfx_bytes, &Origin::file("b.pfx"), &read_opts))
     });
 }
 

@@ -9,7 +9,7 @@
 //!
 //! Pure: randomness is an argument, nothing is printed or written.
 
-use crate::error::CsrError;
+use crate::csr_error::CsrError;
 use crate::keygen::{GeneratedKey, KeyType};
 use crate::model::{Cert, KeyAlgorithm};
 use crate::name::subject::SubjectError;

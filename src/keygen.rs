@@ -6,10 +6,10 @@
 //! the source; the binary passes the operating system's generator. Key material lives only in
 //! zeroizing buffers and is never formatted by `Debug`.
 
-use crate::error::CsrError;
-use crate::input::Origin;
+use crate::csr_error::CsrError;
 use crate::model::{KeyFormat, PrivateKey, PublicKey};
 use crate::oid;
+use crate::origin::Origin;
 use crate::secret::Secret;
 use der::asn1::ObjectIdentifier;
 use pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};

@@ -7,20 +7,24 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod budget;
 pub mod chain;
 pub mod check;
 pub mod config;
 pub mod csr;
+pub mod csr_error;
 pub mod csr_match;
 pub mod der_reader;
 pub mod dn;
 pub mod error;
 pub mod input;
+pub mod input_error;
 pub mod inspect;
 pub mod keygen;
 pub mod model;
 pub mod name;
 pub mod oid;
+pub mod origin;
 pub mod pfx;
 pub mod pkcs12;
 pub mod powershell;

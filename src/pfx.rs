@@ -5,10 +5,9 @@
 //! The encoding itself is [`crate::pkcs12`]; whether a PFX imports on a Windows version is
 //! [`crate::windows::pfx_import_verdict`].
 
-use crate::error::PfxError;
-use crate::input::Origin;
 use crate::model::{Cert, PrivateKey};
 use crate::name::render_windows;
+use crate::origin::Origin;
 use crate::pkcs12::{self, PfxSpec, Profile};
 use crate::roots::RootStore;
 use crate::secret::Secret;
@@ -17,6 +16,64 @@ use zeroize::Zeroizing;
 /// The CSP Windows should put an RSA key in: a CAPI provider that Exchange (forms-based auth,
 /// EdgeSync) can use, unlike the CNG key storage provider a PFX without the attribute gets.
 pub const DEFAULT_CSP: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
+
+/// Errors from choosing PFX contents and writing PKCS#12 files (this module; the encoding
+/// failures of [`pkcs12::build`] arrive as [`pkcs12::BuildError`]).
+/// No variant ever carries a password or key material.
+#[derive(Debug, thiserror::Error)]
+pub enum PfxError {
+    /// DER encoding failed (an oversized or malformed component).
+    #[error("cannot encode the PKCS#12 file")]
+    Encode(#[from] der::Error),
+    /// The operating system's random number generator failed.
+    #[error("cannot get random bytes for salts and IVs from the operating system")]
+    Random(#[source] rand_core::Error),
+    /// The leaf's chain stops at a certificate whose issuer is nowhere to be found (inputs,
+    /// pool, the embedded roots), and the chain was asked for.
+    #[error("the chain is incomplete: {problem}; {fix}, or leave the chain out with --no-chain")]
+    ChainIncomplete {
+        /// What is missing (the chain report's message: names the missing issuer).
+        problem: String,
+        /// Where to get it (the chain report's fix: the AIA URL when the certificate has one).
+        fix: String,
+    },
+    /// No certificate among the inputs.
+    #[error("no certificate among the inputs; give the certificate file (.crt, .cer, .pem, .p7b, .zip or a PFX)")]
+    NoCertificate,
+    /// Several end-entity certificates and nothing (no key) to tell which one is meant.
+    #[error("cannot tell which certificate is the server certificate: {candidates}; give only its files, or its private key")]
+    AmbiguousLeaf {
+        /// The candidates, `subject (origin)`, joined by `; `.
+        candidates: String,
+    },
+    /// A private key that belongs to none of the certificates.
+    #[error("{key}: this private key does not belong to the certificate {subject} in {cert}; give the key generated with that certificate's request")]
+    KeyMismatch {
+        /// Where the key is.
+        key: Box<Origin>,
+        /// Where the certificate is.
+        cert: Box<Origin>,
+        /// The certificate's subject, as Windows prints it.
+        subject: String,
+    },
+    /// No private key and `--no-key` not given.
+    #[error("no private key for {subject} ({cert}) among the inputs; give the key file, or --no-key for a certificate-only PFX")]
+    NoKey {
+        /// Where the certificate is.
+        cert: Box<Origin>,
+        /// The certificate's subject, as Windows prints it.
+        subject: String,
+    },
+}
+
+impl From<pkcs12::BuildError> for PfxError {
+    fn from(e: pkcs12::BuildError) -> Self {
+        match e {
+            pkcs12::BuildError::Encode(e) => PfxError::Encode(e),
+            pkcs12::BuildError::Random(e) => PfxError::Random(e),
+        }
+    }
+}
 
 /// What to put in the file.
 #[derive(Clone, Copy, Debug, Default)]
@@ -330,6 +387,7 @@ pub fn build(sel: &Selection<'_>, opts: BuildOptions<'_>) -> Result<Vec<u8>, Pfx
         // design.md §4.3: ECDSA keys get no CAPI CSP name.
         csp_name: opts.csp_name.filter(|_| rsa),
     })
+    .map_err(PfxError::from)
 }
 
 /// The PEM files load balancers and reverse proxies want.

@@ -5,9 +5,9 @@
 //! It lets `certprep chain` find a trust anchor offline. It is data compiled into the binary,
 //! not a read of the system store: the library never touches the machine it runs on.
 
-use crate::input::Origin;
 use crate::model::cache::TailHash;
 use crate::model::Cert;
+use crate::origin::Origin;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -93,7 +93,7 @@ pub fn embedded() -> &'static RootStore {
                 .enumerate()
                 .filter_map(|(i, der)| {
                     let origin =
-                        Origin::file(EMBEDDED_ORIGIN).with(crate::input::Part::Cert(i + 1));
+                        Origin::file(EMBEDDED_ORIGIN).with(crate::origin::Part::Cert(i + 1));
                     Cert::from_der(der.as_ref().to_vec(), origin).ok()
                 })
                 .collect(),

@@ -6,7 +6,7 @@
 //! and the OS generator). Nothing is printed or written here.
 
 use crate::csr::{common_name, extension, leaf_extensions, SanEntry};
-use crate::error::CsrError;
+use crate::csr_error::CsrError;
 use crate::keygen::{GeneratedKey, KeyType};
 use crate::oid;
 use der::asn1::{BitString, GeneralizedTime, OctetString, UtcTime};

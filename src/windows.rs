@@ -149,8 +149,8 @@ fn bag_noun(kind: &BagKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Origin;
     use crate::model::pfx::{BagInfo, BagKind, Cipher, MacInfo, PasswordUsed, Prf};
+    use crate::origin::Origin;
 
     fn info(enc: Encryption, mac: MacDigest) -> PfxInfo {
         PfxInfo {

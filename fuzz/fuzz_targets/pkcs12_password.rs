@@ -1,4 +1,4 @@
-//! `pkcs12::read` WITH a password taken from the input: byte 0 is the password's length n,
+//! `input::read_pkcs12` WITH a password taken from the input: byte 0 is the password's length n,
 //! bytes 1..=n the password (lossy UTF-8), the rest the PFX. Seeds are the fixture PFX files
 //! with their real password, so the fuzzer starts inside opened files (bags, attributes,
 //! keys). The key-derivation work must stay within the budget (issue 16).
@@ -25,6 +25,6 @@ fuzz_target!(|data: &[u8]| {
         },
         ..DetectOptions::default()
     };
-    let _ = certprep::pkcs12::read(pfx, &Origin::file("fuzz.pfx"), &opts);
+    let _ = certprep::input::read_pkcs12(pfx, &Origin::file("fuzz.pfx"), &opts);
     assert!(opts.meter.kdf_work() <= BUDGET);
 });

@@ -1,4 +1,4 @@
-//! `pkcs12::read` on arbitrary bytes, with the fixture password and a low iteration cap.
+//! `input::read_pkcs12` on arbitrary bytes, with the fixture password and a low iteration cap.
 #![no_main]
 use certprep::input::{DetectOptions, Origin};
 use certprep::secret::Secret;
@@ -11,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
         max_size: 1 << 20,
         ..DetectOptions::default()
     };
-    let _ = certprep::pkcs12::read(data, &Origin::file("fuzz"), &opts);
+    let _ = certprep::input::read_pkcs12(data, &Origin::file("fuzz"), &opts);
 });

@@ -216,7 +216,7 @@ impl<'a> Candidates<'a> {
         }
         let mut duplicates = Vec::new();
         if distinct_given.len() < given.len() {
-            let mut origins: Vec<Vec<crate::input::Origin>> = vec![Vec::new(); given.len()];
+            let mut origins: Vec<Vec<crate::origin::Origin>> = vec![Vec::new(); given.len()];
             for g in given {
                 if let Some(&f) = first_given.get(&g.der.as_slice()) {
                     if let Ok(k) = distinct_given.binary_search(&f) {

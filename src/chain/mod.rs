@@ -26,8 +26,8 @@ pub use index::{Candidates, IndexWork};
 pub use leaf::{select_leaf, LeafChoice, LeafError, LeafPolicy};
 pub use pkcs7::{to_pem, to_pkcs7_der};
 
-use crate::input::Origin;
 use crate::model::Cert;
+use crate::origin::Origin;
 use crate::roots::RootStore;
 use crate::thumbprint::Thumbprint;
 use serde::Serialize;

@@ -8,13 +8,13 @@
 //! byte-identical to OpenSSL's PKCS#8.
 //! Iteration counts are checked against [`DetectOptions::max_iterations`] before any
 //! derivation, and every password tried is charged to the input's key-derivation budget
-//! ([`super::budget`]) before it runs: a hostile file must not pin a CPU.
+//! ([`crate::budget`]) before it runs: a hostile file must not pin a CPU.
 
 use super::ber;
-use super::budget::{self, KdfHash, Spent};
 use super::sniff::{der_kind, DerKind};
 use super::{DetectOptions, Origin};
-use crate::error::{InputError, ObjectKind};
+use crate::budget::{self, KdfHash, Spent};
+use crate::input_error::{InputError, ObjectKind};
 use crate::model::{KeyFormat, PrivateKey};
 use crate::oid;
 use der::asn1::{AnyRef, ObjectIdentifier};
@@ -49,7 +49,7 @@ pub(crate) fn read_in(
     }
 }
 
-fn malformed(origin: &Origin, e: impl Into<crate::error::BoxError>) -> InputError {
+fn malformed(origin: &Origin, e: impl Into<crate::input_error::BoxError>) -> InputError {
     InputError::Malformed {
         origin: origin.clone(),
         kind: ObjectKind::PrivateKey,
@@ -136,18 +136,6 @@ fn too_many(origin: &Origin, count: u64, opts: &DetectOptions) -> InputError {
     }
 }
 
-fn over_budget(origin: &Origin, scope: budget::BudgetScope, opts: &DetectOptions) -> InputError {
-    InputError::KdfBudget {
-        origin: origin.clone(),
-        kind: ObjectKind::PrivateKey,
-        scope,
-        budget: match scope {
-            budget::BudgetScope::File => opts.kdf.per_file,
-            budget::BudgetScope::Run => opts.kdf.per_run,
-        },
-    }
-}
-
 /// Decrypt an EncryptedPrivateKeyInfo (RFC 5208 §6) protected with PBES2 (RFC 8018 §6.2).
 fn from_encrypted_pkcs8(
     der: &[u8],
@@ -211,9 +199,15 @@ fn from_encrypted_pkcs8(
         }
         _ => return Err(unsupported(origin, params.kdf.oid().to_string())),
     };
+    let account = opts.account(spent);
     for pw in candidates(opts) {
-        if let Err(scope) = spent.charge_kdf(opts, cost) {
-            return Err(over_budget(origin, scope, opts));
+        if let Err(scope) = account.charge(cost) {
+            return Err(InputError::over_budget(
+                origin,
+                ObjectKind::PrivateKey,
+                scope,
+                &account,
+            ));
         }
         match decrypt_pbes2(&info, pw.as_bytes()) {
             Ok(doc) => {

@@ -9,21 +9,21 @@
 //! objects are still returned. `docs/formats.md` lists every form and message.
 
 mod ber;
-pub mod budget;
 pub mod key;
-mod origin;
 pub mod pem;
 mod pkcs7;
 mod sniff;
 mod text;
 pub mod zip;
 
-pub use budget::{BudgetScope, KdfBudget, WorkMeter};
-pub use origin::{Origin, Part};
+// The budget and the origin live on the ground floor (the PKCS#12 reader and the model use
+// them too); their old paths here keep working.
+pub use crate::budget::{self, BudgetScope, KdfBudget, WorkMeter};
+pub use crate::origin::{Origin, Part};
 
-use budget::Spent;
+use crate::budget::{Account, Spent};
 
-use crate::error::{InputError, ObjectKind};
+use crate::input_error::{InputError, ObjectKind};
 use crate::model::{Cert, CertCache, Csr, PfxInfo, PrivateKey};
 use crate::secret::Secret;
 use sniff::DerKind;
@@ -57,6 +57,26 @@ pub struct DetectOptions {
 }
 
 impl DetectOptions {
+    /// The key-derivation account of the input tree that has spent `spent`, under these
+    /// options' budgets and meter.
+    pub(crate) fn account<'a>(&'a self, spent: &'a Spent) -> Account<'a> {
+        Account {
+            spent,
+            limits: self.kdf,
+            meter: &self.meter,
+        }
+    }
+
+    /// What the PKCS#12 reader may use of these options.
+    pub(crate) fn pkcs12(&self) -> crate::pkcs12::ReadOptions<'_> {
+        crate::pkcs12::ReadOptions {
+            passwords: &self.passwords,
+            max_iterations: self.max_iterations,
+            kdf: self.kdf,
+            meter: &self.meter,
+        }
+    }
+
     /// Parse a certificate, through the cache when there is one.
     pub(crate) fn parse_cert(&self, der: &[u8], origin: &Origin) -> Result<Cert, InputError> {
         match &self.cert_cache {
@@ -412,7 +432,9 @@ fn detect_der(
             Err(e) => out.problems.push(e),
         },
         ObjectKind::Pkcs7 => out = pkcs7::read(der, origin, opts),
-        ObjectKind::Pkcs12 => out = crate::pkcs12::read_in(der, origin, opts, spent),
+        ObjectKind::Pkcs12 => {
+            out = pkcs12_items(crate::pkcs12::read_in(der, origin, &opts.pkcs12(), spent))
+        }
         ObjectKind::PrivateKey => match key::read_in(der, origin, opts, spent) {
             Ok(k) => out.items.push(Item::Key(k)),
             Err(e) => out.problems.push(e),
@@ -420,6 +442,28 @@ fn detect_der(
         ObjectKind::Zip | ObjectKind::Name => {}
     }
     out
+}
+
+/// Read a PKCS#12 file as an input tree of its own (a fresh per-file key-derivation budget):
+/// its structure, then its certificates and keys, as items.
+pub fn read_pkcs12(bytes: &[u8], origin: &Origin, opts: &DetectOptions) -> Detected {
+    pkcs12_items(crate::pkcs12::read(bytes, origin, &opts.pkcs12()))
+}
+
+/// A PKCS#12 file's contents as items: its structure first, then its certificates and keys in
+/// bag order.
+fn pkcs12_items(contents: crate::pkcs12::Contents) -> Detected {
+    use crate::pkcs12::Object;
+    let mut items = Vec::with_capacity(contents.objects.len() + 1);
+    items.extend(contents.info.map(Item::Pfx));
+    items.extend(contents.objects.into_iter().map(|o| match o {
+        Object::Cert(c) => Item::Cert(c),
+        Object::Key(k) => Item::Key(k),
+    }));
+    Detected {
+        items,
+        problems: contents.problems,
+    }
 }
 
 /// One PEM block, by label and content.
@@ -528,16 +572,11 @@ fn looks_like_text(text: &str) -> bool {
 
 /// Text that is nothing but base64 (and whitespace) of a DER SEQUENCE: what some CA portals
 /// and Exchange hand out without PEM armour.
+/// Decoded as PEM bodies are ([`pem::decode_base64`]); at least 16 base64 characters.
 fn bare_base64(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() < 16
-        || !compact
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
-    {
+    if text.chars().filter(|c| !c.is_whitespace()).count() < 16 {
         return None;
     }
-    let der = pem::LENIENT.decode(compact).ok()?;
+    let der = pem::decode_base64(text)?;
     (der.first() == Some(&0x30)).then_some(der)
 }

@@ -8,7 +8,7 @@
 
 use super::ber;
 use super::{Detected, Item, Origin, Part};
-use crate::error::{InputError, ObjectKind};
+use crate::input_error::{InputError, ObjectKind};
 
 /// The certificates of a ContentInfo { signedData }.
 pub(crate) fn read(der: &[u8], origin: &Origin, opts: &super::DetectOptions) -> Detected {

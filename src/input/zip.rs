@@ -14,9 +14,9 @@
 //!
 //! Directories are skipped.
 
-use super::budget::Spent;
 use super::{detect_at, DetectOptions, Detected, Origin};
-use crate::error::{InputError, ObjectKind};
+use crate::budget::Spent;
+use crate::input_error::{InputError, ObjectKind};
 use std::io::Read;
 
 /// Most ZIP entries read from one input tree (all its archives together).
@@ -121,7 +121,7 @@ pub(crate) fn read(
         };
         let read = counted.read_to_end(&mut data);
         // Every byte inflated counts, whether the entry is then used, too large or damaged.
-        spent.add_inflated(opts, counted.bytes);
+        spent.add_inflated(&opts.meter, counted.bytes);
         drop(entry);
         if read.is_ok() && data.len() as u64 > cap && cap < opts.max_size {
             out.problems.push(InputError::ArchiveBudget {

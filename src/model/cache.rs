@@ -7,9 +7,9 @@
 //! [`MAX_CACHED_DER`] bytes, so memory stays bounded whatever the tree (a hostile one included).
 //! A hit costs one hash of the DER's tail, one comparison and a clone.
 
-use crate::error::InputError;
-use crate::input::Origin;
+use crate::input_error::InputError;
 use crate::model::{Cert, DistinguishedName};
+use crate::origin::Origin;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 

@@ -1,10 +1,10 @@
 //! An X.509 certificate, parsed once into owned fields, keeping its exact DER.
 
-use crate::error::{InputError, ObjectKind};
-use crate::input::Origin;
+use crate::input_error::{InputError, ObjectKind};
 use crate::model::key::PublicKey;
 use crate::name::DistinguishedName;
 use crate::oid;
+use crate::origin::Origin;
 use crate::thumbprint::{HashAlg, Thumbprint};
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::ToDer;

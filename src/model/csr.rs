@@ -1,10 +1,10 @@
 //! A PKCS#10 certificate signing request, parsed once, keeping its exact DER.
 
-use crate::error::{InputError, ObjectKind};
-use crate::input::Origin;
+use crate::input_error::{InputError, ObjectKind};
 use crate::model::cert::Signature;
 use crate::model::key::PublicKey;
 use crate::name::DistinguishedName;
+use crate::origin::Origin;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;

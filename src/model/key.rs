@@ -1,8 +1,8 @@
 //! Public and private keys: the algorithm, its size, and the exact SubjectPublicKeyInfo DER
 //! that certificates, requests and keys are matched by.
 
-use crate::input::Origin;
 use crate::oid;
+use crate::origin::Origin;
 use der::{Decode, Encode};
 use zeroize::Zeroizing;
 

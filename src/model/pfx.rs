@@ -2,7 +2,7 @@
 //! which password opened it. Certificates and keys found inside become ordinary
 //! [`Cert`](crate::model::Cert) and [`PrivateKey`](crate::model::PrivateKey) items.
 
-use crate::input::Origin;
+use crate::origin::Origin;
 
 /// PBKDF2 pseudo-random function (RFC 8018 §B.1).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -123,7 +123,7 @@ pub enum BagKind {
 /// One bag: what it holds and how it is protected.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct BagInfo {
-    /// 1-based position, as in [`Part::Bag`](crate::input::Part::Bag).
+    /// 1-based position, as in [`Part::Bag`](crate::origin::Part::Bag).
     pub index: usize,
     /// What the bag holds.
     pub kind: BagKind,

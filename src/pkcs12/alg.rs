@@ -7,8 +7,8 @@
 //! zeroed. The ciphers, hashes, HMAC and PBKDF2 are the RustCrypto crates.
 
 use super::kdf::{self, Password, Purpose};
+use crate::budget::{self, KdfHash};
 use crate::der_reader::{oid_to_string, Reader, Tlv, TAG_SEQUENCE};
-use crate::input::budget::{self, KdfHash};
 use crate::model::pfx::{Cipher, Encryption, MacDigest, Prf};
 use crate::oid;
 use cbc::cipher::block_padding::Pkcs7;
@@ -94,7 +94,7 @@ impl Scheme {
         }
     }
 
-    /// Key-derivation units one [`Scheme::decrypt`] costs ([`crate::input::budget`]); 0 when
+    /// Key-derivation units one [`Scheme::decrypt`] costs ([`crate::budget`]); 0 when
     /// it would fail before deriving anything.
     pub(crate) fn cost(&self) -> u64 {
         match self {

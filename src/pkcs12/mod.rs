@@ -7,7 +7,8 @@
 //!   and PBMAC1 (RFC 9579). Iteration counts above the caller's cap are refused before any
 //!   key derivation, and every derivation (each password tried on the MAC, each safe, each
 //!   key) is charged to the input's key-derivation budget before it runs
-//!   ([`crate::input::budget`]).
+//!   ([`crate::budget`]). It returns its own [`Contents`]; [`crate::input`] turns them into
+//!   detected items, so this module never imports `input`.
 //! - [`build`]: the two profiles of design.md §4.3 with the bag attributes Windows writes.
 //!
 //! This module decides nothing about which certificates belong in a file; that is
@@ -15,9 +16,11 @@
 
 mod alg;
 mod kdf;
+mod layout;
 mod read;
 mod write;
 
+pub use layout::looks_like_pfx;
 pub(crate) use read::read_in;
-pub use read::{looks_like_pfx, read};
-pub use write::{build, PfxSpec, Profile, WINDOWS_LOCAL_KEY_ID};
+pub use read::{read, Contents, Object, ReadOptions};
+pub use write::{build, BuildError, PfxSpec, Profile, WINDOWS_LOCAL_KEY_ID};

@@ -15,7 +15,6 @@
 
 use super::alg;
 use super::kdf::Password;
-use crate::error::PfxError;
 use crate::oid;
 use crate::secret::Secret;
 use der::asn1::{Any, BmpString, ObjectIdentifier, OctetString, SetOfVec};
@@ -136,25 +135,37 @@ struct EncryptedPrivateKeyInfo {
     data: OctetString,
 }
 
+/// Why a PKCS#12 file could not be written. No variant ever carries a password or key
+/// material. [`crate::pfx::PfxError`] takes these over with the same messages.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// DER encoding failed (an oversized or malformed component).
+    #[error("cannot encode the PKCS#12 file")]
+    Encode(#[from] der::Error),
+    /// The operating system's random number generator failed.
+    #[error("cannot get random bytes for salts and IVs from the operating system")]
+    Random(#[source] rand_core::Error),
+}
+
 #[derive(Sequence)]
 struct PbeParams {
     salt: OctetString,
     iterations: u32,
 }
 
-fn oid(s: &str) -> Result<ObjectIdentifier, PfxError> {
-    ObjectIdentifier::new(s).map_err(|e| PfxError::Encode(e.into()))
+fn oid(s: &str) -> Result<ObjectIdentifier, BuildError> {
+    ObjectIdentifier::new(s).map_err(|e| BuildError::Encode(e.into()))
 }
 
-fn any<T: Encode>(v: &T) -> Result<Any, PfxError> {
+fn any<T: Encode>(v: &T) -> Result<Any, BuildError> {
     Ok(Any::from_der(&v.to_der()?)?)
 }
 
-fn random<const N: usize>() -> Result<[u8; N], PfxError> {
+fn random<const N: usize>() -> Result<[u8; N], BuildError> {
     let mut b = [0u8; N];
     rand_core::OsRng
         .try_fill_bytes(&mut b)
-        .map_err(PfxError::Random)?;
+        .map_err(BuildError::Random)?;
     Ok(b)
 }
 
@@ -163,7 +174,7 @@ fn encrypt(
     profile: Profile,
     pw: Password<'_>,
     plaintext: &[u8],
-) -> Result<(AlgorithmIdentifierOwned, Vec<u8>), PfxError> {
+) -> Result<(AlgorithmIdentifierOwned, Vec<u8>), BuildError> {
     let it = Profile::ITERATIONS;
     match profile {
         Profile::Compat => {
@@ -188,7 +199,7 @@ fn encrypt(
             // The PBES2-params encoding (PBKDF2 with hmacWithSHA256, aes256-CBC with its IV)
             // comes from the `pkcs5` crate.
             let params = pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(it, &salt, &iv)
-                .map_err(|_| PfxError::Encode(der::ErrorKind::Failed.into()))?;
+                .map_err(|_| BuildError::Encode(der::ErrorKind::Failed.into()))?;
             Ok((
                 AlgorithmIdentifierOwned {
                     oid: oid(oid::PBES2)?,
@@ -200,7 +211,7 @@ fn encrypt(
     }
 }
 
-fn attribute(id: &str, value: Any) -> Result<Attribute, PfxError> {
+fn attribute(id: &str, value: Any) -> Result<Attribute, BuildError> {
     let mut values = SetOfVec::new();
     values.insert(value)?;
     Ok(Attribute {
@@ -209,12 +220,12 @@ fn attribute(id: &str, value: Any) -> Result<Attribute, PfxError> {
     })
 }
 
-fn bmp(text: &str) -> Result<Any, PfxError> {
+fn bmp(text: &str) -> Result<Any, BuildError> {
     any(&BmpString::from_utf8(text)?)
 }
 
 /// A key container name in the form Windows writes on exported key bags.
-fn container_name() -> Result<String, PfxError> {
+fn container_name() -> Result<String, BuildError> {
     let b: [u8; 16] = random()?;
     let h = hex::encode_upper(b);
     Ok(format!(
@@ -228,7 +239,7 @@ fn container_name() -> Result<String, PfxError> {
 }
 
 /// Build a PFX from `spec`. Deterministic except for salts, IVs and the key container name.
-pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, PfxError> {
+pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, BuildError> {
     let pw = Password::Text(spec.password.expose());
     let local_key_id = any(&OctetString::new(WINDOWS_LOCAL_KEY_ID.to_vec())?)?;
 
@@ -315,7 +326,7 @@ pub fn build(spec: &PfxSpec<'_>) -> Result<Vec<u8>, PfxError> {
     };
     let mac = mac_alg
         .compute(pw, &mac_salt, Profile::ITERATIONS, &auth_der)
-        .ok_or(PfxError::Encode(der::ErrorKind::Failed.into()))?;
+        .ok_or(BuildError::Encode(der::ErrorKind::Failed.into()))?;
     let pfx = Pfx {
         version: 3,
         auth_safe: ContentInfo {

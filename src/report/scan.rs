@@ -6,7 +6,7 @@
 //! does not grow with the tree. The table aligns its columns, so it holds its rows until the end.
 
 use crate::check::registry::RULES;
-use crate::input::Origin;
+use crate::origin::Origin;
 use crate::report::check::{sarif, xml_escape};
 use crate::scan::{ExpiringCert, FileReport, FileStatus, Finding, ScanSummary, Severity};
 use serde::Serialize;
@@ -301,9 +301,9 @@ fn position_into(s: &mut String, o: &Origin) -> bool {
             s.push_str(", ");
         }
         let (label, n) = match p {
-            crate::input::Part::Block(n) => ("PEM block ", n),
-            crate::input::Part::Cert(n) => ("certificate ", n),
-            crate::input::Part::Bag(n) => ("bag ", n),
+            crate::origin::Part::Block(n) => ("PEM block ", n),
+            crate::origin::Part::Cert(n) => ("certificate ", n),
+            crate::origin::Part::Bag(n) => ("bag ", n),
         };
         s.push_str(label);
         crate::der_reader::push_decimal(s, *n as u64);
@@ -983,7 +983,7 @@ mod tests {
 
     #[test]
     fn location_text_is_the_origin_display_and_rfc3339_matches_the_formatter() {
-        use crate::input::Part;
+        use crate::origin::Part;
         for (entry, parts) in [
             (None, vec![]),
             (Some("inner/a.pem"), vec![Part::Block(2)]),

@@ -14,7 +14,7 @@
 //! end (memory grows with the certificates found, as the table's does). A certificate found
 //! twice at one location (the same block repeated) is one series: a series appears once.
 
-use crate::input::Origin;
+use crate::origin::Origin;
 use crate::scan::{CertRow, ExpiringCert, FileReport, ScanSummary};
 use std::collections::HashSet;
 use std::io::{self, Write};

@@ -5,7 +5,7 @@
 //! tree holds little more than what it will print.
 
 use super::{CertRow, Finding};
-use crate::input::Origin;
+use crate::origin::Origin;
 use crate::thumbprint::Thumbprint;
 use std::collections::HashMap;
 use time::OffsetDateTime;

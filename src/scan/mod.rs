@@ -12,17 +12,19 @@
 //! or know about output layout (that is `report::scan`).
 
 mod cache;
+mod error;
 mod expiry;
 mod rules;
 mod walk;
 
 pub use cache::{WorkerCaches, CA_CACHE_CAPACITY};
+pub use error::ScanError;
 pub use expiry::{ExpiringCert, ExpiryCollector};
 pub use rules::CheckRules;
 pub use walk::Walker;
 
-use crate::error::{InputError, ScanError};
 use crate::input::{self, DetectOptions, Detected, Item, Origin};
+use crate::input_error::InputError;
 use crate::thumbprint::Thumbprint;
 use rayon::prelude::*;
 use std::cell::RefCell;

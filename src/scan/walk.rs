@@ -6,8 +6,8 @@
 //! the component `b` sorts before `b.pem`). The result is independent of the directory's
 //! on-disk order and of the number of threads.
 
+use super::ScanError;
 use super::SkipReason;
-use crate::error::ScanError;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! the check that each certificate's thumbprint is the SHA-1 of its DER.
 
 use super::{State, MAX_STATE_BYTES, SCHEMA_VERSION};
-use crate::input::Origin;
+use crate::origin::Origin;
 
 /// Why a state file cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -8,8 +8,8 @@
 //! through implicit remoting as deserialized objects, so the collector casts them with
 //! `[string]`, which prints a flags enum as its names joined by `", "`.
 
-use crate::input::Origin;
 use crate::model::Cert;
+use crate::origin::Origin;
 use crate::thumbprint::Thumbprint;
 use base64::Engine;
 use serde::de::{Deserializer, Error as _};
@@ -116,7 +116,7 @@ pub(crate) mod cert_der {
             .decode(compact.as_bytes())
             .map_err(|e| D::Error::custom(format!("is not base64 ({e})")))?;
         Cert::from_der(der, Origin::file("RawData")).map_err(|e| match e {
-            crate::InputError::Malformed { source, .. } => {
+            crate::input_error::InputError::Malformed { source, .. } => {
                 D::Error::custom(format!("is not a DER certificate ({source})"))
             }
             other => D::Error::custom(other),

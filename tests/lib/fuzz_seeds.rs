@@ -38,7 +38,7 @@ fn run_target(target: &str, data: &[u8]) {
             let _ = certprep::model::Csr::from_der(data.to_vec(), origin);
         }
         "pkcs12_read" => {
-            let _ = certprep::pkcs12::read(data, &origin, &opts("Contoso-Fixture-1", 2048));
+            let _ = certprep::input::read_pkcs12(data, &origin, &opts("Contoso-Fixture-1", 2048));
         }
         "pem_scan" => {
             let _ = certprep::input::pem::scan(&String::from_utf8_lossy(data));
@@ -72,7 +72,7 @@ fn run_target(target: &str, data: &[u8]) {
                 },
                 ..opts(&String::from_utf8_lossy(password), 4096)
             };
-            let _ = certprep::pkcs12::read(pfx, &Origin::file("fuzz.pfx"), &o);
+            let _ = certprep::input::read_pkcs12(pfx, &Origin::file("fuzz.pfx"), &o);
             assert!(o.meter.kdf_work() <= BUDGET);
         }
         "many_certs" => {
@@ -177,7 +177,7 @@ fn fuzz_seeds_for_the_budget_targets_reach_what_they_are_for() {
         let data = std::fs::read(dir.join(&seed)).unwrap();
         let n = usize::from(data[0]);
         let o = opts(std::str::from_utf8(&data[1..=n]).unwrap(), 4096);
-        let d = certprep::pkcs12::read(&data[n + 1..], &Origin::file(seed.as_str()), &o);
+        let d = certprep::input::read_pkcs12(&data[n + 1..], &Origin::file(seed.as_str()), &o);
         assert!(d.problems.is_empty(), "{seed}: {:?}", d.problems);
         assert_eq!(d.keys().count(), 1, "{seed}");
     }

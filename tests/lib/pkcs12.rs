@@ -2,7 +2,7 @@
 //! independent ASN.1 walk of the output (the `der` crate), never against our own reader only.
 
 use certprep::error::InputError;
-use certprep::input::{DetectOptions, Detected, Item, Origin};
+use certprep::input::{self, DetectOptions, Detected, Item, Origin};
 use certprep::model::pfx::{BagKind, Cipher, Encryption, MacDigest, PasswordUsed, PfxInfo, Prf};
 use certprep::model::{Cert, PrivateKey};
 use certprep::pkcs12::{self, PfxSpec, Profile};
@@ -42,7 +42,7 @@ fn opts(passwords: &[&str]) -> DetectOptions {
 
 fn read_file(path: &Path, o: &DetectOptions) -> Detected {
     let bytes = std::fs::read(path).unwrap();
-    pkcs12::read(&bytes, &Origin::file(path.to_string_lossy()), o)
+    input::read_pkcs12(&bytes, &Origin::file(path.to_string_lossy()), o)
 }
 
 fn pfx_info(d: &Detected) -> &PfxInfo {
@@ -232,7 +232,7 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 fn read_hostile_iteration_count_is_refused_before_any_work() {
     let bytes = hostile_pfx(1u64 << 31);
     let start = std::time::Instant::now();
-    let d = pkcs12::read(&bytes, &Origin::file("hostile.pfx"), &opts(&["x"]));
+    let d = input::read_pkcs12(&bytes, &Origin::file("hostile.pfx"), &opts(&["x"]));
     assert!(d.items.is_empty());
     match d.problems.as_slice() {
         [e @ InputError::IterationsTooHigh { count, cap, .. }] => {
@@ -250,7 +250,7 @@ fn read_hostile_iteration_count_is_refused_before_any_work() {
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
     // Under the cap the same skeleton gets as far as the MAC check (its MAC is zeros, so no
     // password opens it).
-    let ok = pkcs12::read(&hostile_pfx(2000), &Origin::file("ok.pfx"), &opts(&[]));
+    let ok = input::read_pkcs12(&hostile_pfx(2000), &Origin::file("ok.pfx"), &opts(&[]));
     assert!(
         matches!(ok.problems.as_slice(), [InputError::PasswordNeeded { .. }]),
         "{:?}",
@@ -263,12 +263,12 @@ fn read_never_panics_on_truncated_or_flipped_input() {
     let bytes = std::fs::read(fixture("deliverable/mail.contoso.com-3des.pfx")).unwrap();
     let o = opts(&[fixture_password().expose()]);
     for cut in (0..bytes.len()).step_by(97) {
-        let _ = pkcs12::read(&bytes[..cut], &Origin::file("t.pfx"), &o);
+        let _ = input::read_pkcs12(&bytes[..cut], &Origin::file("t.pfx"), &o);
     }
     for i in (0..bytes.len()).step_by(131) {
         let mut b = bytes.clone();
         b[i] ^= 0x5A;
-        let _ = pkcs12::read(&b, &Origin::file("t.pfx"), &o);
+        let _ = input::read_pkcs12(&b, &Origin::file("t.pfx"), &o);
     }
 }
 
@@ -326,7 +326,7 @@ fn build_each_profile_opens_in_openssl_with_identical_key_leaf_and_chain() {
                 "{profile:?}: a wrong password must fail"
             );
             // And our own reader opens it, with the right password only.
-            let d = pkcs12::read(&out, &Origin::file("o.pfx"), &opts(&[password]));
+            let d = input::read_pkcs12(&out, &Origin::file("o.pfx"), &opts(&[password]));
             assert!(d.problems.is_empty(), "{:?}", d.problems);
             assert_eq!(d.certs().next().unwrap().der, leaf);
         }
@@ -549,7 +549,7 @@ fn build_writes_windows_bag_attributes() {
     // The leaf bag (inside the encrypted safe): friendlyName and the same localKeyId, as read
     // back; the same attribute code writes both profiles, and the modern profile's safe is
     // decrypted independently below.
-    let d = pkcs12::read(out, &Origin::file("o.pfx"), &opts(&["x"]));
+    let d = input::read_pkcs12(out, &Origin::file("o.pfx"), &opts(&["x"]));
     let c = d.certs().next().unwrap();
     assert_eq!(
         c.friendly_name.as_deref(),
@@ -894,7 +894,7 @@ fn read_verifies_a_pbmac1_mac_computed_by_openssl() {
     let pw = Secret::new("pbmac-pw".into());
     let built = pkcs12::build(&spec(Profile::Modern, &pw, &key, &leaf, vec![])).unwrap();
     let pfx = with_pbmac1(&built, "pbmac-pw");
-    let d = pkcs12::read(&pfx, &Origin::file("p.pfx"), &opts(&["wrong", "pbmac-pw"]));
+    let d = input::read_pkcs12(&pfx, &Origin::file("p.pfx"), &opts(&["wrong", "pbmac-pw"]));
     assert!(d.problems.is_empty(), "{:?}", d.problems);
     let info = pfx_info(&d);
     assert_eq!(info.password, PasswordUsed::Supplied);
@@ -910,7 +910,7 @@ fn read_verifies_a_pbmac1_mac_computed_by_openssl() {
         ));
     }
     // A wrong password does not verify.
-    let bad = pkcs12::read(&pfx, &Origin::file("p.pfx"), &opts(&["wrong"]));
+    let bad = input::read_pkcs12(&pfx, &Origin::file("p.pfx"), &opts(&["wrong"]));
     assert!(matches!(
         bad.problems.as_slice(),
         [InputError::PasswordNeeded { .. }]

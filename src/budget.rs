@@ -4,7 +4,10 @@
 //! An *input tree* is one file as given (or standard input) with everything inside it: ZIP
 //! entries, ZIPs inside ZIPs, PEM blocks, PKCS#12 bags. Each tree has one [`Spent`] record, so
 //! nesting never gets a fresh budget. A *run* is every input a [`WorkMeter`] is shared by
-//! (cloning [`super::DetectOptions`] shares it; the command line makes one per command).
+//! (cloning [`crate::input::DetectOptions`] shares it; the command line makes one per command).
+//!
+//! On the ground floor: detection ([`crate::input`]) and the PKCS#12 reader ([`crate::pkcs12`])
+//! both charge it, and neither imports the other for it.
 //!
 //! Key-derivation work is counted in *units*: one unit is one compression-function call of a
 //! hash with a 64-byte block (SHA-1, SHA-224, SHA-256); SHA-384 and SHA-512 compress 128-byte
@@ -109,49 +112,15 @@ pub(crate) struct Spent {
 }
 
 impl Spent {
-    /// Whether `work` units could still be charged, without charging them.
-    pub(crate) fn affordable(
-        &self,
-        opts: &super::DetectOptions,
-        work: u64,
-    ) -> Result<(), BudgetScope> {
-        if self.kdf.get().saturating_add(work) > opts.kdf.per_file {
-            return Err(BudgetScope::File);
-        }
-        if opts.meter.kdf_work().saturating_add(work) > opts.kdf.per_run {
-            return Err(BudgetScope::Run);
-        }
-        Ok(())
-    }
-
-    /// Charge one derivation of `work` units before running it. On refusal nothing is
-    /// charged and the derivation must not run.
-    pub(crate) fn charge_kdf(
-        &self,
-        opts: &super::DetectOptions,
-        work: u64,
-    ) -> Result<(), BudgetScope> {
-        let total = self.kdf.get().saturating_add(work);
-        if total > opts.kdf.per_file {
-            return Err(BudgetScope::File);
-        }
-        if !opts.meter.take_kdf(work, opts.kdf.per_run) {
-            return Err(BudgetScope::Run);
-        }
-        opts.meter.derivations.fetch_add(1, Ordering::Relaxed);
-        self.kdf.set(total);
-        Ok(())
-    }
-
     /// Bytes inflated so far in this tree.
     pub(crate) fn inflated(&self) -> u64 {
         self.inflated.get()
     }
 
     /// Count `n` inflated bytes (whether the entry is then used or refused).
-    pub(crate) fn add_inflated(&self, opts: &super::DetectOptions, n: u64) {
+    pub(crate) fn add_inflated(&self, meter: &WorkMeter, n: u64) {
         self.inflated.set(self.inflated.get().saturating_add(n));
-        opts.meter.inflated.fetch_add(n, Ordering::Relaxed);
+        meter.inflated.fetch_add(n, Ordering::Relaxed);
     }
 
     /// ZIP entries (in every archive of this tree) counted so far.
@@ -172,6 +141,55 @@ impl Spent {
     /// Count `n` more ZIP entries.
     pub(crate) fn add_entries(&self, n: usize) {
         self.entries.set(self.entries.get().saturating_add(n));
+    }
+}
+
+/// One input tree's key-derivation account: what the tree has spent, the budgets in force and
+/// the run's meter. Readers of password-protected objects (PKCS#12 files, encrypted keys)
+/// charge every derivation to it before running it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Account<'a> {
+    /// The input tree's record.
+    pub(crate) spent: &'a Spent,
+    /// The per-file and per-run budgets.
+    pub(crate) limits: KdfBudget,
+    /// The run's counters, shared with every other input of the run.
+    pub(crate) meter: &'a WorkMeter,
+}
+
+impl Account<'_> {
+    /// Whether `work` units could still be charged, without charging them.
+    pub(crate) fn affordable(&self, work: u64) -> Result<(), BudgetScope> {
+        if self.spent.kdf.get().saturating_add(work) > self.limits.per_file {
+            return Err(BudgetScope::File);
+        }
+        if self.meter.kdf_work().saturating_add(work) > self.limits.per_run {
+            return Err(BudgetScope::Run);
+        }
+        Ok(())
+    }
+
+    /// Charge one derivation of `work` units before running it. On refusal nothing is
+    /// charged and the derivation must not run.
+    pub(crate) fn charge(&self, work: u64) -> Result<(), BudgetScope> {
+        let total = self.spent.kdf.get().saturating_add(work);
+        if total > self.limits.per_file {
+            return Err(BudgetScope::File);
+        }
+        if !self.meter.take_kdf(work, self.limits.per_run) {
+            return Err(BudgetScope::Run);
+        }
+        self.meter.derivations.fetch_add(1, Ordering::Relaxed);
+        self.spent.kdf.set(total);
+        Ok(())
+    }
+
+    /// The budget `scope` names, in units (what a refusal reports).
+    pub(crate) fn limit(&self, scope: BudgetScope) -> u64 {
+        match scope {
+            BudgetScope::File => self.limits.per_file,
+            BudgetScope::Run => self.limits.per_run,
+        }
     }
 }
 
@@ -235,7 +253,6 @@ pub(crate) fn scrypt_cost(n: u64, r: u64, p: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::DetectOptions;
 
     #[test]
     fn costs_count_blocks_and_weights() {
@@ -251,23 +268,28 @@ mod tests {
 
     #[test]
     fn spent_refuses_past_the_file_then_the_run_budget() {
-        let opts = DetectOptions {
-            kdf: KdfBudget {
-                per_file: 100,
-                per_run: 150,
-            },
-            ..DetectOptions::default()
+        let limits = KdfBudget {
+            per_file: 100,
+            per_run: 150,
         };
-        let a = Spent::default();
-        assert_eq!(a.charge_kdf(&opts, 60), Ok(()));
-        assert_eq!(a.charge_kdf(&opts, 41), Err(BudgetScope::File));
-        assert_eq!(a.charge_kdf(&opts, 40), Ok(()));
-        assert_eq!(a.affordable(&opts, 1), Err(BudgetScope::File));
-        assert_eq!(a.affordable(&opts, 0), Ok(()));
-        let b = Spent::default();
-        assert_eq!(b.charge_kdf(&opts, 60), Err(BudgetScope::Run));
-        assert_eq!(b.charge_kdf(&opts, 50), Ok(()));
-        assert_eq!(opts.meter.kdf_work(), 150);
-        assert_eq!(opts.meter.derivations(), 3);
+        let meter = WorkMeter::default();
+        let (first, second) = (Spent::default(), Spent::default());
+        let account = |spent| Account {
+            spent,
+            limits,
+            meter: &meter,
+        };
+        let a = account(&first);
+        assert_eq!(a.charge(60), Ok(()));
+        assert_eq!(a.charge(41), Err(BudgetScope::File));
+        assert_eq!(a.charge(40), Ok(()));
+        assert_eq!(a.affordable(1), Err(BudgetScope::File));
+        assert_eq!(a.affordable(0), Ok(()));
+        let b = account(&second);
+        assert_eq!(b.charge(60), Err(BudgetScope::Run));
+        assert_eq!(b.charge(50), Ok(()));
+        assert_eq!(a.limit(BudgetScope::Run), 150);
+        assert_eq!(meter.kdf_work(), 150);
+        assert_eq!(meter.derivations(), 3);
     }
 }
