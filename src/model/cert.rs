@@ -313,9 +313,7 @@ impl Cert {
         if !rest.is_empty() {
             return Err(malformed(&origin, TrailingData));
         }
-        let name = |raw: &[u8]| {
-            shared_name(raw, known).map_err(|e| malformed(&origin, e))
-        };
+        let name = |raw: &[u8]| shared_name(raw, known).map_err(|e| malformed(&origin, e));
         let subject = name(parts.subject)?;
         let issuer = name(parts.issuer)?;
         let public_key = public_key(&parts.spki);

@@ -70,8 +70,7 @@ pub(super) fn read(extensions: &[Extension<'_>]) -> Extensions {
                 out.ca_issuers(&aia);
             }
         } else if e.ext.critical && unknown_to_x509_parser(e.der) {
-            out.unknown_critical
-                .push(super::cert::oid_text(&e.ext.oid));
+            out.unknown_critical.push(super::cert::oid_text(&e.ext.oid));
         }
     }
     out
