@@ -76,29 +76,19 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// One TLV at the start of `b` with a low tag number and a minimal definite length (as DER
-/// requires), and what follows it; `None` for anything else. For fast paths that recognise
-/// the usual encodings and leave every other one to a full parser.
+/// One TLV at the start of `b` with a minimal definite length below 64 KiB (as DER requires
+/// and the usual encodings have), and what follows it; `None` for anything else. For fast paths
+/// that recognise the usual encodings and leave every other one to a full parser.
 pub fn strict_tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, b) = b.split_first()?;
-    if tag & 0x1F == 0x1F {
-        return None;
-    }
-    let (&first, b) = b.split_first()?;
-    let (len, b) = match first {
-        0..=0x7F => (usize::from(first), b),
-        0x81 => {
-            let (&l, b) = b.split_first()?;
-            (l >= 0x80).then_some((usize::from(l), b))?
-        }
-        0x82 => {
-            let l = b.get(..2)?;
-            let len = usize::from(u16::from_be_bytes([l[0], l[1]]));
-            (len >= 0x100).then_some((len, &b[2..]))?
-        }
-        _ => return None,
+    let mut r = Reader::new(b);
+    let t = r.read().ok()?;
+    let minimal = match t.raw.len() - t.content.len() {
+        2 => true,
+        3 => t.raw[1] == 0x81 && t.content.len() >= 0x80,
+        4 => t.raw[1] == 0x82 && t.content.len() >= 0x100,
+        _ => false,
     };
-    (b.len() >= len).then(|| (tag, &b[..len], &b[len..]))
+    minimal.then_some((t.tag, t.content, r.rest()))
 }
 
 /// The DER of `tag` around `content` (definite, minimal length).
@@ -115,15 +105,17 @@ pub(crate) fn write_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 }
 
 /// Dotted-decimal text of an OID's content octets; `None` if malformed.
+///
+/// Written here because neither OID crate at hand prints every OID as Windows and OpenSSL do:
+/// asn1-rs splits the first *octet* into the first two arcs (wrong from `2.48` on, where the
+/// first subidentifier takes two octets) and prints arcs beyond 64 bits as hex octets, and
+/// const-oid refuses arcs beyond 32 bits (a `2.25.<UUID>` arc has 128). Arcs up to 128 bits.
 pub fn oid_to_string(content: &[u8]) -> Option<String> {
-    use std::fmt::Write;
     if content.is_empty() || content.last().is_some_and(|b| b & 0x80 != 0) {
         return None;
     }
-    // Written straight into one String, digits by hand for arcs that fit 64 bits (nearly all):
-    // names are parsed for every certificate `scan` reads, and `write!` per arc was a visible
-    // share of its profile.
     let mut s = String::with_capacity(content.len() * 3);
+    let mut digits = itoa::Buffer::new();
     let mut acc: u128 = 0;
     let mut first = true;
     for &b in content {
@@ -133,25 +125,16 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
         acc = (acc << 7) | u128::from(b & 0x7F);
         if b & 0x80 == 0 {
             let arc = if first {
-                let (x, y) = if acc < 40 {
-                    (0, acc)
-                } else if acc < 80 {
-                    (1, acc - 40)
-                } else {
-                    (2, acc - 80)
-                };
-                s.push(char::from(b'0' + x));
-                y
+                // X.690 §8.19.4: the first subidentifier is 40 × first arc + second arc, the
+                // first arc at most 2.
+                let x = (acc / 40).min(2);
+                s.push_str(digits.format(x as u8));
+                acc - 40 * x
             } else {
                 acc
             };
             s.push('.');
-            match u64::try_from(arc) {
-                Ok(n) => push_decimal(&mut s, n),
-                Err(_) => {
-                    let _ = write!(s, "{arc}");
-                }
-            }
+            s.push_str(digits.format(arc));
             first = false;
             acc = 0;
         }
@@ -160,18 +143,8 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
 }
 
 /// Append `n` in decimal.
-pub(crate) fn push_decimal(s: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.extend(digits[i..].iter().map(|&d| char::from(d)));
+pub(crate) fn push_decimal(s: &mut String, n: u64) {
+    s.push_str(itoa::Buffer::new().format(n));
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use crate::origin::Origin;
 use crate::thumbprint::{HashAlg, Thumbprint};
 use time::OffsetDateTime;
 use x509_parser::asn1_rs::ToDer;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
 
 /// An extended key usage, by name where Windows has one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -213,9 +212,7 @@ struct Derived {
 }
 
 /// Dotted-decimal text of an OID x509-parser read: [`crate::der_reader::oid_to_string`] on its
-/// content octets, which writes one string where asn1-rs's `to_id_string` grew one per arc (a
-/// visible share of a scan: every certificate has a signature algorithm). Arcs of 2^63 and
-/// beyond come out in decimal, as in names, where asn1-rs would give hex octets.
+/// content octets (see there for why not asn1-rs's `to_id_string`); asn1-rs's text if malformed.
 pub(crate) fn oid_text(oid: &x509_parser::der_parser::asn1_rs::Oid<'_>) -> String {
     crate::der_reader::oid_to_string(oid.as_bytes()).unwrap_or_else(|| oid.to_id_string())
 }
@@ -226,6 +223,51 @@ fn malformed(origin: &Origin, e: impl std::error::Error + Send + Sync + 'static)
         kind: ObjectKind::Certificate,
         source: Box::new(e),
     }
+}
+
+/// The name whose DER is `raw`: from `known` if it has it, else parsed.
+fn shared_name(
+    raw: &[u8],
+    known: &dyn Fn(&[u8]) -> Option<std::sync::Arc<DistinguishedName>>,
+) -> Result<std::sync::Arc<DistinguishedName>, crate::model::name::NameError> {
+    match known(raw) {
+        Some(name) => Ok(name),
+        None => DistinguishedName::from_der(raw).map(std::sync::Arc::new),
+    }
+}
+
+/// The subject public key. A key that does not decode (an invalid EC point, a truncated
+/// modulus) does not make the certificate unreadable: OpenSSL and Windows load it too, and it
+/// fails where the key is used (signature checks, key matching), which is where the user needs
+/// to hear of it.
+fn public_key(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> PublicKey {
+    PublicKey::from_spki_der(spki.raw).unwrap_or_else(|_| PublicKey {
+        spki_der: spki.raw.to_vec(),
+        algorithm: crate::model::KeyAlgorithm::Other {
+            oid: format!("{} (malformed key)", oid_text(&spki.algorithm.algorithm)),
+        },
+    })
+}
+
+/// The outer signature algorithm (parameters kept unless absent or NULL) and value.
+fn signature(parts: &super::tbs::Parts<'_>) -> Signature {
+    let parameters = parts
+        .signature_algorithm
+        .parameters
+        .as_ref()
+        .filter(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Null)
+        .map(|p| p.to_der_vec().unwrap_or_default());
+    Signature {
+        algorithm: oid_text(&parts.signature_algorithm.algorithm),
+        parameters,
+        value: parts.signature_value.data.to_vec(),
+    }
+}
+
+/// Where `part`, a slice borrowed from `whole`, lies in it.
+fn range_within(whole: &[u8], part: &[u8]) -> std::ops::Range<usize> {
+    let start = part.as_ptr() as usize - whole.as_ptr() as usize;
+    start..start + part.len()
 }
 
 impl CertBody {
@@ -251,153 +293,51 @@ impl Cert {
         origin: Origin,
         known: &dyn Fn(&[u8]) -> Option<std::sync::Arc<DistinguishedName>>,
     ) -> Result<Cert, InputError> {
-        let (x, rest) = super::tbs::split(&der).map_err(|e| malformed(&origin, e))?;
+        let (parts, rest) = super::tbs::split(&der).map_err(|e| malformed(&origin, e))?;
         if !rest.is_empty() {
             return Err(malformed(&origin, TrailingData));
         }
-        let name = |raw: &[u8]| match known(raw) {
-            Some(name) => Ok(name),
-            None => DistinguishedName::from_der(raw)
-                .map(std::sync::Arc::new)
-                .map_err(|e| malformed(&origin, e)),
-        };
-        let subject = name(x.subject)?;
-        let issuer = name(x.issuer)?;
-        // A key that does not decode (an invalid EC point, a truncated modulus) does not make the
-        // certificate unreadable: OpenSSL and Windows load it too, and it fails where the key is
-        // used (signature checks, key matching), which is where the user needs to hear of it.
-        let public_key = PublicKey::from_spki_der(x.spki.raw).unwrap_or_else(|_| PublicKey {
-            spki_der: x.spki.raw.to_vec(),
-            algorithm: crate::model::KeyAlgorithm::Other {
-                oid: format!("{} (malformed key)", oid_text(&x.spki.algorithm.algorithm)),
-            },
-        });
-        let tbs_raw: &[u8] = x.tbs;
-        let tbs_start = tbs_raw.as_ptr() as usize - der.as_ptr() as usize;
-        let tbs_range = tbs_start..tbs_start + tbs_raw.len();
-        let parameters = x
-            .signature_algorithm
-            .parameters
-            .as_ref()
-            .filter(|p| p.tag() != x509_parser::der_parser::asn1_rs::Tag::Null)
-            .map(|p| p.to_der_vec().unwrap_or_default());
-        let signature = Signature {
-            algorithm: oid_text(&x.signature_algorithm.algorithm),
-            parameters,
-            value: x.signature_value.data.to_vec(),
-        };
-
-        let mut cert = CertBody {
-            der: Vec::new(),
-            version: x.version.saturating_add(1),
-            serial: x.serial.to_vec(),
-            not_before: x.validity.not_before.to_datetime(),
-            not_after: x.validity.not_after.to_datetime(),
+        let name = |raw: &[u8]| shared_name(raw, known).map_err(|e| malformed(&origin, e));
+        let subject = name(parts.subject)?;
+        let issuer = name(parts.issuer)?;
+        let public_key = public_key(&parts.spki);
+        let signature = signature(&parts);
+        let tbs_range = range_within(&der, parts.tbs);
+        let e = super::ext::read(&parts.extensions);
+        let version = parts.version.saturating_add(1);
+        let serial = parts.serial.to_vec();
+        let not_before = parts.validity.not_before.to_datetime();
+        let not_after = parts.validity.not_after.to_datetime();
+        // `parts` borrows from `der`, which moves into the body.
+        drop(parts);
+        let body = CertBody {
+            der,
+            version,
+            serial,
+            not_before,
+            not_after,
             subject,
             issuer,
             public_key,
             signature,
             tbs_range,
-            dns_names: Vec::new(),
-            ip_addresses: Vec::new(),
-            emails: Vec::new(),
-            eku: None,
-            key_usage: None,
-            basic_constraints: None,
-            subject_key_id: None,
-            authority_key_id: None,
-            ca_issuers: Vec::new(),
-            unknown_critical: Vec::new(),
+            dns_names: e.dns_names,
+            ip_addresses: e.ip_addresses,
+            emails: e.emails,
+            eku: e.eku,
+            key_usage: e.key_usage,
+            basic_constraints: e.basic_constraints,
+            subject_key_id: e.subject_key_id,
+            authority_key_id: e.authority_key_id,
+            ca_issuers: e.ca_issuers,
+            unknown_critical: e.unknown_critical,
             derived: Derived::default(),
         };
-        for ext in &x.extensions {
-            match ext.parsed_extension() {
-                ParsedExtension::SubjectAlternativeName(san) => {
-                    for gn in &san.general_names {
-                        match gn {
-                            GeneralName::DNSName(d) => cert.dns_names.push((*d).to_owned()),
-                            GeneralName::RFC822Name(e) => cert.emails.push((*e).to_owned()),
-                            GeneralName::IPAddress(ip) => cert.ip_addresses.push(ip_text(ip)),
-                            _ => {}
-                        }
-                    }
-                }
-                ParsedExtension::ExtendedKeyUsage(eku) => {
-                    let mut list = Vec::new();
-                    if eku.any {
-                        list.push(Eku::Any);
-                    }
-                    for (flag, e) in [
-                        (eku.server_auth, Eku::ServerAuth),
-                        (eku.client_auth, Eku::ClientAuth),
-                        (eku.code_signing, Eku::CodeSigning),
-                        (eku.email_protection, Eku::EmailProtection),
-                        (eku.time_stamping, Eku::TimeStamping),
-                        (eku.ocsp_signing, Eku::OcspSigning),
-                    ] {
-                        if flag {
-                            list.push(e);
-                        }
-                    }
-                    list.extend(eku.other.iter().map(|o| Eku::from_oid(&oid_text(o))));
-                    cert.eku = Some(list);
-                }
-                ParsedExtension::KeyUsage(ku) => {
-                    let flags = [
-                        (ku.digital_signature(), "digitalSignature"),
-                        (ku.non_repudiation(), "nonRepudiation"),
-                        (ku.key_encipherment(), "keyEncipherment"),
-                        (ku.data_encipherment(), "dataEncipherment"),
-                        (ku.key_agreement(), "keyAgreement"),
-                        (ku.key_cert_sign(), "keyCertSign"),
-                        (ku.crl_sign(), "cRLSign"),
-                        (ku.encipher_only(), "encipherOnly"),
-                        (ku.decipher_only(), "decipherOnly"),
-                    ];
-                    cert.key_usage = Some(KeyUsage {
-                        names: flags
-                            .iter()
-                            .filter(|(on, _)| *on)
-                            .map(|(_, n)| *n)
-                            .collect(),
-                    });
-                }
-                ParsedExtension::BasicConstraints(bc) => {
-                    cert.basic_constraints = Some(BasicConstraints {
-                        ca: bc.ca,
-                        path_len: bc.path_len_constraint,
-                    });
-                }
-                ParsedExtension::SubjectKeyIdentifier(ski) => {
-                    cert.subject_key_id = Some(ski.0.to_vec())
-                }
-                ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                    cert.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
-                }
-                ParsedExtension::AuthorityInfoAccess(aia) => {
-                    for ad in &aia.accessdescs {
-                        if ad.access_method
-                            == x509_parser::oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS
-                        {
-                            if let GeneralName::URI(u) = &ad.access_location {
-                                cert.ca_issuers.push((*u).to_owned());
-                            }
-                        }
-                    }
-                }
-                ParsedExtension::UnsupportedExtension { .. } if ext.critical => {
-                    cert.unknown_critical.push(oid_text(&ext.oid));
-                }
-                _ => {}
-            }
-        }
-        drop(x);
-        cert.der = der;
         Ok(Cert {
             origin,
             friendly_name: None,
             local_key_id: None,
-            body: std::sync::Arc::new(cert),
+            body: std::sync::Arc::new(body),
         })
     }
 
@@ -431,18 +371,6 @@ impl Cert {
 #[derive(Debug, thiserror::Error)]
 #[error("trailing data after the certificate")]
 struct TrailingData;
-
-fn ip_text(bytes: &[u8]) -> String {
-    match bytes.len() {
-        4 => std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
-        16 => {
-            let mut b = [0u8; 16];
-            b.copy_from_slice(bytes);
-            std::net::Ipv6Addr::from(b).to_string()
-        }
-        _ => hex::encode_upper(bytes),
-    }
-}
 
 #[cfg(test)]
 mod tests {
