@@ -142,11 +142,6 @@ pub fn oid_to_string(content: &[u8]) -> Option<String> {
     Some(s)
 }
 
-/// Append `n` in decimal.
-pub(crate) fn push_decimal(s: &mut String, n: u64) {
-    s.push_str(itoa::Buffer::new().format(n));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,8 @@ use certprep::input::DetectOptions;
 use certprep::report::error_chain;
 use certprep::report::scan::{ScanFormat, ScanMode, ScanWriter};
 use certprep::scan::{
-    CheckRules, ExpiryCollector, Fault, FileStatus, Rules, ScanOptions, Scanner, Severity,
+    CheckRules, ExpiringCert, ExpiryCollector, Fault, FileReport, FileStatus, Finding, ScanOptions,
+    ScanSummary, Scanner, Severity,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -102,11 +103,83 @@ enum FailOn {
     Warning,
 }
 
+impl From<Format> for ScanFormat {
+    fn from(f: Format) -> ScanFormat {
+        match f {
+            Format::Table => ScanFormat::Table,
+            Format::Jsonl => ScanFormat::Jsonl,
+            Format::Csv => ScanFormat::Csv,
+            Format::Json => ScanFormat::Json,
+            Format::Junit => ScanFormat::Junit,
+            Format::Sarif => ScanFormat::Sarif,
+            Format::Prometheus => ScanFormat::Prometheus,
+        }
+    }
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// Scan, print as the scan goes, then the summary on stderr and the exit code.
 pub(crate) fn run(
     args: ScanArgs,
     global: &Global,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
+    let scanner = Scanner::new(scan_options(&args, global))?;
+    let rules = check_rules(&args, global)?;
+    let threshold = Severity::from(args.fail_on);
+    let mode = match args.expiring_within {
+        Some(_) => ScanMode::Expiring,
+        None => ScanMode::Rows,
+    };
+    let out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let mut writer = ScanWriter::new(out, args.format.into(), mode, args.verbose, global.at)
+        .fail_on(threshold)
+        .tool_version(env!("CARGO_PKG_VERSION"));
+    writer.begin()?;
+
+    let mut tally = Tally {
+        progress: Progress::new(!global.quiet && std::io::stderr().is_terminal()),
+        verbose: args.verbose,
+        threshold,
+        failing: false,
+        unreadable: 0,
+        collector: args
+            .expiring_within
+            .map(|days| ExpiryCollector::new(global.at, days)),
+    };
+    let summary = scanner.run(
+        &args.paths,
+        &rules,
+        &mut |mut file: FileReport| -> std::io::Result<()> {
+            tally.file(&mut file);
+            writer.file(&file)
+        },
+    )?;
+    if let Some(expiring) = tally.expiring() {
+        writer.expiring(&expiring)?;
+    }
+    tally.progress.finish();
+    writer.finish(&summary)?;
+
+    if !global.quiet {
+        eprintln!("certprep: {}", summary_line(&summary, args.verbose));
+    }
+    if summary.nothing_read() {
+        anyhow::bail!("nothing could be read under {}", args.paths.join(", "));
+    }
+    Ok(exit_code(&tally, args.keep_going.keep_going))
+}
+
+/// What to walk and how: the flags, and the passwords and work budget for PKCS#12 files.
+fn scan_options(args: &ScanArgs, global: &Global) -> ScanOptions {
     let mut opts = ScanOptions::new(global.at);
     opts.follow_links = args.follow_links;
     opts.follow_outside = args.follow_links_outside;
@@ -121,9 +194,14 @@ pub(crate) fn run(
         meter: global.meter.clone(),
         ..DetectOptions::default()
     };
-    let scanner = Scanner::new(opts)?;
-    // The one place rules are plugged in: the `check` registry, per file.
-    let rules = CheckRules {
+    opts
+}
+
+/// The one place rules are plugged in: the `check` registry with the rule and trust flags,
+/// applied per file.
+fn check_rules(args: &ScanArgs, global: &Global) -> anyhow::Result<CheckRules<'static>> {
+    let trust = super::load::load_trust(&args.trust, global)?;
+    Ok(CheckRules {
         options: Options {
             names: args.rules.names.clone(),
             services: args.rules.services.clone(),
@@ -135,13 +213,10 @@ pub(crate) fn run(
             min_days: args.rules.min_days,
             suppress: Vec::new(),
         },
-        stores: {
-            let trust = super::load::load_trust(&args.trust, global)?;
-            RootStores {
-                public: trust.public,
-                trusted: trust.roots,
-                pool: trust.pool,
-            }
+        stores: RootStores {
+            public: trust.public,
+            trusted: trust.roots,
+            pool: trust.pool,
         },
         as_of: global.at,
         linking: if args.verify_signatures {
@@ -149,120 +224,112 @@ pub(crate) fn run(
         } else {
             Linking::Structural
         },
-    };
-    let rules: &dyn Rules = &rules;
+    })
+}
 
-    let format = match args.format {
-        Format::Table => ScanFormat::Table,
-        Format::Jsonl => ScanFormat::Jsonl,
-        Format::Csv => ScanFormat::Csv,
-        Format::Json => ScanFormat::Json,
-        Format::Junit => ScanFormat::Junit,
-        Format::Sarif => ScanFormat::Sarif,
-        Format::Prometheus => ScanFormat::Prometheus,
-    };
-    let mode = if args.expiring_within.is_some() {
-        ScanMode::Expiring
-    } else {
-        ScanMode::Rows
-    };
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-    };
-    let mut collector = args
-        .expiring_within
-        .map(|days| ExpiryCollector::new(global.at, days));
+/// What the command keeps of each file besides printing it: progress and messages on
+/// stderr, whether a printed finding fails the run, how many files could not be read, and in
+/// `--expiring-within` mode the rows, merged.
+struct Tally {
+    progress: Progress,
+    verbose: bool,
+    threshold: Severity,
+    /// A printed certificate has a finding at or above `--fail-on`.
+    failing: bool,
+    /// Files that could not be read: nothing usable in them, or a PFX no password opens.
+    unreadable: u64,
+    collector: Option<ExpiryCollector>,
+}
 
-    let out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    let mut writer = ScanWriter::new(out, format, mode, args.verbose, global.at)
-        .fail_on(threshold)
-        .tool_version(env!("CARGO_PKG_VERSION"));
-    writer.begin()?;
-
-    let progress = Progress::new(!global.quiet && std::io::stderr().is_terminal());
-    let mut failing = false;
-    // Files that could not be read: nothing usable in them, or a PFX no password opens.
-    let mut unreadable: u64 = 0;
-    let summary = scanner.run(&args.paths, rules, &mut |mut file| -> std::io::Result<()> {
-        progress.file(file.rows.len());
-        if file.status == FileStatus::Failed
-            || file.faults.iter().any(|f| match f {
-                Fault::Input(e) => e.hides_contents(),
-                // A link loop is not followed by design; anything else the walk met is.
-                Fault::Walk(e) => !matches!(e, ScanError::LinkLoop { .. }),
-            })
-        {
-            unreadable += 1;
+impl Tally {
+    /// Count `file`, say its faults (and, verbose, its skip) on stderr, and in
+    /// `--expiring-within` mode take its rows.
+    fn file(&mut self, file: &mut FileReport) {
+        self.progress.file(file.rows.len());
+        if unreadable(file) {
+            self.unreadable += 1;
         }
         for fault in &file.faults {
-            progress.eprintln(&format!("certprep: {}", error_chain(fault)));
+            self.progress
+                .eprintln(&format!("certprep: {}", error_chain(fault)));
         }
-        if let (FileStatus::Skipped(reason), true) = (file.status, args.verbose) {
-            progress.eprintln(&format!("certprep: skipped {}: {reason}", file.path));
+        if let (FileStatus::Skipped(reason), true) = (file.status, self.verbose) {
+            self.progress
+                .eprintln(&format!("certprep: skipped {}: {reason}", file.path));
         }
-        match collector.as_mut() {
+        match self.collector.as_mut() {
             Some(c) => {
                 for row in std::mem::take(&mut file.rows) {
                     c.add(row);
                 }
             }
             None => {
-                failing |= file
-                    .rows
-                    .iter()
-                    .flat_map(|r| &r.findings)
-                    .any(|f| f.severity >= threshold);
+                self.failing |= file.rows.iter().any(|r| fails(&r.findings, self.threshold));
             }
         }
-        writer.file(&file)
-    })?;
-    if let Some(c) = collector {
-        let expiring = c.finish();
-        failing |= expiring
-            .iter()
-            .flat_map(|c| &c.findings)
-            .any(|f| f.severity >= threshold);
-        writer.expiring(&expiring)?;
     }
-    progress.finish();
-    writer.finish(&summary)?;
 
-    if !global.quiet {
-        eprintln!(
-            "certprep: {} paths: {} certificates in {} files, {} skipped{}, {} faults in {} files",
-            summary.paths,
-            summary.certificates,
-            summary.files_with_certificates,
-            summary.skipped,
-            if args.verbose {
-                ""
-            } else {
-                " (--verbose lists them)"
-            },
-            summary.faults,
-            summary.files_with_faults,
-        );
+    /// In `--expiring-within` mode, after the scan: the merged certificates, soonest first.
+    fn expiring(&mut self) -> Option<Vec<ExpiringCert>> {
+        let expiring = self.collector.take()?.finish();
+        self.failing |= expiring.iter().any(|c| fails(&c.findings, self.threshold));
+        Some(expiring)
     }
-    if summary.nothing_read() {
-        anyhow::bail!("nothing could be read under {}", args.paths.join(", "));
-    }
-    let code = if failing {
+}
+
+/// Whether a file could not be read: only faults, or a fault that hides its contents (a PFX
+/// no password opens). A link loop is not followed by design; anything else the walk met is.
+fn unreadable(file: &FileReport) -> bool {
+    file.status == FileStatus::Failed
+        || file.faults.iter().any(|f| match f {
+            Fault::Input(e) => e.hides_contents(),
+            Fault::Walk(e) => !matches!(e, ScanError::LinkLoop { .. }),
+        })
+}
+
+/// Whether a certificate's findings fail the run at `threshold`.
+fn fails(findings: &[Finding], threshold: Severity) -> bool {
+    findings.iter().any(|f| f.severity >= threshold)
+}
+
+/// The run in one line for stderr.
+fn summary_line(summary: &ScanSummary, verbose: bool) -> String {
+    format!(
+        "{} paths: {} certificates in {} files, {} skipped{}, {} faults in {} files",
+        summary.paths,
+        summary.certificates,
+        summary.files_with_certificates,
+        summary.skipped,
+        if verbose {
+            ""
+        } else {
+            " (--verbose lists them)"
+        },
+        summary.faults,
+        summary.files_with_faults,
+    )
+}
+
+/// 1 when a printed finding fails the run, else 0; but 2 when a file could not be read,
+/// unless `--keep-going` (which says what it skipped).
+fn exit_code(tally: &Tally, keep_going: bool) -> ExitCode {
+    let code = if tally.failing {
         super::exit::findings()
     } else {
         super::exit::success()
     };
+    let unreadable = tally.unreadable;
     if unreadable == 0 {
-        return Ok(code);
+        return code;
     }
     let files = if unreadable == 1 { "file" } else { "files" };
-    Ok(if args.keep_going.keep_going {
+    if keep_going {
         eprintln!("certprep: skipped {unreadable} unreadable {files} (--keep-going; listed above)");
         code
     } else {
         eprintln!("certprep: {unreadable} {files} could not be read (listed above); exit 2 (--keep-going exits by the findings instead)");
         super::exit::error()
-    })
+    }
 }
 
 /// A spinner on stderr, shown only on a terminal and only once the scan has taken more than

@@ -4,7 +4,9 @@ pub mod chain;
 pub mod check;
 pub mod inspect;
 pub mod scan;
-pub mod scan_prometheus;
+
+/// The Prometheus printer's old path.
+pub use scan::prometheus as scan_prometheus;
 
 /// Make a value safe to print on one terminal line: control characters (CR, LF, TAB, ESC …)
 /// become visible escapes so a hostile subject cannot rewrite the screen or forge lines.

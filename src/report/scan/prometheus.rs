@@ -14,8 +14,9 @@
 //! end (memory grows with the certificates found, as the table's does). A certificate found
 //! twice at one location (the same block repeated) is one series: a series appears once.
 
+use super::{FileOut, Printer};
 use crate::origin::Origin;
-use crate::scan::{CertRow, ExpiringCert, FileReport, ScanSummary};
+use crate::scan::{CertRow, ExpiringCert, ScanSummary};
 use std::collections::HashSet;
 use std::io::{self, Write};
 use time::OffsetDateTime;
@@ -38,7 +39,7 @@ const CERT_FAMILIES: [(&str, &str); 3] = [
 
 /// Collects one scan's samples and writes them as one exposition.
 #[derive(Debug)]
-pub struct PrometheusWriter {
+pub struct PrometheusPrinter {
     as_of: OffsetDateTime,
     /// Samples of each of [`CERT_FAMILIES`], as `{labels} value` texts.
     samples: [String; 3],
@@ -46,36 +47,17 @@ pub struct PrometheusWriter {
     earliest: Option<OffsetDateTime>,
 }
 
-impl PrometheusWriter {
-    /// A writer for a scan evaluated at `as_of`.
+/// The name this printer had before the scan printers shared one trait.
+pub type PrometheusWriter = PrometheusPrinter;
+
+impl PrometheusPrinter {
+    /// A printer for a scan evaluated at `as_of`.
     pub fn new(as_of: OffsetDateTime) -> Self {
-        PrometheusWriter {
+        PrometheusPrinter {
             as_of,
             samples: Default::default(),
             seen: HashSet::new(),
             earliest: None,
-        }
-    }
-
-    /// One file's certificates (row mode).
-    pub fn file(&mut self, f: &FileReport) {
-        for row in &f.rows {
-            self.row(row);
-        }
-    }
-
-    /// `--expiring-within`: each certificate at each place it was found.
-    pub fn expiring(&mut self, certs: &[ExpiringCert]) {
-        for c in certs {
-            for origin in &c.locations {
-                self.cert(
-                    origin,
-                    &c.thumbprint,
-                    c.subject_cn.as_deref(),
-                    c.issuer_cn.as_deref(),
-                    c.not_after,
-                );
-            }
         }
     }
 
@@ -126,9 +108,35 @@ impl PrometheusWriter {
             family.push('\n');
         }
     }
+}
+
+impl Printer for PrometheusPrinter {
+    /// One file's certificates (row mode).
+    fn file(&mut self, _out: &mut dyn Write, file: &FileOut<'_>) -> io::Result<()> {
+        for row in file.rows {
+            self.row(row);
+        }
+        Ok(())
+    }
+
+    /// `--expiring-within`: each certificate at each place it was found.
+    fn expiring(&mut self, _out: &mut dyn Write, certs: &[ExpiringCert]) -> io::Result<()> {
+        for c in certs {
+            for origin in &c.locations {
+                self.cert(
+                    origin,
+                    &c.thumbprint,
+                    c.subject_cn.as_deref(),
+                    c.issuer_cn.as_deref(),
+                    c.not_after,
+                );
+            }
+        }
+        Ok(())
+    }
 
     /// Write the exposition: the per-certificate families, then the run's totals.
-    pub fn finish(&mut self, out: &mut impl Write, summary: &ScanSummary) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn Write, summary: &ScanSummary) -> io::Result<()> {
         for ((name, help), samples) in CERT_FAMILIES.iter().zip(&self.samples) {
             writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge")?;
             for line in samples.lines() {
