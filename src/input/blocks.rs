@@ -130,7 +130,9 @@ mod tests {
                 5 => text.push_str(&fixture("keys/rsa-pkcs8-encrypted.pem")),
                 7 => text.push_str(&legacy),
                 9 => text.push_str(&fixture("deliverable/mail.contoso.com.req")),
-                11 => text.push_str("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"),
+                11 => {
+                    text.push_str("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
+                }
                 13 => text.push_str(&format!(
                     "-----BEGIN CERTIFICATE-----{key_body}-----END CERTIFICATE-----\n"
                 )),
@@ -174,9 +176,17 @@ mod tests {
         };
         let sequential = run(usize::MAX);
         let parallel = run(1);
-        assert!(parallel == sequential, "the parallel path differs from the sequential one");
+        assert!(
+            parallel == sequential,
+            "the parallel path differs from the sequential one"
+        );
         assert_eq!(sequential.1, text.matches("-----BEGIN ").count());
-        for problem in ["KdfBudget", "BadBase64", "UnterminatedPem", "PasswordNeeded"] {
+        for problem in [
+            "KdfBudget",
+            "BadBase64",
+            "UnterminatedPem",
+            "PasswordNeeded",
+        ] {
             assert!(sequential.0.contains(problem), "no {problem}");
         }
         // What `detect` does with the file: the parallel path, as it is over the threshold.

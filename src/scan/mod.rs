@@ -603,7 +603,10 @@ mod tests {
     #[test]
     fn issue_16_process_file_is_reentrant_on_one_thread() {
         let dir = tempfile::tempdir().unwrap();
-        let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/deliverable/mail.contoso.com.crt");
+        let cert = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/deliverable/mail.contoso.com.crt"
+        );
         let [outer, inner] = ["outer.pem", "inner.pem"].map(|name| {
             std::fs::copy(cert, dir.path().join(name)).unwrap();
             dir.path().join(name).to_string_lossy().into_owned()
@@ -615,6 +618,9 @@ mod tests {
             Vec::new()
         };
         let report = scanner.process_file(outer.clone(), &nested);
-        assert_eq!((report.path, report.status, report.rows.len()), (outer, FileStatus::Read, 1));
+        assert_eq!(
+            (report.path, report.status, report.rows.len()),
+            (outer, FileStatus::Read, 1)
+        );
     }
 }
