@@ -9,6 +9,7 @@
 //! objects are still returned. `docs/formats.md` lists every form and message.
 
 mod ber;
+mod blocks;
 pub mod key;
 pub mod pem;
 mod pkcs7;
@@ -16,6 +17,7 @@ mod sniff;
 mod text;
 pub mod zip;
 
+pub use blocks::PARALLEL_BLOCKS;
 // The budget and the origin live on the ground floor (the PKCS#12 reader and the model use
 // them too); their old paths here keep working.
 pub use crate::budget::{self, BudgetScope, KdfBudget, WorkMeter};
@@ -281,22 +283,7 @@ pub(crate) fn detect_at(
         }
         return unrecognized(origin, sniff::describe_binary(bytes));
     }
-    let mut out = Detected::default();
-    let mut blocks = 0usize;
-    pem::for_each_block(&text, |block| {
-        if blocks == MAX_OBJECTS {
-            out.problems.push(too_many_objects(origin));
-            return false;
-        }
-        blocks += 1;
-        out.extend(detect_block(
-            block,
-            &origin.with(Part::Block(blocks)),
-            opts,
-            spent,
-        ));
-        true
-    });
+    let (out, blocks) = blocks::detect(&text, origin, opts, spent, PARALLEL_BLOCKS);
     if blocks > 0 {
         return out;
     }
@@ -468,7 +455,7 @@ fn pkcs12_items(contents: crate::pkcs12::Contents) -> Detected {
 
 /// One PEM block, by label and content.
 fn detect_block(
-    block: pem::RawBlock<'_>,
+    block: &pem::RawBlock<'_>,
     origin: &Origin,
     opts: &DetectOptions,
     spent: &Spent,

@@ -372,8 +372,11 @@ impl Scanner {
             // One read buffer per worker: no allocation per file for the bytes.
             static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
-        BUF.with(|buf| {
-            let mut buf = buf.borrow_mut();
+        BUF.with(|slot| {
+            // Taken out, not held borrowed: judging one big file runs rayon jobs, and while
+            // waiting for them this worker may run other files' jobs, which take the (then
+            // empty) slot for themselves (issue 16).
+            let mut buf = std::mem::take(&mut *slot.borrow_mut());
             buf.clear();
             let report = match read_capped(&path, self.detect.shared().max_size, &mut buf) {
                 Err(fault) => FileReport {
@@ -402,8 +405,8 @@ impl Scanner {
                 },
                 Ok(ReadOutcome::Read) => self.examine(path, &mut buf, rules),
             };
-            if buf.capacity() > 4 << 20 {
-                *buf = Vec::new(); // do not keep a rare huge file's buffer alive
+            if buf.capacity() <= 4 << 20 {
+                *slot.borrow_mut() = buf; // a rare huge file's buffer is not kept alive
             }
             report
         })
@@ -596,5 +599,32 @@ mod tests {
         assert_eq!((s.paths, s.files_read, s.skipped), (3, 1, 2));
         assert!(!s.nothing_read());
         assert!(ScanSummary::default().nothing_read());
+    }
+
+    /// A worker waiting for rayon jobs of one big file (detection, `map_chains`) runs other
+    /// files' jobs on its thread, as these rules do: the outer file's read buffer is not held
+    /// borrowed meanwhile ("RefCell already borrowed" before). See: issue 16.
+    #[test]
+    fn issue_16_process_file_is_reentrant_on_one_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let cert = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/deliverable/mail.contoso.com.crt"
+        );
+        let [outer, inner] = ["outer.pem", "inner.pem"].map(|name| {
+            std::fs::copy(cert, dir.path().join(name)).unwrap();
+            dir.path().join(name).to_string_lossy().into_owned()
+        });
+        let scanner = Scanner::new(ScanOptions::new(datetime!(2027-01-01 00:00 UTC))).unwrap();
+        let nested = |_: &Detected| {
+            let report = scanner.process_file(inner.clone(), &|_: &Detected| Vec::new());
+            assert_eq!((report.status, report.rows.len()), (FileStatus::Read, 1));
+            Vec::new()
+        };
+        let report = scanner.process_file(outer.clone(), &nested);
+        assert_eq!(
+            (report.path, report.status, report.rows.len()),
+            (outer, FileStatus::Read, 1)
+        );
     }
 }
