@@ -56,8 +56,8 @@ pub enum Fix {
         /// The root's subject, as Windows prints it.
         root: WindowsName,
     },
-    /// What chain assembly says fixes this diagnostic.
-    Chain(Diagnostic),
+    /// What chain assembly says fixes this diagnostic (boxed: the largest of the facts).
+    Chain(Box<Diagnostic>),
     /// Rewrite the PKCS#12 file at `pfx` with the compatible profile.
     PfxCompat {
         /// The PKCS#12 file.

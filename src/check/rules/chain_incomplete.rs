@@ -121,7 +121,7 @@ fn check(cert: &Cert, ctx: &Ctx<'_>) -> Verdict {
             _ => {
                 details.push(d.message());
                 if fix.is_none() {
-                    fix = Some(Fix::Chain(d.detail.clone()));
+                    fix = Some(Fix::Chain(Box::new(d.detail.clone())));
                 }
             }
         }
