@@ -3,11 +3,11 @@
 //! certificates is most of the work, and a certificate spends no key-derivation budget, so
 //! only the other blocks need the tree's [`Spent`] record, which is not shared between threads.
 
-use crate::budget::Spent;
 use super::sniff::{self, DerKind};
 use super::{
     detect_block, pem, too_many_objects, DetectOptions, Detected, Item, Origin, Part, MAX_OBJECTS,
 };
+use crate::budget::Spent;
 use crate::input_error::InputError;
 use crate::model::Cert;
 

@@ -82,7 +82,10 @@ mod tests {
     use crate::model::Cert;
 
     fn cas() -> Vec<Cert> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/deliverable/ca-bundle.crt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/deliverable/ca-bundle.crt"
+        );
         let bytes = std::fs::read(path).unwrap();
         crate::input::detect(&bytes, &Origin::file(path), &DetectOptions::default())
             .certs()

@@ -500,7 +500,10 @@ fn issue_15_wildcard_pop_imap_passes_with_a_covered_server_fqdn_and_never_guesse
     );
     assert!(!fix.contains("contoso.com"), "{fix}");
     let f = finding(&d, &pop(None), "wildcard-pop-imap").unwrap();
-    assert!(!f.remediation_text().unwrap_or_default().contains("contoso.com"));
+    assert!(!f
+        .remediation_text()
+        .unwrap_or_default()
+        .contains("contoso.com"));
 }
 
 fn pem_of(cert: &Cert) -> String {

@@ -7,12 +7,12 @@ use super::removal::{edge_plans, removals};
 use super::servers::{server_plan, ServerInputs};
 use super::settings::tls_settings;
 use super::{NewCertificate, OldInState, PfxFacts, Plan, PlanError, PlanOptions};
-use crate::name::render_windows;
-use crate::tls_name::for_cert as tls_name;
 use crate::model::Cert;
+use crate::name::render_windows;
 use crate::runbook::{NoteSeverity, MAX_FRIENDLY_NAME};
 use crate::state::{ExchangeCertificate, Server, State};
 use crate::thumbprint::{HashAlg, Thumbprint};
+use crate::tls_name::for_cert as tls_name;
 
 impl Plan {
     /// Plan the renewal to `new` (the leaf of the new PFX; `pfx` its file's facts when the
