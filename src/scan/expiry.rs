@@ -55,7 +55,7 @@ impl ExpiryCollector {
             Some(e) => {
                 e.locations.push(row.origin);
                 for f in row.findings {
-                    if !e.findings.contains(&f) {
+                    if !e.findings.iter().any(|g| same_finding(g, &f)) {
                         e.findings.push(f);
                     }
                 }
@@ -90,6 +90,13 @@ impl ExpiryCollector {
     }
 }
 
+/// Whether two findings say the same thing as the scan prints it: rule, severity and detail.
+/// Not `==`, which also compares remediations (rendering each [`Fix`](crate::check::Fix) to
+/// text); the scan never prints those, so rows differing only there merge.
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    a.rule == b.rule && a.severity == b.severity && a.detail == b.detail
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,7 +104,7 @@ mod tests {
     use crate::thumbprint::HashAlg;
     use time::macros::datetime;
 
-    fn row(tp: &[u8], path: &str, not_after: OffsetDateTime, rule: &str) -> CertRow {
+    fn row(tp: &[u8], path: &str, not_after: OffsetDateTime, rule: &'static str) -> CertRow {
         CertRow {
             origin: Origin::file(path),
             thumbprint: Thumbprint::of(tp, HashAlg::Sha1),
@@ -106,9 +113,12 @@ mod tests {
             not_after,
             days_left: 0,
             findings: vec![Finding {
-                rule: rule.to_owned().into(),
+                rule,
                 severity: Severity::Warning,
-                message: String::new(),
+                summary: "",
+                detail: String::new(),
+                citation: "",
+                remediation: None,
             }],
         }
     }
@@ -129,7 +139,7 @@ mod tests {
             got[1].locations,
             vec![Origin::file("x/1.pem"), Origin::file("y/3.pem")]
         );
-        let rules: Vec<&str> = got[1].findings.iter().map(|f| &*f.rule).collect();
+        let rules: Vec<&str> = got[1].findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["r1", "r2"]);
         assert_eq!(got[2].locations, vec![Origin::file("w.pem")]);
     }

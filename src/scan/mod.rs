@@ -35,16 +35,10 @@ use time::OffsetDateTime;
 
 pub use crate::severity::Severity;
 
-/// One rule's verdict on one certificate, as the scan reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct Finding {
-    /// The rule id (kebab-case, stable; see docs/rules.md): borrowed for the registry's rules.
-    pub rule: std::borrow::Cow<'static, str>,
-    /// Its severity.
-    pub severity: Severity,
-    /// What is wrong with this certificate.
-    pub message: String,
-}
+/// One rule's verdict on one certificate: the scan carries `check`'s finding itself (one
+/// Finding type, issue 18). The printers read its rule, severity and detail (printed as the
+/// message); scan never renders its remediation.
+pub use crate::check::Finding;
 
 /// The one boundary between the scan and the rule engine: findings for every certificate of
 /// one file (everything detected in it, so rules can see the chain, key or PFX beside a

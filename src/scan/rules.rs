@@ -43,11 +43,7 @@ impl Rules for CheckRules<'_> {
                 registry::RULES
                     .iter()
                     .filter_map(|rule| match check::evaluate(rule, leaf, &ctx) {
-                        (Outcome::Fail, Some(f)) => Some(Finding {
-                            rule: f.rule.into(),
-                            severity: f.severity,
-                            message: f.detail,
-                        }),
+                        (Outcome::Fail, Some(f)) => Some(f),
                         _ => None,
                     })
                     .collect()

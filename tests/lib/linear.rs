@@ -193,7 +193,7 @@ fn issue_16_scan_findings_of_a_many_leaf_file_grow_linearly() {
                         .rows
                         .iter()
                         .flat_map(|r| &r.findings)
-                        .map(|f| f.message.len())
+                        .map(|f| f.detail.len())
                         .sum::<usize>();
                     Ok(())
                 },

@@ -1,6 +1,6 @@
 //! The one place the scan printers read a [`Finding`]: every format takes a finding's rule,
-//! severity and message through [`FindingOut`], so a change to how findings carry them is a
-//! change here.
+//! severity and message (its `detail`) through [`FindingOut`], so a change to how findings
+//! carry them is a change here. Scan output never prints a remediation.
 
 use crate::scan::{Finding, Severity};
 use serde::{Serialize, Serializer};
@@ -19,9 +19,9 @@ pub(super) struct FindingOut<'a> {
 impl<'a> From<&'a Finding> for FindingOut<'a> {
     fn from(f: &'a Finding) -> Self {
         FindingOut {
-            rule: &f.rule,
+            rule: f.rule,
             severity: f.severity,
-            message: &f.message,
+            message: &f.detail,
         }
     }
 }
