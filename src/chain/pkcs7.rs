@@ -9,7 +9,6 @@
 
 use crate::der_reader::write_tlv as tlv;
 use crate::model::Cert;
-use base64::Engine;
 use der::Encode;
 
 /// The certificates as PEM `CERTIFICATE` blocks, in order, LF line endings, 64 columns.
@@ -17,7 +16,7 @@ pub fn to_pem(certs: &[Cert]) -> String {
     let mut out = String::new();
     for c in certs {
         out.push_str("-----BEGIN CERTIFICATE-----\n");
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&c.der);
+        let b64 = base64_simd::STANDARD.encode_to_string(&c.der);
         for line in b64.as_bytes().chunks(64) {
             out.push_str(&String::from_utf8_lossy(line));
             out.push('\n');

@@ -11,7 +11,6 @@
 use crate::model::Cert;
 use crate::origin::Origin;
 use crate::thumbprint::Thumbprint;
-use base64::Engine;
 use serde::de::{Deserializer, Error as _};
 use serde::ser::Serializer;
 use serde::Deserialize;
@@ -112,9 +111,9 @@ pub(crate) mod cert_der {
                 "is empty; the collector could not read this certificate's DER",
             ));
         }
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|e| D::Error::custom(format!("is not base64 ({e})")))?;
+        let der = base64_simd::STANDARD
+            .decode_to_vec(compact.as_bytes())
+            .map_err(|_| D::Error::custom("is not base64 (a character outside A-Z a-z 0-9 + / =, or a wrong length or padding)"))?;
         Cert::from_der(der, Origin::file("RawData")).map_err(|e| match e {
             crate::input_error::InputError::Malformed { source, .. } => {
                 D::Error::custom(format!("is not a DER certificate ({source})"))
@@ -125,6 +124,6 @@ pub(crate) mod cert_der {
 
     /// Write the DER as base64.
     pub(crate) fn serialize<S: Serializer>(cert: &Cert, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&cert.der))
+        s.serialize_str(&base64_simd::STANDARD.encode_to_string(&cert.der))
     }
 }

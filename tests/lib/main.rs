@@ -7,6 +7,7 @@ mod csr;
 mod dn;
 mod fuzz_seeds;
 mod hierarchy;
+mod house;
 mod input;
 mod key_decrypt;
 mod limbo;
