@@ -171,24 +171,17 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     })
 }
 
-/// Decode `text` (ASCII white space allowed anywhere) as base64 is found in the wild: padding
+/// Decode `text` (white space already dropped) as base64 is found in the wild: padding
 /// optional — the `=` at the end may be fewer than the canonical count, never more — and
 /// trailing bits tolerated. The padding is cut off, the rest decoded by base64-simd's WHATWG
 /// forgiving-base64 decoder. The same verdicts as the `base64` crate's lenient engine (a test
 /// checks it).
 fn unpadded(text: &[u8]) -> Option<Vec<u8>> {
-    let (mut cut, mut pads) = (text.len(), 0);
-    for (i, &b) in text.iter().enumerate().rev() {
-        match b {
-            b'=' => (cut, pads) = (i, pads + 1),
-            b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' => {}
-            _ => break,
-        }
-    }
+    let pads = text.iter().rev().take_while(|&&b| b == b'=').count();
     if pads > 2 {
         return None;
     }
-    let out = base64_simd::forgiving_decode_to_vec(&text[..cut]).ok()?;
+    let out = base64_simd::forgiving_decode_to_vec(&text[..text.len() - pads]).ok()?;
     // Unpadded base64 of n bytes has n * 4 / 3 characters, rounded up; the canonical padding
     // makes it a multiple of 4.
     let canonical = [0, 2, 1][out.len() % 3];
