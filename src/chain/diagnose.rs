@@ -4,7 +4,7 @@
 //! extensions, weak signatures); [`Diagnostic`]s are what the report says, about the chosen
 //! path and about the input as a whole (order, duplicates, strays).
 
-use super::{Budget, CertRef};
+use super::{Budget, CertRef, WindowsName};
 use crate::model::Cert;
 use crate::verify::{SignatureAlgorithm, VerifyError};
 use serde::Serialize;
@@ -44,8 +44,8 @@ pub enum Diagnostic {
     MissingIssuer {
         /// The certificate whose issuer is missing.
         cert: CertRef,
-        /// The missing issuer's name, as Windows prints it.
-        issuer: String,
+        /// The missing issuer's name, as Windows prints it (rendered when read).
+        issuer: WindowsName,
         /// Where the CA says the issuer can be downloaded (AIA caIssuers), if anywhere.
         ca_issuers: Vec<String>,
     },
@@ -236,7 +236,7 @@ impl Diagnostic {
     pub(super) fn missing_issuer(c: &Cert) -> Diagnostic {
         Diagnostic::MissingIssuer {
             cert: CertRef::of(c),
-            issuer: crate::name::render_windows(&c.issuer),
+            issuer: WindowsName::issuer(c),
             ca_issuers: c.ca_issuers.clone(),
         }
     }

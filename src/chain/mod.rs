@@ -296,13 +296,13 @@ pub enum PathEnd {
     },
     /// At a self-issued certificate that is not a trust anchor.
     UntrustedRoot {
-        /// Its subject, as Windows prints it.
-        root: String,
+        /// Its subject, as Windows prints it (rendered when read).
+        root: WindowsName,
     },
     /// No available certificate issued the last one.
     MissingIssuer {
-        /// The missing issuer's name, as Windows prints it.
-        issuer: String,
+        /// The missing issuer's name, as Windows prints it (rendered when read).
+        issuer: WindowsName,
     },
     /// The path reached the intermediate limit.
     TooLong,

@@ -8,7 +8,7 @@ use super::problems::{self, Problem};
 use super::search::{End, Found, RawPath, Rejection};
 use super::{
     Alternative, AnchorSource, CertRef, ChainOptions, ChainReport, Duplicate, Link, NotChosen,
-    PathEnd, Source,
+    PathEnd, Source, WindowsName,
 };
 use crate::model::Cert;
 
@@ -218,10 +218,10 @@ fn path_end(at: &Case<'_, '_>, chosen: &Judged, anchor_source: Option<AnchorSour
             source: AnchorSource::Roots, // unreachable: an anchored path has a source
         },
         (End::UntrustedRoot, _) => PathEnd::UntrustedRoot {
-            root: crate::name::render_windows(&last_cert.subject),
+            root: WindowsName::subject(last_cert),
         },
         (End::MissingIssuer, _) => PathEnd::MissingIssuer {
-            issuer: crate::name::render_windows(&last_cert.issuer),
+            issuer: WindowsName::issuer(last_cert),
         },
         (End::TooLong, _) => PathEnd::TooLong,
         (End::Exhausted, _) => PathEnd::BudgetExhausted,
